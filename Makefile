@@ -1,0 +1,58 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is for maintainers.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# A Python >= 3.12: pyenv's newest 3.12 (then 3.13) when pyenv is here, else python3.12 / python3.13 on PATH.
+PYTHON ?= $(shell \
+  if command -v pyenv >/dev/null 2>&1; then \
+    r=$$(pyenv root); \
+    for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.1[23]\.[0-9]+$$' | sort -t. -k2,2n -k3,3nr); do \
+      if [ -x "$$r/versions/$$v/bin/python3" ]; then echo "$$r/versions/$$v/bin/python3"; exit 0; fi; \
+    done; \
+  fi; \
+  for c in python3.12 python3.13; do \
+    if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys' >/dev/null 2>&1; then command -v $$c; exit 0; fi; \
+  done)
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast lint screenshots bench package fuzz clean setup
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "Cần Python 3.12 trở lên (Python >= 3.12 is required)"; exit 1; fi
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy lhtl_desktop
+
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py
+
+package: $(STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+
+fuzz: $(STAMP)
+	$(PY) scripts/fuzz.py
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""Command-line face of the services (ARCHITECTURE.md §5): argparse, printing and exit codes only.
+
+Exit codes: 0 success; 2 bad input or refused (one Vietnamese line on stderr, nothing written);
+3 an import where any file was rejected or quarantined. `--json` prints exactly one JSON document.
+Each command group lives in its own module and registers itself through `register(subparsers)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from lhtl_desktop import __version__
+from lhtl_desktop.errors import LhtlError
+from lhtl_desktop.i18n import _
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class VietnameseArgumentParser(argparse.ArgumentParser):
+    """argparse with a Vietnamese first line on usage errors (exit 2, as for every bad input)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, _("Lệnh không hợp lệ: {msg}. Xem «{prog} --help».").format(msg=message, prog=self.prog) + "\n")
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", default=argparse.SUPPRESS, metavar="PATH",
+        help=_("tệp cơ sở dữ liệu (mặc định: biến LHTL_DB, rồi thư mục dữ liệu của người dùng)"),
+    )
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help=_("in đúng một tài liệu JSON ra stdout"))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = VietnameseArgumentParser(
+        prog="lhtl",
+        description=_(
+            "Ghi nhận, tổng hợp và đánh giá hoạt động phục vụ học tập suốt đời trong thư viện, bảo tàng, "
+            "trung tâm văn hóa (QĐ 1520/QĐ-TTg). Không có lệnh: mở cửa sổ chương trình."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"lhtl {__version__}")
+    add_db_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=VietnameseArgumentParser)
+    for module in command_modules():
+        module.register(sub)
+    return parser
+
+
+def command_modules() -> list[Any]:
+    """Every command group, in the order `--help` lists them. A new group adds its module here."""
+    from lhtl_desktop.cli import core
+
+    return [core]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    try:
+        return handler(args)
+    except LhtlError as exc:
+        sys.stderr.write(exc.message + "\n")
+        return exc.exit_code

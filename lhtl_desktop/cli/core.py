@@ -1,0 +1,249 @@
+"""Foundation commands: init, units, institution add|list|edit|close, set, get, evaluate, settings."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from lhtl_desktop.cli import add_db_option, add_json_option, print_json
+from lhtl_desktop.errors import ValidationError
+from lhtl_desktop.i18n import _, fmt_int, fmt_percent
+from lhtl_desktop.model.catalogue import TYPES_BY_CODE
+from lhtl_desktop.services import entry, evaluation, installation, institutions, settings
+from lhtl_desktop.storage import Store, open_store
+from lhtl_desktop.sync.keys import generate_key
+
+
+def store_from(args: argparse.Namespace) -> Store:
+    return open_store(Path(args.db) if getattr(args, "db", None) else None)
+
+
+def _command(sub: argparse._SubParsersAction, name: str, help_text: str, handler) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    add_db_option(p)
+    p.set_defaults(handler=handler)
+    return p
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = _command(sub, "init", _("thiết lập cơ sở dữ liệu cho một xã (5 chữ số), cụm (3) hoặc tỉnh (2)"), cmd_init)
+    p.add_argument("--unit", required=True, metavar="MÃ", help=_("mã đơn vị, ví dụ 14389 (Xã Gia Lâm)"))
+    p.add_argument("--officer", required=True, metavar="TÊN", help=_("họ tên cán bộ phụ trách"))
+    p.add_argument("--report-to", metavar="MÃ", help=_("đơn vị nhận báo cáo, nếu khác cụm mặc định"))
+    p.add_argument("--passphrase-env", metavar="BIẾN", help=_("tên biến môi trường chứa mật khẩu bảo vệ khóa"))
+    add_json_option(p)
+
+    p = _command(sub, "units", _("liệt kê đơn vị hành chính và cụm tổng hợp"), cmd_units)
+    p.add_argument("--parent", metavar="MÃ", help=_("chỉ các đơn vị trực thuộc mã này"))
+    add_json_option(p)
+
+    inst = sub.add_parser("institution", help=_("thêm, sửa, đóng, liệt kê thiết chế"))
+    isub = inst.add_subparsers(dest="institution_command", metavar="VIỆC", required=True,
+                               parser_class=type(inst))
+    p = _command(isub, "add", _("thêm một thiết chế; in mã (id) của thiết chế mới"), cmd_institution_add)
+    p.add_argument("--unit", required=True, metavar="MÃ")
+    p.add_argument("--type", required=True, metavar="LOẠI", help=", ".join(TYPES_BY_CODE))
+    p.add_argument("--name", required=True, metavar="TÊN")
+    p.add_argument("--village", metavar="THÔN")
+    p.add_argument("--opened", type=int, metavar="NĂM", help=_("năm bắt đầu hoạt động"))
+    p = _command(isub, "list", _("liệt kê thiết chế trong phạm vi"), cmd_institution_list)
+    p.add_argument("--unit", metavar="MÃ", help=_("chỉ đơn vị này (và đơn vị trực thuộc)"))
+    add_json_option(p)
+    p = _command(isub, "edit", _("sửa tên, thôn hoặc loại của thiết chế"), cmd_institution_edit)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--name", metavar="TÊN")
+    p.add_argument("--village", metavar="THÔN")
+    p.add_argument("--type", metavar="LOẠI")
+    p = _command(isub, "close", _("ghi nhận thiết chế ngừng hoạt động từ một năm"), cmd_institution_close)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--year", required=True, type=int, metavar="NĂM")
+
+    p = _command(sub, "set", _("nhập giá trị chỉ số cho một thiết chế và kỳ (MÃ=GIÁ_TRỊ …)"), cmd_set)
+    p.add_argument("--institution", required=True, metavar="ID")
+    p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
+    p.add_argument("--why", metavar="LÝ_DO", help=_("lý do, bắt buộc khi cấp trên điều chỉnh số liệu"))
+    p.add_argument("values", nargs="+", metavar="MÃ=GIÁ_TRỊ")
+
+    p = _command(sub, "get", _("xem giá trị đã nhập của một thiết chế và kỳ"), cmd_get)
+    p.add_argument("--institution", required=True, metavar="ID")
+    p.add_argument("--period", required=True, metavar="KỲ")
+    add_json_option(p)
+
+    p = _command(sub, "evaluate", _("đánh giá các chỉ tiêu cho một năm và phạm vi"), cmd_evaluate)
+    p.add_argument("--period", required=True, metavar="NĂM")
+    p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
+    add_json_option(p)
+
+    p = _command(sub, "settings", _("xem hoặc đổi cài đặt: cán bộ, cụm của xã, chế độ hai cấp, ngưỡng chỉ tiêu"),
+                 cmd_settings)
+    p.add_argument("--officer", metavar="TÊN")
+    p.add_argument("--hub", nargs=2, metavar=("XÃ", "CỤM"), help=_("gán xã vào cụm tổng hợp"))
+    p.add_argument("--two-tier", choices=["on", "off"], help=_("xã báo cáo thẳng lên tỉnh"))
+    p.add_argument("--threshold", nargs=3, metavar=("CHỈ_TIÊU", "NĂM", "NGƯỠNG"),
+                   help=_("đổi ngưỡng mốc của một chỉ tiêu (%%), ví dụ LIB_COMM_LLL 2030 65"))
+    add_json_option(p)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    passphrase = None
+    if args.passphrase_env:
+        passphrase = os.environ.get(args.passphrase_env)
+        if passphrase is None:
+            raise ValidationError(_("Biến môi trường «{var}» chưa được đặt.").format(var=args.passphrase_env))
+    store = store_from(args)
+    installation.refuse_if_initialised(store)  # before the (slow, passphrase-derived) key is made
+    key = generate_key(passphrase)
+    me = installation.init_installation(store, args.unit, args.officer, key, args.report_to)
+    parent = installation.parent_of(store, me.unit.code)
+    if args.json:
+        print_json({"unit": me.unit.code, "name": me.unit.name, "level": me.level, "parent": parent,
+                    "officer": me.officer, "key_id": key.key_id, "fingerprint": key.fingerprint,
+                    "db": str(store.path)})
+        return 0
+    print(_("Đã thiết lập cho {name} ({code}), cán bộ: {officer}.").format(
+        name=me.unit.name, code=me.unit.code, officer=me.officer))
+    if parent:
+        parent_unit = store.unit(parent)
+        print(_("Báo cáo lên: {name} ({code}).").format(name=parent_unit.name if parent_unit else parent, code=parent))
+    print(_("Dấu vân tay khóa: {fp}").format(fp=key.fingerprint))
+    print(_("Cơ sở dữ liệu: {path}").format(path=store.path))
+    return 0
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    installation.installation(store)
+    if args.parent:
+        parent = installation.require_unit(store, args.parent).code
+        units = installation.children_of(store, parent)
+    else:
+        units = list(store.units().values())
+    rows = [{"code": u.code, "name": u.name, "level": u.level, "parent": installation.parent_of(store, u.code)}
+            for u in units]
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['code']:>5}  {r['name']:<40}  {r['level']:<8}  {r['parent'] or ''}")
+    return 0
+
+
+def cmd_institution_add(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    inst = institutions.add_institution(store, args.unit, args.type, args.name, args.village, args.opened)
+    print(inst.id)
+    return 0
+
+
+def cmd_institution_list(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    rows = [{"id": i.id, "unit": i.unit_code, "type": i.type, "name": i.name, "village": i.village,
+             "active": i.active} for i in institutions.list_institutions(store, args.unit)]
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            status = _("đang hoạt động") if r["active"] else _("đã đóng")
+            print(f"{r['id']}  {r['unit']}  {r['type']:<16}  {r['name']}  {r['village'] or ''}  ({status})")
+    return 0
+
+
+def cmd_institution_edit(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    inst = institutions.edit_institution(store, args.id, name=args.name, village=args.village, type_code=args.type)
+    print(_("Đã sửa «{name}».").format(name=inst.name))
+    return 0
+
+
+def cmd_institution_close(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    inst = institutions.close_institution(store, args.id, args.year)
+    print(_("«{name}» ngừng hoạt động từ năm {year}.").format(name=inst.name, year=inst.closed_year))
+    return 0
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        code, sep, value = item.partition("=")
+        if not sep or not code.strip():
+            raise ValidationError(_("«{item}» không đúng dạng MÃ=GIÁ_TRỊ.").format(item=item))
+        key = code.strip().upper()
+        if key in out:
+            raise ValidationError(_("Chỉ số «{code}» được nhập hai lần.").format(code=key))
+        out[key] = value
+    return out
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    result = entry.set_values(store, args.institution, args.period, parse_assignments(args.values), args.why)
+    for code, value in result.saved.items():
+        print(_("Đã lưu {code} = {value}").format(code=code, value=fmt_int(value)))
+    for code in result.unchanged:
+        print(_("Không đổi {code}").format(code=code))
+    for w in result.warnings:
+        sys.stderr.write(_("Cảnh báo: {msg}").format(msg=w.message) + "\n")
+    return 0
+
+
+def cmd_get(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    values = entry.get_values(store, args.institution, args.period)
+    data: dict[str, object] = {}
+    for code, cv in values.items():
+        if cv.conflict:
+            data[code] = {
+                "value": cv.value,
+                "conflict": True,
+                "values": [{"value": r.value, "unit": r.author_unit, "author": r.author_name or r.author_key,
+                            "reason": r.reason, "created": r.created_at} for r in cv.siblings],
+            }
+        else:
+            data[code] = cv.value
+    if args.json:
+        print_json(data)
+    else:
+        for code, cv in values.items():
+            mark = " ⚠ " + _("xung đột") if cv.conflict else ""
+            shown = fmt_int(cv.value) if cv.value is not None else "—"
+            print(f"{code:<26} {shown}{mark}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    ev = evaluation.evaluate(store, args.period, args.scope)
+    if args.json:
+        print_json([evaluation.result_as_json(r) for r in ev.results])
+        return 0
+    print(_("Đánh giá năm {year} — {scope} ({code})").format(year=ev.year, scope=ev.scope_name, code=ev.scope))
+    for r in ev.results:
+        num = fmt_int(int(r.numerator)) if r.numerator is not None else "—"
+        den = fmt_int(int(r.denominator)) if r.denominator is not None else "—"
+        print(f"{r.target:<20} {fmt_percent(r.value):>9}  /{fmt_percent(r.threshold, 0):>7}  "
+              f"{num}/{den}  {r.status.label}" + (_("  (thiếu {n})").format(n=len(r.missing)) if r.missing else ""))
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    if args.officer:
+        installation.set_officer(store, args.officer)
+    if args.hub:
+        installation.set_hub(store, args.hub[0], args.hub[1])
+    if args.two_tier:
+        installation.set_two_tier(store, args.two_tier == "on")
+    if args.threshold:
+        settings.set_threshold(store, args.threshold[0], args.threshold[1], args.threshold[2])
+    me = installation.installation(store)
+    data = {"unit": me.unit.code, "name": me.unit.name, "officer": me.officer, "two_tier": me.two_tier,
+            "parent": installation.parent_of(store, me.unit.code), "db": str(store.path)}
+    if args.json:
+        print_json(data)
+    else:
+        for k, v in data.items():
+            print(f"{k}: {v}")
+    return 0

@@ -1,0 +1,46 @@
+"""Typed errors that carry a message for the officer, in Vietnamese.
+
+Domain code raises these; the CLI prints `.message` on stderr and exits 2 (or 3 for imports), the window
+shows it in a dialog or beside the field. Anything else escaping is a bug and goes to the crash report.
+"""
+
+from __future__ import annotations
+
+
+class LhtlError(Exception):
+    """Base: `message` is shown to the user as is."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationError(LhtlError):
+    """Input that breaks a rule (value, period, code, name). Nothing was written."""
+
+
+class NotFoundError(LhtlError):
+    """A unit, institution, key or file that does not exist."""
+
+
+class RefusedError(LhtlError):
+    """An action that is not allowed here (second init, out of scope, no authority, ...)."""
+
+
+class DatabaseError(LhtlError):
+    """The database cannot be used as it is (newer than the app, corrupt, wrong place)."""
+
+
+class DatabaseTooNewError(DatabaseError):
+    """The file was written by a newer version of the program; it is left untouched."""
+
+
+class NotInitialisedError(DatabaseError):
+    """No installation has been set up in this database yet."""
+
+
+class BundleError(LhtlError):
+    """A sync bundle that cannot be read, verified or accepted."""

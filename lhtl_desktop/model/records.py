@@ -1,0 +1,55 @@
+"""Value records: one stored value of one indicator, with its version vector (ARCHITECTURE.md §3.5)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from lhtl_desktop.model.units import LEVEL_RANK, level_of
+
+
+def now_utc() -> str:
+    """ISO-8601 UTC timestamp with milliseconds, sortable as text."""
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class ValueRecord:
+    edit_id: str
+    institution_id: str
+    unit_code: str  # the unit that owns the institution
+    period: str
+    indicator: str
+    value: int | None  # None: a tombstone (value deleted)
+    vv: Mapping[str, int]
+    author_key: str
+    author_unit: str
+    created_at: str
+    reason: str | None = None
+    warning: str | None = None
+    author_name: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.institution_id, self.period, self.indicator)
+
+
+def choose_provisional(siblings: Iterable[ValueRecord]) -> ValueRecord | None:
+    """While a conflict is open, reports use the higher level's edit, then the later one (marked ⚠)."""
+    records = list(siblings)
+    if not records:
+        return None
+    return min(
+        records,
+        key=lambda r: (LEVEL_RANK[level_of(r.author_unit)], _neg(r.created_at), r.edit_id),
+    )
+
+
+def _neg(timestamp: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in timestamp)

@@ -1,0 +1,103 @@
+"""Units of one province after the 2025 reform, with default merge hubs (DOMAIN.md §7).
+
+Hubs are the province's former districts (legacy tree of vietnam-provinces). Each new commune joins the
+former district that most of its legacy communes came from; a tie goes to the lowest district code.
+Only districts that win at least one commune become hubs (22 for Ninh Bình). The result is copied into
+the database at set-up and is editable there; nothing here is consulted afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from vietnam_provinces import Province, ProvinceCode, Ward
+from vietnam_provinces.legacy import District
+
+from lhtl_desktop.errors import NotFoundError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.model.catalogue import Level
+from lhtl_desktop.model.units import Unit
+
+DEFAULT_PROVINCE = "37"  # Ninh Bình (merged Hà Nam, Nam Định, Ninh Bình)
+
+
+@dataclass
+class ProvinceReference:
+    province: Unit
+    hubs: list[Unit]
+    communes: list[Unit]
+    lineage: list[dict[str, str]] = field(default_factory=list)
+
+    def all_units(self) -> list[Unit]:
+        """Province, then each hub followed by its communes (the natural reading order)."""
+        out = [self.province]
+        for hub in self.hubs:
+            out.append(hub)
+            out.extend(c for c in self.communes if c.parent == hub.code)
+        return out
+
+
+def provinces() -> list[tuple[str, str]]:
+    """(code, name) of the 34 provinces, by code."""
+    return sorted((f"{int(p.code):02d}", p.name) for p in Province.iter_all())
+
+
+def province_of_commune(commune_code: str) -> str:
+    for w in Ward.iter_all():
+        if int(w.code) == int(commune_code):
+            return f"{int(w.province_code):02d}"
+    raise NotFoundError(_("Không có xã, phường mã «{code}».").format(code=commune_code))
+
+
+def province_of_hub(hub_code: str) -> str:
+    try:
+        d = District.from_code(int(hub_code))  # type: ignore[arg-type]
+    except (ValueError, KeyError):
+        raise NotFoundError(_("Không có huyện (cũ) mã «{code}».").format(code=hub_code)) from None
+    legacy_province = int(d.province_code)
+    for p in Province.iter_all():
+        if any(int(lp.code) == legacy_province for lp in p.get_legacy_sources()):
+            return f"{int(p.code):02d}"
+    raise NotFoundError(_("Không có huyện (cũ) mã «{code}».").format(code=hub_code))
+
+
+def load_province(code: str = DEFAULT_PROVINCE) -> ProvinceReference:
+    try:
+        prov = Province.from_code(ProvinceCode(int(code)))
+    except ValueError:
+        raise NotFoundError(_("Không có tỉnh, thành phố mã «{code}».").format(code=code)) from None
+    pcode = f"{int(prov.code):02d}"
+    wards = sorted(Ward.iter_by_province(prov.code), key=lambda w: int(w.code))
+
+    lineage: list[dict[str, str]] = []
+    hub_of: dict[str, str] = {}
+    hub_names: dict[str, str] = {}
+    for w in wards:
+        wcode = f"{int(w.code):05d}"
+        sources = w.get_legacy_sources()
+        votes: Counter[int] = Counter(int(s.district_code) for s in sources)
+        for s in sources:
+            dcode = int(s.district_code)
+            if dcode not in hub_names:
+                hub_names[f"{dcode:03d}"] = District.from_code(s.district_code).name
+            lineage.append({
+                "unit_code": wcode,
+                "legacy_code": f"{int(s.code):05d}",
+                "legacy_name": s.name,
+                "legacy_district_code": f"{dcode:03d}",
+                "legacy_district_name": hub_names[f"{dcode:03d}"],
+            })
+        if votes:
+            best = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+            hub_of[wcode] = f"{best:03d}"
+
+    hub_codes = sorted(set(hub_of.values()))
+    hubs = [Unit(h, _("{name} (cũ)").format(name=hub_names[h]), Level.DISTRICT, pcode, "huyện cũ") for h in hub_codes]
+    communes = [
+        Unit(f"{int(w.code):05d}", w.name, Level.COMMUNE, hub_of.get(f"{int(w.code):05d}", pcode),
+             str(w.division_type))
+        for w in wards
+    ]
+    province = Unit(pcode, prov.name, Level.PROVINCE, None, str(prov.division_type))
+    return ProvinceReference(province, hubs, communes, lineage)

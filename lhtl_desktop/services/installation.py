@@ -1,0 +1,201 @@
+"""Setting up an installation and reading who and where it is: unit, officer, scope, hierarchy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lhtl_desktop.errors import NotFoundError, NotInitialisedError, RefusedError, ValidationError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.model.catalogue import CATALOG_VERSION, INDICATORS, INSTITUTION_TYPES, Level
+from lhtl_desktop.model.criteria import CRITERIA_RULE_VERSION
+from lhtl_desktop.model.institutions import clean_text
+from lhtl_desktop.model.keys import NewKey
+from lhtl_desktop.model.records import now_utc
+from lhtl_desktop.model.targets import DEFAULT_TARGETS
+from lhtl_desktop.model.units import Unit, level_of, normalise_code
+from lhtl_desktop.reference.units import load_province, province_of_commune, province_of_hub
+from lhtl_desktop.storage import Store
+
+ROLE_LABELS = {
+    Level.COMMUNE: _("Xã, phường (nhập số liệu)"),
+    Level.DISTRICT: _("Cụm tổng hợp (huyện cũ)"),
+    Level.PROVINCE: _("Tỉnh (tổng hợp, đánh giá)"),
+}
+
+
+@dataclass(frozen=True)
+class Installation:
+    unit: Unit
+    province_code: str
+    officer: str
+    key_id: str
+    report_to: str | None
+    two_tier: bool
+
+    @property
+    def level(self) -> str:
+        return self.unit.level
+
+
+def is_initialised(store: Store) -> bool:
+    return store.get_meta("unit_code") is not None
+
+
+def refuse_if_initialised(store: Store) -> None:
+    if is_initialised(store):
+        raise RefusedError(
+            _("Cơ sở dữ liệu «{path}» đã được thiết lập cho {unit}; không thiết lập lại.").format(
+                path=store.path, unit=store.get_meta("unit_name")
+            )
+        )
+
+
+def init_installation(store: Store, unit_code: str, officer: str, key: NewKey,
+                      report_to: str | None = None) -> Installation:
+    """Create the installation: reference data, catalogue, targets, own key — all in one transaction."""
+    refuse_if_initialised(store)
+    code = normalise_code(unit_code)
+    officer_name = clean_text(officer, _("tên cán bộ"), required=True) or ""
+    level = level_of(code)
+    if level == Level.COMMUNE:
+        province_code = province_of_commune(code)
+    elif level == Level.DISTRICT:
+        province_code = province_of_hub(code)
+    else:
+        province_code = code
+    ref = load_province(province_code)
+    units = ref.all_units()
+    by_code = {u.code: u for u in units}
+    if code not in by_code:
+        raise NotFoundError(
+            _("Mã «{code}» không phải một cụm tổng hợp của {province}.").format(code=code, province=ref.province.name)
+        )
+    target = None
+    if report_to is not None:
+        target = normalise_code(report_to)
+        if target not in by_code or target == code:
+            raise NotFoundError(_("Không có đơn vị nhận báo cáo mã «{code}».").format(code=report_to))
+        if level_of(target) == Level.COMMUNE or (level == Level.DISTRICT and level_of(target) != Level.PROVINCE):
+            raise ValidationError(_("Đơn vị nhận báo cáo phải ở cấp trên (cụm hoặc tỉnh)."), field="report_to")
+        if level == Level.PROVINCE:
+            raise ValidationError(_("Cấp tỉnh không báo cáo lên đơn vị nào trong chương trình."), field="report_to")
+
+    now = now_utc()
+    with store.atomic():
+        store.insert_units(units)
+        store.insert_lineage(ref.lineage)
+        store.insert_catalogue(INSTITUTION_TYPES, INDICATORS)
+        store.insert_targets(DEFAULT_TARGETS)
+        if target is not None and level == Level.COMMUNE:
+            store.set_unit_parent(code, target, officer_name, now)
+        store.insert_key({
+            "key_id": key.key_id, "unit_code": code, "public_key": key.public_key,
+            "fingerprint": key.fingerprint, "status": "own", "private_key": key.private_key,
+            "officer": officer_name, "created_at": key.created_at,
+        })
+        for k, v in {
+            "unit_code": code, "unit_name": by_code[code].name, "province_code": province_code,
+            "officer": officer_name, "own_key_id": key.key_id, "report_to": target or "",
+            "two_tier": "0", "created_at": now, "catalog_version": CATALOG_VERSION,
+            "criteria_rule_version": CRITERIA_RULE_VERSION, "reference_source": "vietnam-provinces 2026.9.0",
+        }.items():
+            store.set_meta(k, v)
+    return installation(store)
+
+
+def installation(store: Store) -> Installation:
+    meta = store.meta()
+    if "unit_code" not in meta:
+        raise NotInitialisedError(
+            _("Chưa thiết lập. Chạy «init --unit MÃ --officer TÊN» hoặc mở cửa sổ chương trình để thiết lập.")
+        )
+    unit = store.unit(meta["unit_code"])
+    assert unit is not None
+    return Installation(
+        unit=unit, province_code=meta["province_code"], officer=meta["officer"], key_id=meta["own_key_id"],
+        report_to=meta.get("report_to") or None, two_tier=meta.get("two_tier") == "1",
+    )
+
+
+def parent_of(store: Store, code: str) -> str | None:
+    """The unit a unit reports to: its stored parent; communes go straight to the province in two-tier mode."""
+    unit = store.unit(code)
+    if unit is None or unit.parent is None:
+        return None
+    if unit.level == Level.COMMUNE and store.get_meta("two_tier") == "1":
+        return store.get_meta("province_code")
+    return unit.parent
+
+
+def children_of(store: Store, code: str) -> list[Unit]:
+    return [u for u in store.units().values() if parent_of(store, u.code) == code]
+
+
+def subtree(store: Store, code: str) -> list[str]:
+    """The unit and every unit below it in the (current) merge hierarchy."""
+    out = [code]
+    i = 0
+    while i < len(out):
+        out.extend(u.code for u in children_of(store, out[i]))
+        i += 1
+    return out
+
+
+def is_ancestor_or_self(store: Store, ancestor: str, code: str) -> bool:
+    current: str | None = code
+    while current is not None:
+        if current == ancestor:
+            return True
+        current = parent_of(store, current)
+    return False
+
+
+def require_unit(store: Store, code: str) -> Unit:
+    unit = store.unit(normalise_code(code))
+    if unit is None:
+        raise NotFoundError(_("Không có đơn vị mã «{code}» trong tỉnh của cơ sở dữ liệu này.").format(code=code),
+                            field="unit")
+    return unit
+
+
+def require_in_scope(store: Store, code: str) -> Unit:
+    """A unit this installation may write for: itself or a unit below it."""
+    unit = require_unit(store, code)
+    me = installation(store)
+    if not is_ancestor_or_self(store, me.unit.code, unit.code):
+        raise RefusedError(
+            _("{unit} nằm ngoài phạm vi của {me}: chỉ được ghi số liệu của đơn vị mình và đơn vị trực thuộc.")
+            .format(unit=unit.name, me=me.unit.name),
+            field="unit",
+        )
+    return unit
+
+
+def set_officer(store: Store, name: str) -> None:
+    officer = clean_text(name, _("tên cán bộ"), required=True) or ""
+    with store.atomic():
+        store.set_meta("officer", officer)
+
+
+def set_two_tier(store: Store, enabled: bool) -> None:
+    me = installation(store)
+    if me.level == Level.COMMUNE:
+        raise RefusedError(_("Chỉ cấp tỉnh hoặc cụm mới thay đổi chế độ hai cấp."))
+    old = "1" if me.two_tier else "0"
+    new = "1" if enabled else "0"
+    with store.atomic():
+        store.set_meta("two_tier", new)
+        store.log_unit_change(me.province_code, "two_tier", old, new, me.officer, now_utc())
+
+
+def set_hub(store: Store, commune_code: str, hub_code: str) -> None:
+    """Reassign a commune to another hub (kept with who and when)."""
+    me = installation(store)
+    if me.level == Level.COMMUNE:
+        raise RefusedError(_("Chỉ cấp tỉnh hoặc cụm mới thay đổi cụm tổng hợp của xã."))
+    commune = require_unit(store, commune_code)
+    hub = require_unit(store, hub_code)
+    if commune.level != Level.COMMUNE or hub.level != Level.DISTRICT:
+        raise ValidationError(_("Chỉ gán xã, phường vào một cụm tổng hợp (huyện cũ)."), field="unit")
+    with store.atomic():
+        store.set_unit_parent(commune.code, hub.code, me.officer, now_utc())

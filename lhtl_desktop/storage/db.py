@@ -1,0 +1,87 @@
+"""Opening the database: location, refusal of newer files, pragmas and migrations (ARCHITECTURE.md §2)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import platformdirs
+import sqlite_utils
+
+from lhtl_desktop import APP_NAME
+from lhtl_desktop.errors import DatabaseError, DatabaseTooNewError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from lhtl_desktop.storage.store import Store
+
+DB_FILENAME = "lhtl.sqlite3"
+
+
+def default_db_path() -> Path:
+    """`LHTL_DB` if set, else the per-user data folder (%LOCALAPPDATA%\\lhtl, ~/.local/share/lhtl)."""
+    env = os.environ.get("LHTL_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
+
+
+def read_schema_version(path: Path) -> int:
+    """user_version of an existing file, read-only (opening it read-write could already change it)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            _("Tệp «{path}» không phải cơ sở dữ liệu của chương trình hoặc đã hỏng ({err}).").format(
+                path=path, err=exc
+            )
+        ) from exc
+
+
+def open_store(path: Path | str | None = None, *, create: bool = True) -> Store:
+    """Open (and migrate) the installation's database. A newer file is refused and left untouched."""
+    db_path = Path(path) if path is not None else default_db_path()
+    if db_path.exists():
+        version = read_schema_version(db_path)
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNewError(
+                _(
+                    "Cơ sở dữ liệu «{path}» được tạo bởi phiên bản mới hơn của chương trình "
+                    "(lược đồ {found}, phiên bản này hiểu đến {known}). Hãy cập nhật chương trình; "
+                    "tệp không bị thay đổi."
+                ).format(path=db_path, found=version, known=SCHEMA_VERSION)
+            )
+    elif not create:
+        raise DatabaseError(_("Không tìm thấy cơ sở dữ liệu «{path}».").format(path=db_path))
+    else:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+
+    # Autocommit at the driver level: every write goes through Store.atomic() (explicit BEGIN … COMMIT).
+    conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseError(
+            _("Không mở được cơ sở dữ liệu «{path}»: {err}").format(path=db_path, err=exc)
+        ) from exc
+    return Store(db, db_path)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply pending migrations, each in its own transaction. Returns the version reached."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    for index in range(version, len(MIGRATIONS)):
+        with db.atomic():
+            MIGRATIONS[index](db)
+            db.execute(f"PRAGMA user_version = {index + 1}")
+    return len(MIGRATIONS)

@@ -1,0 +1,173 @@
+"""Versioned schema migrations, tracked in `PRAGMA user_version`.
+
+Each entry of MIGRATIONS upgrades from version i to i+1 inside one transaction. Append only: never edit a
+released step. A database whose user_version is beyond len(MIGRATIONS) was written by a newer program and
+is refused untouched (see db.open_store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run DDL statement by statement: sqlite3's executescript() would COMMIT the migration's transaction."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    for statement in "\n".join(lines).split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+
+        CREATE TABLE units (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            level TEXT NOT NULL CHECK (level IN ('province', 'district', 'commune')),
+            parent TEXT REFERENCES units(code),
+            division_type TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX units_parent ON units(parent);
+
+        CREATE TABLE unit_lineage (
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            legacy_code TEXT NOT NULL,
+            legacy_name TEXT NOT NULL,
+            legacy_district_code TEXT NOT NULL,
+            legacy_district_name TEXT NOT NULL,
+            PRIMARY KEY (unit_code, legacy_code)
+        );
+
+        CREATE TABLE unit_changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            field TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT,
+            changed_by TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        );
+
+        CREATE TABLE institution_types (
+            code TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            family TEXT NOT NULL,
+            levels TEXT NOT NULL
+        );
+
+        CREATE TABLE indicators (
+            code TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            family TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('count', 'flag')),
+            help TEXT NOT NULL,
+            sort_order INTEGER NOT NULL
+        );
+
+        CREATE TABLE targets (
+            code TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('share', 'growth')),
+            label TEXT NOT NULL,
+            types TEXT NOT NULL,
+            criterion TEXT,
+            indicator TEXT,
+            sort_order INTEGER NOT NULL
+        );
+
+        CREATE TABLE target_milestones (
+            target_code TEXT NOT NULL REFERENCES targets(code),
+            year INTEGER NOT NULL,
+            threshold REAL,
+            PRIMARY KEY (target_code, year)
+        );
+
+        CREATE TABLE threshold_changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            target_code TEXT NOT NULL REFERENCES targets(code),
+            year INTEGER NOT NULL,
+            old_threshold REAL,
+            new_threshold REAL,
+            changed_by TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        );
+
+        CREATE TABLE keys (
+            key_id TEXT PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('own', 'trusted', 'retired', 'revoked')),
+            private_key TEXT,
+            officer TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE institutions (
+            id TEXT PRIMARY KEY,
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            type TEXT NOT NULL REFERENCES institution_types(code),
+            name TEXT NOT NULL,
+            village TEXT,
+            opened_year INTEGER,
+            closed_year INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            vv TEXT NOT NULL DEFAULT '{}',
+            author_key TEXT NOT NULL DEFAULT '',
+            edit_id TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX institutions_unit ON institutions(unit_code);
+
+        -- Only the current (non-dominated) records of a key live here; more than one is an open conflict.
+        CREATE TABLE value_records (
+            edit_id TEXT PRIMARY KEY,
+            institution_id TEXT NOT NULL REFERENCES institutions(id),
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            period TEXT NOT NULL,
+            indicator TEXT NOT NULL REFERENCES indicators(code),
+            value INTEGER,
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL,
+            author_unit TEXT NOT NULL,
+            author_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            reason TEXT,
+            warning TEXT
+        );
+        CREATE INDEX value_records_key ON value_records(institution_id, period, indicator);
+        CREATE INDEX value_records_period ON value_records(period, indicator);
+
+        -- Records that a later edit dominated: kept for audit, never read by reports.
+        CREATE TABLE value_history (
+            edit_id TEXT PRIMARY KEY,
+            institution_id TEXT NOT NULL,
+            unit_code TEXT NOT NULL,
+            period TEXT NOT NULL,
+            indicator TEXT NOT NULL,
+            value INTEGER,
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL,
+            author_unit TEXT NOT NULL,
+            author_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            reason TEXT,
+            warning TEXT,
+            superseded_at TEXT NOT NULL
+        );
+        CREATE INDEX value_history_key ON value_history(institution_id, period, indicator);
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)

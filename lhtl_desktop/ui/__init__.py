@@ -1,0 +1,1 @@
+"""The window (PySide6 Essentials). The only package that imports Qt."""
