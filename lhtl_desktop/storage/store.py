@@ -115,7 +115,7 @@ class Store:
 
     # -- reference data ---------------------------------------------------------------------------
     def insert_units(self, units: Sequence[Unit]) -> None:
-        self.db["units"].insert_all(
+        self.db.table("units").insert_all(
             (
                 {"code": u.code, "name": u.name, "level": u.level, "parent": u.parent,
                  "division_type": u.division_type, "sort_order": i}
@@ -125,26 +125,26 @@ class Store:
         self._units = None
 
     def insert_lineage(self, rows: Iterable[Mapping[str, str]]) -> None:
-        self.db["unit_lineage"].insert_all(rows)
+        self.db.table("unit_lineage").insert_all(dict(r) for r in rows)
 
     def insert_catalogue(self, types: Sequence[InstitutionType], indicators: Sequence[Indicator]) -> None:
-        self.db["institution_types"].insert_all(
+        self.db.table("institution_types").insert_all(
             {"code": t.code, "label": t.label, "family": t.family, "levels": json.dumps(sorted(t.levels))}
             for t in types
         )
-        self.db["indicators"].insert_all(
+        self.db.table("indicators").insert_all(
             {"code": i.code, "label": i.label, "unit": i.unit, "family": i.family, "kind": str(i.kind),
              "help": i.help, "sort_order": n}
             for n, i in enumerate(indicators)
         )
 
     def insert_targets(self, targets: Sequence[TargetDefinition]) -> None:
-        self.db["targets"].insert_all(
+        self.db.table("targets").insert_all(
             {"code": t.code, "kind": str(t.kind), "label": t.label, "types": json.dumps(list(t.types)),
              "criterion": t.criterion, "indicator": t.indicator, "sort_order": n}
             for n, t in enumerate(targets)
         )
-        self.db["target_milestones"].insert_all(
+        self.db.table("target_milestones").insert_all(
             {"target_code": t.code, "year": y, "threshold": thr}
             for t in targets
             for y, thr in sorted(t.milestones.items())
@@ -175,7 +175,7 @@ class Store:
 
     def log_unit_change(self, code: str, field: str, old: str | None, new: str | None, changed_by: str,
                         changed_at: str) -> None:
-        self.db["unit_changes"].insert(
+        self.db.table("unit_changes").insert(
             {"unit_code": code, "field": field, "old_value": old, "new_value": new,
              "changed_by": changed_by, "changed_at": changed_at}
         )
@@ -212,7 +212,7 @@ class Store:
             "ON CONFLICT(target_code, year) DO UPDATE SET threshold = excluded.threshold",
             [target, year, threshold],
         )
-        self.db["threshold_changes"].insert(
+        self.db.table("threshold_changes").insert(
             {"target_code": target, "year": year, "old_threshold": old, "new_threshold": threshold,
              "changed_by": changed_by, "changed_at": changed_at}
         )
@@ -222,7 +222,7 @@ class Store:
 
     # -- keys -------------------------------------------------------------------------------------
     def insert_key(self, row: Mapping[str, Any]) -> None:
-        self.db["keys"].insert(dict(row))
+        self.db.table("keys").insert(dict(row))
 
     def key(self, key_id: str) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM keys WHERE key_id = ?", [key_id]))
@@ -238,7 +238,7 @@ class Store:
     # -- institutions -----------------------------------------------------------------------------
     def insert_institution(self, inst: Institution, *, created_at: str, vv: Mapping[str, int],
                            author_key: str, edit_id: str) -> None:
-        self.db["institutions"].insert(
+        self.db.table("institutions").insert(
             {"id": inst.id, "unit_code": inst.unit_code, "type": inst.type, "name": inst.name,
              "village": inst.village, "opened_year": inst.opened_year, "closed_year": inst.closed_year,
              "created_at": created_at, "updated_at": created_at, "vv": json.dumps(dict(vv)),
@@ -308,7 +308,7 @@ class Store:
         self.db.execute(f"DELETE FROM value_records WHERE edit_id IN ({marks})", ids)
 
     def insert_record(self, rec: ValueRecord) -> None:
-        self.db["value_records"].insert(_record_row(rec))
+        self.db.table("value_records").insert(_record_row(rec))
 
     def records_in_history(self, inst_id: str, period: str, indicator: str) -> list[ValueRecord]:
         return [
