@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from lhtl_desktop.errors import NotFoundError, NotInitialisedError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
+from lhtl_desktop.model import hierarchy
 from lhtl_desktop.model.catalogue import CATALOG_VERSION, INDICATORS, INSTITUTION_TYPES, Level
 from lhtl_desktop.model.criteria import CRITERIA_RULE_VERSION
 from lhtl_desktop.model.institutions import clean_text
@@ -117,37 +118,26 @@ def installation(store: Store) -> Installation:
     )
 
 
+def _two_tier(store: Store) -> bool:
+    return store.get_meta("two_tier") == "1"
+
+
 def parent_of(store: Store, code: str) -> str | None:
     """The unit a unit reports to: its stored parent; communes go straight to the province in two-tier mode."""
-    unit = store.unit(code)
-    if unit is None or unit.parent is None:
-        return None
-    if unit.level == Level.COMMUNE and store.get_meta("two_tier") == "1":
-        return store.get_meta("province_code")
-    return unit.parent
+    return hierarchy.parent_of(store.units(), code, two_tier=_two_tier(store))
 
 
 def children_of(store: Store, code: str) -> list[Unit]:
-    return [u for u in store.units().values() if parent_of(store, u.code) == code]
+    return hierarchy.children_of(store.units(), code, two_tier=_two_tier(store))
 
 
 def subtree(store: Store, code: str) -> list[str]:
     """The unit and every unit below it in the (current) merge hierarchy."""
-    out = [code]
-    i = 0
-    while i < len(out):
-        out.extend(u.code for u in children_of(store, out[i]))
-        i += 1
-    return out
+    return hierarchy.subtree(store.units(), code, two_tier=_two_tier(store))
 
 
 def is_ancestor_or_self(store: Store, ancestor: str, code: str) -> bool:
-    current: str | None = code
-    while current is not None:
-        if current == ancestor:
-            return True
-        current = parent_of(store, current)
-    return False
+    return hierarchy.is_ancestor_or_self(store.units(), ancestor, code, two_tier=_two_tier(store))
 
 
 def require_unit(store: Store, code: str) -> Unit:
