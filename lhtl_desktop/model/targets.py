@@ -180,6 +180,8 @@ def _status(
         return False, Status.MISSING_DATA
     if value >= threshold[1]:
         return True, Status.MET
+    if threshold[0] == year:
+        return False, Status.BEHIND  # a milestone year: the milestone itself is the test, no line
     line = on_track_line(milestones, year, first_data)
     if line is not None and value >= line:
         return False, Status.ON_TRACK
