@@ -270,6 +270,7 @@ def evaluate_target(
             met, status = False, Status.NOT_APPLICABLE
         elif len(share.missing) == share.denominator:
             met, status = False, Status.MISSING_DATA  # nobody reported: not a measured 0 %
+            value = None  # shown as "—", never as "0 %"
         return TargetResult(
             target.code, target.kind, target.label, year, scope,
             share.numerator, share.denominator, value,
