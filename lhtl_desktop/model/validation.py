@@ -64,6 +64,8 @@ def parse_value(indicator: Indicator, text: str | int) -> int:
             msg = _("«{label}»: không được nhập số âm.")
         elif any(c in raw for c in ".,") and all(c.isascii() and (c.isdigit() or c in ".,") for c in raw):
             msg = _("«{label}»: chỉ nhập số nguyên, không dùng dấu chấm, dấu phẩy hay số thập phân.")
+        elif all((c.isascii() and c.isdigit()) or c.isspace() for c in raw):
+            msg = _("«{label}»: viết liền các chữ số, không dùng dấu cách.")  # "1 200" (grouping by spaces)
         elif any(c.isdigit() for c in raw) and not any(c.isalpha() for c in raw if not c.isdigit()):
             msg = _("«{label}»: chỉ dùng các chữ số 0–9 thông thường.")
         else:
