@@ -44,3 +44,19 @@ class NotInitialisedError(DatabaseError):
 
 class BundleError(LhtlError):
     """A sync bundle that cannot be read, verified or accepted."""
+
+
+class DatabaseCorruptError(DatabaseError):
+    """The file fails SQLite's integrity check (or is not a database): the window offers a backup to restore."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class DiskFullError(DatabaseError):
+    """The disk filled up during a write; the transaction was rolled back and nothing was saved."""
+
+
+class UnsafeLocationError(DatabaseError):
+    """The database is on removable media or a network share; it must be copied to the local disk."""

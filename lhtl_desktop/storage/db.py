@@ -10,8 +10,9 @@ import platformdirs
 import sqlite_utils
 
 from lhtl_desktop import APP_NAME
-from lhtl_desktop.errors import DatabaseError, DatabaseTooNewError
+from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DatabaseTooNewError
 from lhtl_desktop.i18n import _
+from lhtl_desktop.storage.location import require_safe_location
 from lhtl_desktop.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 from lhtl_desktop.storage.store import Store
 
@@ -35,17 +36,39 @@ def read_schema_version(path: Path) -> int:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(
+        raise DatabaseCorruptError(
             _("Tệp «{path}» không phải cơ sở dữ liệu của chương trình hoặc đã hỏng ({err}).").format(
                 path=path, err=exc
-            )
+            ),
+            path=str(path),
         ) from exc
 
 
-def open_store(path: Path | str | None = None, *, create: bool = True) -> Store:
-    """Open (and migrate) the installation's database. A newer file is refused and left untouched."""
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def _corrupt(path: Path, detail: str) -> DatabaseCorruptError:
+    return DatabaseCorruptError(
+        _("Cơ sở dữ liệu «{path}» bị hỏng ({detail}). Hãy khôi phục từ bản sao lưu gần nhất; "
+          "tệp hỏng được giữ lại, không bị xóa.").format(path=path, detail=detail),
+        path=str(path),
+    )
+
+
+def open_store(path: Path | str | None = None, *, create: bool = True,
+               allow_unsafe_location: bool | None = None) -> Store:
+    """Open (and migrate) the installation's database. A newer file is refused and left untouched.
+
+    Refused too: a file on removable media or a network share (UnsafeLocationError, unless
+    `allow_unsafe_location` or LHTL_ALLOW_UNSAFE_LOCATION=1), and a file that fails `PRAGMA quick_check`
+    (DatabaseCorruptError: the window then offers the newest good backup).
+    """
     db_path = Path(path) if path is not None else default_db_path()
-    if db_path.exists():
+    require_safe_location(db_path, allow=allow_unsafe_location)
+    existed = db_path.exists()
+    if existed:
         version = read_schema_version(db_path)
         if version > SCHEMA_VERSION:
             raise DatabaseTooNewError(
@@ -67,10 +90,17 @@ def open_store(path: Path | str | None = None, *, create: bool = True) -> Store:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        if existed:
+            check = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+            if check != "ok":
+                conn.close()
+                raise _corrupt(db_path, check.splitlines()[0])
         db = sqlite_utils.Database(conn)
         migrate(db)
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if existed and _is_corruption(exc):
+            raise _corrupt(db_path, str(exc)) from exc
         raise DatabaseError(
             _("Không mở được cơ sở dữ liệu «{path}»: {err}").format(path=db_path, err=exc)
         ) from exc

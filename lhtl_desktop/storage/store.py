@@ -7,6 +7,7 @@ Writes run inside `atomic()` (sqlite-utils' `db.atomic()`: BEGIN … COMMIT, sav
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
+from lhtl_desktop.errors import DiskFullError
+from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import Indicator, InstitutionType
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.records import ValueRecord
@@ -24,6 +27,19 @@ _RECORD_COLUMNS = (
     "edit_id, institution_id, unit_code, period, indicator, value, vv, author_key, author_unit, "
     "author_name, created_at, reason, warning"
 )
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """sqlite3's "database or disk is full" (SQLITE_FULL: the disk, or PRAGMA max_page_count)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.Error) and code is not None and code & 0xFF == sqlite3.SQLITE_FULL
+
+
+def disk_full_error() -> DiskFullError:
+    return DiskFullError(
+        _("Không lưu được vì ổ đĩa đầy; cơ sở dữ liệu vẫn như trước khi lưu, không mất gì. "
+          "Hãy xóa bớt tệp hoặc giải phóng chỗ trống trên ổ đĩa rồi thử lại.")
+    )
 
 
 def _record(row: Mapping[str, Any]) -> ValueRecord:
@@ -83,8 +99,14 @@ class Store:
     # -- connection -------------------------------------------------------------------------------
     @contextmanager
     def atomic(self) -> Iterator[Store]:
-        with self.db.atomic():
-            yield self
+        """One transaction (a savepoint when nested). A full disk becomes DiskFullError after the rollback."""
+        try:
+            with self.db.atomic():
+                yield self
+        except sqlite3.OperationalError as exc:
+            if is_disk_full(exc):
+                raise disk_full_error() from exc
+            raise
 
     def close(self) -> None:
         self.db.close()
