@@ -79,7 +79,7 @@ def load_province(code: str = DEFAULT_PROVINCE) -> ProvinceReference:
         votes: Counter[int] = Counter(int(s.district_code) for s in sources)
         for s in sources:
             dcode = int(s.district_code)
-            if dcode not in hub_names:
+            if f"{dcode:03d}" not in hub_names:
                 hub_names[f"{dcode:03d}"] = District.from_code(s.district_code).name
             lineage.append({
                 "unit_code": wcode,
