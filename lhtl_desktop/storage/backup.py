@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from lhtl_desktop.errors import DatabaseError
+from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.storage.store import Store
 
@@ -173,3 +173,171 @@ def prune_backups(directory: Path, *, keep: int = KEEP_BACKUPS) -> list[Path]:
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()
     return removed
+
+
+# -- reading a backup file and swapping it in (the rules — same unit, confirmation — are in services) ----------
+@dataclass(frozen=True)
+class DatabaseFileInfo:
+    """What a database file says about itself, read without changing it."""
+
+    path: Path
+    schema_version: int
+    check: str  # PRAGMA quick_check result: "ok" or the first problem
+    is_ours: bool  # has our tables (meta, units, value_records)
+    meta: dict[str, str]
+    records: int
+    institutions: int
+    last_edit: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.check == "ok" and self.is_ours
+
+    @property
+    def unit_code(self) -> str | None:
+        return self.meta.get("unit_code")
+
+    @property
+    def unit_name(self) -> str | None:
+        return self.meta.get("unit_name")
+
+
+_OUR_TABLES = {"meta", "units", "value_records", "institutions"}
+
+
+def inspect_database_file(path: Path | str) -> DatabaseFileInfo:
+    """Open `path` read-only and describe it. Raises DatabaseCorruptError if SQLite cannot read it at all.
+
+    The file must be self-contained (journal_mode DELETE, as our backups are); `stage_copy` turns any copy
+    (even one with its -wal beside it) into such a file first.
+    """
+    p = Path(path)
+    try:
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseCorruptError(
+            _("Không đọc được tệp «{path}»: {err}").format(path=p, err=exc), path=str(p)
+        ) from exc
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        check_rows = conn.execute("PRAGMA quick_check").fetchall()
+        check = "ok" if [r[0] for r in check_rows] == ["ok"] else str(check_rows[0][0])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        is_ours = tables >= _OUR_TABLES
+        meta: dict[str, str] = {}
+        records = institutions = 0
+        last_edit = None
+        if is_ours and check == "ok":
+            meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
+            records = int(conn.execute("SELECT count(*) FROM value_records").fetchone()[0])
+            institutions = int(conn.execute("SELECT count(*) FROM institutions").fetchone()[0])
+            last_edit = conn.execute("SELECT max(created_at) FROM value_records").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorruptError(
+            _("Tệp «{path}» không phải cơ sở dữ liệu của chương trình hoặc đã hỏng ({err}).").format(
+                path=p, err=exc),
+            path=str(p),
+        ) from exc
+    finally:
+        conn.close()
+    return DatabaseFileInfo(p, version, check, is_ours, meta, records, institutions, last_edit)
+
+
+def _copy_durably(src: Path, dest: Path) -> None:
+    with open(src, "rb") as fin, open(dest, "wb") as fout:
+        while chunk := fin.read(1 << 20):
+            fout.write(chunk)
+        fout.flush()
+        os.fsync(fout.fileno())
+
+
+def stage_copy(src: Path | str, directory: Path) -> Path:
+    """Copy a chosen database file (and its -wal, if one lies beside it) into `directory` as one
+    self-contained temporary file. The original is never opened for writing."""
+    source = Path(src)
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".lhtl-restore-", suffix=".tmp", dir=directory)
+    os.close(fd)
+    staged = Path(name)
+    wal = Path(str(staged) + "-wal")
+    try:
+        _copy_durably(source, staged)
+        source_wal = Path(str(source) + "-wal")
+        if source_wal.is_file() and source_wal.stat().st_size > 0:
+            _copy_durably(source_wal, wal)
+        conn = sqlite3.connect(str(staged))
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")  # folds a copied WAL into the file
+        finally:
+            conn.close()
+    except OSError as exc:
+        discard_staged(staged)
+        raise DatabaseError(
+            _("Không đọc được tệp «{path}»: {err}").format(path=source, err=exc.strerror or exc)
+        ) from exc
+    except sqlite3.DatabaseError as exc:
+        discard_staged(staged)
+        raise DatabaseCorruptError(
+            _("Tệp «{path}» không phải cơ sở dữ liệu của chương trình hoặc đã hỏng ({err}).").format(
+                path=source, err=exc),
+            path=str(source),
+        ) from exc
+    return staged
+
+
+def discard_staged(staged: Path) -> None:
+    for p in (staged, Path(str(staged) + "-wal"), Path(str(staged) + "-shm"), Path(str(staged) + "-journal")):
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def database_files(db_path: Path) -> list[Path]:
+    """The database and its companions that exist (-wal, -shm, -journal)."""
+    return [p for p in (db_path, *(Path(f"{db_path}{s}") for s in ("-wal", "-shm", "-journal"))) if p.exists()]
+
+
+def _checkpoint(db_path: Path) -> None:
+    """Best effort: move the WAL's content into the main file, so the file alone is the whole database."""
+    try:
+        conn = sqlite3.connect(str(db_path))
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # a damaged file: its companions are kept aside as they are
+
+
+def swap_in(staged: Path, db_path: Path, *, now: datetime | None = None) -> Path | None:
+    """Replace the database at `db_path` with the staged file. The current files (database, -wal, -shm)
+    are first copied whole into `backups/before-restore-<time>/` (never pruned); that folder is returned
+    (None if there was no database). The database path always holds a complete file: the old one until
+    the final rename, then the new one. The caller must have closed every connection to `db_path`."""
+    db_path = Path(db_path)
+    directory = db_path.resolve().parent
+    aside: Path | None = None
+    try:
+        if db_path.exists():
+            _checkpoint(db_path)
+            stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            aside = directory / BACKUP_DIRNAME / f"before-restore-{stamp}"
+            aside.mkdir(parents=True, exist_ok=False)
+            for f in database_files(db_path):
+                _copy_durably(f, aside / f.name)
+            fsync_dir(aside)
+            for suffix in ("-wal", "-shm", "-journal"):
+                companion = Path(f"{db_path}{suffix}")
+                if companion.exists():
+                    companion.unlink()
+        os.replace(staged, db_path)
+        fsync_dir(directory)
+    except OSError as exc:
+        if exc.errno == 28:
+            raise DatabaseError(
+                _("Ổ đĩa đầy: chưa khôi phục được, cơ sở dữ liệu hiện tại vẫn giữ nguyên.")
+            ) from exc
+        raise DatabaseError(
+            _("Không thay được cơ sở dữ liệu «{path}» ({err}). Hãy đóng mọi cửa sổ chương trình rồi thử lại; "
+              "cơ sở dữ liệu hiện tại vẫn giữ nguyên.").format(path=db_path, err=exc.strerror or exc)
+        ) from exc
+    return aside
