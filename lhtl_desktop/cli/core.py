@@ -8,16 +8,31 @@ import sys
 from pathlib import Path
 
 from lhtl_desktop.cli import add_db_option, add_json_option, print_json
-from lhtl_desktop.errors import ValidationError
+from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE
 from lhtl_desktop.services import entry, evaluation, installation, institutions, settings
-from lhtl_desktop.storage import Store, open_store
+from lhtl_desktop.storage import Store, default_db_path, open_store
 from lhtl_desktop.sync.keys import generate_key
 
 
-def store_from(args: argparse.Namespace) -> Store:
-    return open_store(Path(args.db) if getattr(args, "db", None) else None)
+def db_path_from(args: argparse.Namespace) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def store_from(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """Open the database. Only `init` creates one: a mistyped --db path must not leave an empty file."""
+    path = db_path_from(args)
+    if not create and not path.exists():
+        raise NotInitialisedError(
+            _("Chưa có cơ sở dữ liệu «{path}». Chạy «init --unit MÃ --officer TÊN» để thiết lập.").format(path=path)
+        )
+    return open_store(path)
+
+
+def _remove_database(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        p.unlink(missing_ok=True)
 
 
 def _command(sub: argparse._SubParsersAction, name: str, help_text: str, handler) -> argparse.ArgumentParser:  # type: ignore[type-arg]
@@ -92,10 +107,18 @@ def cmd_init(args: argparse.Namespace) -> int:
         passphrase = os.environ.get(args.passphrase_env)
         if passphrase is None:
             raise ValidationError(_("Biến môi trường «{var}» chưa được đặt.").format(var=args.passphrase_env))
-    store = store_from(args)
-    installation.refuse_if_initialised(store)  # before the (slow, passphrase-derived) key is made
-    key = generate_key(passphrase)
-    me = installation.init_installation(store, args.unit, args.officer, key, args.report_to)
+    path = db_path_from(args)
+    existed = path.exists()
+    store = store_from(args, create=True)
+    try:
+        installation.refuse_if_initialised(store)  # before the (slow, passphrase-derived) key is made
+        key = generate_key(passphrase)
+        me = installation.init_installation(store, args.unit, args.officer, key, args.report_to)
+    except LhtlError:
+        if not existed:  # a refused init leaves nothing behind, not even an empty database file
+            store.close()
+            _remove_database(path)
+        raise
     parent = installation.parent_of(store, me.unit.code)
     if args.json:
         print_json({"unit": me.unit.code, "name": me.unit.name, "level": me.level, "parent": parent,
