@@ -7,7 +7,7 @@ saw and closes an open conflict (ARCHITECTURE.md §3.5). A correction above the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -71,8 +71,13 @@ COMPLETENESS_LABELS = {
 
 def current_values(store: Store, inst_id: str, period: str) -> dict[str, CurrentValue]:
     """Current value per indicator (provisional while in conflict); tombstones are left out."""
+    return current_from_records(store.current_records(inst_id, period))
+
+
+def current_from_records(records: Iterable[ValueRecord]) -> dict[str, CurrentValue]:
+    """`current_values` over records already read (of one institution and period), for bulk readers."""
     groups: dict[str, list[ValueRecord]] = {}
-    for rec in store.current_records(inst_id, period):
+    for rec in records:
         groups.setdefault(rec.indicator, []).append(rec)
     out: dict[str, CurrentValue] = {}
     for code, recs in groups.items():
@@ -172,8 +177,11 @@ def clear_value(store: Store, inst_id: str, period: str, code: str, why: str | N
 
 
 def completeness(store: Store, inst: Institution, period: str) -> Completeness:
-    values = current_values(store, inst.id, period)
-    expected = {i.code for i in indicators_for_type(inst.type)}
+    return completeness_of(inst.type, current_values(store, inst.id, period))
+
+
+def completeness_of(type_code: str, values: Mapping[str, CurrentValue]) -> Completeness:
+    expected = {i.code for i in indicators_for_type(type_code)}
     if not values:
         return Completeness.EMPTY
     if any(cv.conflict for cv in values.values()):

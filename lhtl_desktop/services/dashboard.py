@@ -1,0 +1,73 @@
+"""What the dashboard shows beside `evaluate`: scopes to choose, yearly sums for the growth charts, and the
+names behind a target's lists. The numbers of a target always come from `evaluation.evaluate` itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lhtl_desktop.model.catalogue import type_label
+from lhtl_desktop.model.targets import TargetKind
+from lhtl_desktop.model.units import Unit
+from lhtl_desktop.services.evaluation import Evaluation, values_by_year
+from lhtl_desktop.services.installation import installation, require_unit, subtree
+from lhtl_desktop.storage import Store
+
+
+@dataclass(frozen=True)
+class InstitutionLine:
+    id: str
+    name: str
+    type_label: str
+    unit_name: str
+
+
+def scope_choices(store: Store) -> list[Unit]:
+    """This installation's unit and every unit below it (parents before children)."""
+    me = installation(store)
+    units = store.units()
+    return [units[c] for c in subtree(store, me.unit.code) if c in units]
+
+
+def unit_names(store: Store) -> dict[str, str]:
+    return {code: u.name for code, u in store.units().items()}
+
+
+def growth_targets(store: Store) -> list[str]:
+    return [t.code for t in store.target_definitions() if t.kind == TargetKind.GROWTH]
+
+
+def yearly_sums(store: Store, target_code: str, scope: str, years: list[int]) -> dict[int, int | None]:
+    """Scope's sum of a growth target's indicator per year (None: nobody reported), as the target maths sums:
+    institutions of the target's types active in that year. One query for all years."""
+    target = next(t for t in store.target_definitions() if t.code == target_code)
+    scope_unit = require_unit(store, scope)
+    units = subtree(store, scope_unit.code)
+    insts = [i for i in store.institutions(units) if i.type in target.types]
+    data, _provisional = values_by_year(store.records_for(units, [str(y) for y in years], [target.indicator or ""]))
+    out: dict[int, int | None] = {}
+    for y in years:
+        total = 0
+        reported = False
+        for inst in insts:
+            if not inst.facts().active_in(y):
+                continue
+            value = data.get(y, {}).get(inst.id, {}).get(target.indicator or "")
+            if value is not None:
+                total += value
+                reported = True
+        out[y] = total if reported else None
+    return out
+
+
+def institution_lines(store: Store, evaluation: Evaluation, ids: tuple[str, ...] | list[str]) -> list[InstitutionLine]:
+    """Names of the institutions behind a result's lists, sorted by unit then name."""
+    units = store.units()
+    lines = []
+    for i in ids:
+        inst = evaluation.institutions.get(i)
+        if inst is None:
+            continue
+        unit = units.get(inst.unit_code)
+        lines.append(InstitutionLine(inst.id, inst.name, type_label(inst.type), unit.name if unit else inst.unit_code))
+    return sorted(lines, key=lambda line: (line.unit_name, line.name))

@@ -1,0 +1,240 @@
+"""«Tổng quan»: every target for a scope and year, exactly as `services.evaluation.evaluate` computes it.
+
+Each row shows the status word, the value against the threshold in force, a progress bar and the
+numerator/denominator; selecting a row lists the institutions that meet, do not meet or have no data, and
+for the two growth targets draws the scope's yearly sums.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
+from lhtl_desktop.model.targets import Status, TargetKind, TargetResult
+from lhtl_desktop.services.dashboard import institution_lines, scope_choices, yearly_sums
+from lhtl_desktop.services.evaluation import Evaluation, evaluate
+from lhtl_desktop.ui.bar_chart import BarChart
+from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.look import fmt_int, fmt_percent
+from lhtl_desktop.ui.models import PROGRESS, TargetTableModel, TextTableModel
+
+CHART_YEARS = 6
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        value = index.data(PROGRESS)
+        if value is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(4, 5, -4, -5)  # type: ignore[attr-defined]
+        bar.minimum = 0
+        bar.maximum = 100
+        bar.progress = int(value)
+        bar.text = f"{int(value)} %"
+        bar.textVisible = True
+        bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
+        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+class DashboardPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.evaluation: Evaluation | None = None
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        title = QLabel(self.tr("Tổng quan thực hiện chỉ tiêu"))
+        title.setObjectName("pageTitle")
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(QLabel(self.tr("Phạm vi:")))
+        self.scope = QComboBox()
+        self.scope.setMinimumWidth(260)
+        for unit in scope_choices(ctx.store):
+            indent = {"province": "", "district": "  ", "commune": "    "}.get(unit.level, "")
+            self.scope.addItem(indent + unit.name, unit.code)
+        top.addWidget(self.scope)
+        top.addWidget(QLabel(self.tr("Năm:")))
+        self.year = QSpinBox()
+        self.year.setRange(MIN_YEAR, MAX_YEAR)
+        self.year.setGroupSeparatorShown(False)
+        self.year.setValue(QDate.currentDate().year())
+        top.addWidget(self.year)
+        self.hide_na = QCheckBox(self.tr("Ẩn chỉ tiêu không áp dụng"))
+        self.hide_na.setChecked(True)
+        top.addWidget(self.hide_na)
+        layout.addLayout(top)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setObjectName("summary")
+        self.summary.setStyleSheet("background: #f4f6f8; border: 1px solid #d5dbe1; padding: 6px;")
+        layout.addWidget(self.summary)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.model = TargetTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(TargetTableModel.COLUMN_PROGRESS, ProgressDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 120), (2, 80), (3, 130), (4, 130), (5, 190)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            self.table.setColumnWidth(col, width)
+        splitter.addWidget(self.table)
+
+        detail = QWidget()
+        detail_layout = QHBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 4, 0, 0)
+        left = QVBoxLayout()
+        self.detail_title = QLabel()
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setStyleSheet("font-weight: 600;")
+        self.detail_text = QLabel()
+        self.detail_text.setWordWrap(True)
+        self.detail_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chart = BarChart()
+        left.addWidget(self.detail_title)
+        left.addWidget(self.detail_text)
+        left.addWidget(self.chart, 1)
+        detail_layout.addLayout(left, 1)
+        self.tabs = QTabWidget()
+        headers = (self.tr("Thiết chế"), self.tr("Loại"), self.tr("Đơn vị"))
+        self.lists: dict[str, TextTableModel] = {}
+        for key in ("missing", "not_meeting", "meeting"):
+            model = TextTableModel(headers, self)
+            view = QTableView()
+            view.setModel(model)
+            view.verticalHeader().setVisible(False)
+            view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            view.setColumnWidth(1, 190)
+            view.setColumnWidth(2, 140)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            self.lists[key] = model
+            self.tabs.addTab(view, "")
+        detail_layout.addWidget(self.tabs, 1)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        self.scope.currentIndexChanged.connect(self.refresh)
+        self.year.valueChanged.connect(self.refresh)
+        self.hide_na.toggled.connect(self.refresh)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_detail(cur.row()))
+        self.refresh()
+
+    def set_year(self, year: int) -> None:
+        self.year.setValue(year)
+
+    def refresh(self) -> None:
+        keep = self._current_target()
+        ev = evaluate(self.ctx.store, self.year.value(), self.scope.currentData())
+        self.evaluation = ev
+        results = [r for r in ev.results if not (self.hide_na.isChecked() and r.status == Status.NOT_APPLICABLE)]
+        self.model.set_rows(results)
+        self.table.resizeRowsToContents()
+        self._summarise(ev)
+        row = next((i for i, r in enumerate(results) if r.target == keep), 0)
+        if results:
+            self.table.selectRow(row)
+            self.show_detail(row)
+        else:
+            self.show_detail(-1)
+
+    def _current_target(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()).target if index.isValid() else None
+
+    def _summarise(self, ev: Evaluation) -> None:
+        counts: dict[Status, int] = {}
+        for r in ev.results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        missing = {i for r in ev.results for i in r.missing if r.year == ev.year}
+        parts = [f"{s.label}: {counts[s]}" for s in (Status.MET, Status.ON_TRACK, Status.BEHIND, Status.MISSING_DATA)
+                 if counts.get(s)]
+        text = self.tr("{scope}, năm {year} — {parts}.").format(
+            scope=ev.scope_name, year=ev.year, parts=", ".join(parts) or self.tr("chưa có chỉ tiêu áp dụng"))
+        if missing:
+            text += " " + self.tr("{n} thiết chế còn thiếu số liệu — xem thẻ «Thiếu số liệu» của từng chỉ tiêu.").format(
+                n=len(missing))
+        else:
+            text += " " + self.tr("Không thiết chế nào thiếu số liệu.")
+        if ev.provisional:
+            text += " " + self.tr("⚠ Có số liệu đang xung đột, tạm tính theo giá trị cấp trên hoặc mới nhất.")
+        self.summary.setText(text)
+
+    def show_detail(self, row: int) -> None:
+        ev = self.evaluation
+        if ev is None or row < 0 or row >= self.model.rowCount():
+            self.detail_title.setText("")
+            self.detail_text.setText(self.tr("Chọn một chỉ tiêu để xem các thiết chế đạt, chưa đạt, thiếu số liệu."))
+            self.chart.setVisible(False)
+            for model in self.lists.values():
+                model.set_rows([])
+            return
+        r = self.model.row_at(row)
+        self.detail_title.setText(f"{r.label} — {r.status.label}")
+        self.detail_text.setText(self._explain(r))
+        lists = {"missing": r.missing, "not_meeting": r.not_meeting, "meeting": r.meeting}
+        for key, ids in lists.items():
+            self.lists[key].set_rows([(line.name, line.type_label, line.unit_name)
+                                      for line in institution_lines(self.ctx.store, ev, ids)])
+        if r.kind == TargetKind.GROWTH:
+            names = (self.tr("Thiếu số liệu ({n})"), self.tr("—"), self.tr("Đã báo cáo ({n})"))
+        else:
+            names = (self.tr("Thiếu số liệu ({n})"), self.tr("Chưa đạt ({n})"), self.tr("Đạt ({n})"))
+        for i, key in enumerate(("missing", "not_meeting", "meeting")):
+            self.tabs.setTabText(i, names[i].format(n=len(lists[key])))
+            self.tabs.setTabEnabled(i, not (r.kind == TargetKind.GROWTH and key == "not_meeting"))
+        self.tabs.setCurrentIndex(0 if r.missing else (1 if r.not_meeting else 2))
+        if r.kind == TargetKind.GROWTH:
+            years = list(range(r.year - CHART_YEARS + 1, r.year + 1))
+            sums = yearly_sums(self.ctx.store, r.target, ev.scope, years)
+            self.chart.set_data(self.tr("Tổng của {scope} theo năm").format(scope=ev.scope_name),
+                                [(y, sums[y]) for y in years], highlight=r.year)
+            self.chart.setVisible(True)
+        else:
+            self.chart.setVisible(False)
+
+    def _explain(self, r: TargetResult) -> str:
+        if r.kind == TargetKind.GROWTH:
+            text = self.tr("Năm {y}: {cur}; năm {p}: {prev}. Tăng trưởng: {value} (ngưỡng {thr}).").format(
+                y=r.year, cur=fmt_int(r.numerator), p=r.year - 1, prev=fmt_int(r.denominator),
+                value=fmt_percent(r.value), thr=fmt_percent(r.threshold))
+            if r.value is None:
+                text += " " + self.tr("Chưa tính được vì thiếu tổng của một trong hai năm hoặc năm trước bằng 0.")
+            return text
+        text = self.tr("{num} trên {den} thiết chế đạt tiêu chí = {value} (ngưỡng {thr}, mốc {ty}).").format(
+            num=fmt_int(r.numerator), den=fmt_int(r.denominator), value=fmt_percent(r.value),
+            thr=fmt_percent(r.threshold), ty=r.threshold_year or "—")
+        if r.missing:
+            text += " " + self.tr("Thiết chế thiếu số liệu vẫn nằm trong mẫu số và được tính là chưa đạt.")
+        return text

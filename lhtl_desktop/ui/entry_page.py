@@ -1,0 +1,427 @@
+"""«Nhập số liệu»: pick a period and an institution, type the values; each field saves when it is left.
+
+A value is validated by the service on leaving its field (Tab, Enter or a click elsewhere): an invalid value
+is refused in place with the service's Vietnamese message and nothing is written; a valid one is saved in one
+transaction and the status line says when. Warnings (×3 jumps) are shown under the field but saved.
+Forms are built once per institution family and refilled, so switching institution stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTime, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lhtl_desktop.errors import LhtlError
+from lhtl_desktop.model.catalogue import TYPES_BY_CODE, Indicator, indicators_for_type, type_label
+from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, Period
+from lhtl_desktop.services.entry import clear_value, set_values
+from lhtl_desktop.services.overview import EntryForm, entry_form, entry_overview, institution_progress
+from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
+from lhtl_desktop.ui.models import ROW_KEY, EntryListModel
+
+# How the form groups a family's indicators (presentation only; the catalogue decides which apply).
+GROUPS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "lib": (
+        ("Phục vụ bạn đọc", ("LIB_VISITS", "LIB_READERS", "LIB_HOLDINGS")),
+        ("Hoạt động học tập suốt đời", ("LIB_SKILL_CLASSES", "LIB_READING_EVENTS", "LIB_LLL_PARTICIPANTS",
+                                        "LIB_DIGITAL_SERVICE", "LIB_MOBILE_RUNS")),
+    ),
+    "museum": (
+        ("Khách tham quan", ("MUS_VISITS", "MUS_LEARNING_VISITS", "MUS_STUDENT_PARTICIPANTS")),
+        ("Giáo dục và trưng bày số", ("MUS_EDU_PROGRAMMES", "MUS_DIGITAL_EXHIBITS")),
+    ),
+    "cc": (
+        ("Lớp năng khiếu, câu lạc bộ, nhóm sở thích", ("CC_TALENT_CLASSES", "CC_CLUBS", "CC_INTEREST_GROUPS",
+                                                       "CC_MEMBERS")),
+        ("Hoạt động trong kỳ", ("CC_ACTIVITIES", "CC_PARTICIPANTS")),
+    ),
+}
+
+
+@dataclass
+class FieldRow:
+    indicator: Indicator
+    edit: QLineEdit
+    previous: QLabel
+    message: QLabel
+    saved_text: str = ""
+    refused_text: str | None = None
+
+    def show_message(self, text: str, *, error: bool) -> None:
+        self.message.setObjectName("fieldError" if error else "fieldWarning")
+        self.message.setText(("✖ " if error else "⚠ ") + text if text else "")
+        self.message.setVisible(bool(text))
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.edit.setProperty("invalid", error and bool(text))
+        self.edit.setProperty("warning", (not error) and bool(text))
+        self.edit.style().unpolish(self.edit)
+        self.edit.style().polish(self.edit)
+
+
+class _EnterMovesOn(QObject):
+    """Enter/Return in a field behaves like Tab (keyboard-only entry, like a paper form)."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(obj, QLineEdit):
+            # Leaving the field by Tab saves it (editingFinished on focus-out) and moves on.
+            QApplication.sendEvent(obj, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Tab,
+                                                  Qt.KeyboardModifier.NoModifier))
+            return True
+        return False
+
+
+class FamilyForm(QWidget):
+    """The fields of one institution family (lib, museum, cc), built once and refilled per institution."""
+
+    committed = Signal(str)  # indicator code
+
+    def __init__(self, family: str, type_code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: dict[str, FieldRow] = {}
+        self._enter = _EnterMovesOn(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        indicators = {i.code: i for i in indicators_for_type(type_code)}
+        groups = list(GROUPS.get(family, ()))
+        grouped = {c for _title, codes in groups for c in codes}
+        rest = tuple(c for c in indicators if c not in grouped)
+        if rest:
+            groups.append(("Khác", rest))
+        for title, codes in groups:
+            box = QGroupBox(self.tr(title))
+            grid = QGridLayout(box)
+            grid.setColumnStretch(0, 1)
+            grid.setHorizontalSpacing(12)
+            grid.setVerticalSpacing(2)
+            line = 0
+            for code in codes:
+                ind = indicators.get(code)
+                if ind is None:
+                    continue
+                label = QLabel(ind.label)
+                label.setWordWrap(True)
+                help_label = QLabel(ind.help)
+                help_label.setObjectName("fieldHelp")
+                help_label.setWordWrap(True)
+                edit = QLineEdit()
+                edit.setObjectName(f"field_{code}")
+                edit.setAccessibleName(ind.label)
+                edit.setFixedWidth(130)
+                edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+                edit.setToolTip(ind.help)
+                edit.installEventFilter(self._enter)
+                label.setBuddy(edit)
+                unit = QLabel(ind.unit)
+                unit.setMinimumWidth(80)
+                previous = QLabel()
+                previous.setObjectName("previous")
+                previous.setMinimumWidth(150)
+                message = QLabel()
+                message.setWordWrap(True)
+                message.setVisible(False)
+                text_box = QVBoxLayout()
+                text_box.setSpacing(0)
+                text_box.addWidget(label)
+                text_box.addWidget(help_label)
+                grid.addLayout(text_box, line, 0)
+                grid.addWidget(edit, line, 1, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(unit, line, 2, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(previous, line, 3, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(message, line + 1, 0, 1, 4)
+                line += 2
+                row = FieldRow(ind, edit, previous, message)
+                self.rows[code] = row
+                edit.editingFinished.connect(lambda c=code: self.committed.emit(c))
+            layout.addWidget(box)
+        layout.addStretch(1)
+
+    def first_field(self) -> QLineEdit | None:
+        return next(iter(self.rows.values())).edit if self.rows else None
+
+
+class EntryPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.form_data: EntryForm | None = None
+        self.forms: dict[str, FamilyForm] = {}
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        title = QLabel(self.tr("Nhập số liệu"))
+        title.setObjectName("pageTitle")
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(QLabel(self.tr("Kỳ báo cáo:")))
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Cả năm"), None)
+        self.kind.addItem(self.tr("6 tháng đầu năm"), 1)
+        self.year = QSpinBox()
+        self.year.setRange(MIN_YEAR, MAX_YEAR)
+        self.year.setGroupSeparatorShown(False)
+        self.year.setValue(QDate.currentDate().year())
+        self.year.setAccessibleName(self.tr("Năm"))
+        top.addWidget(self.kind)
+        top.addWidget(QLabel(self.tr("năm")))
+        top.addWidget(self.year)
+        layout.addLayout(top)
+
+        splitter = QSplitter()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.list_model = EntryListModel(self)
+        self.list = QTableView()
+        self.list.setModel(self.list_model)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.verticalHeader().setVisible(False)
+        self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.setAccessibleName(self.tr("Danh sách thiết chế"))
+        left_layout.addWidget(self.list, 1)
+        self.list_summary = QLabel()
+        self.list_summary.setObjectName("hint")
+        self.list_summary.setWordWrap(True)
+        left_layout.addWidget(self.list_summary)
+        splitter.addWidget(left)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        self.heading = QLabel()
+        self.heading.setObjectName("formHeading")
+        self.heading.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.heading.setWordWrap(True)
+        right_layout.addWidget(self.heading)
+        reason_row = QHBoxLayout()
+        self.reason_label = QLabel(self.tr("Lý do điều chỉnh (bắt buộc khi sửa số liệu của đơn vị cấp dưới):"))
+        self.reason = QLineEdit()
+        reason_row.addWidget(self.reason_label)
+        reason_row.addWidget(self.reason, 1)
+        right_layout.addLayout(reason_row)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_stack = QStackedWidget()
+        self.empty = QLabel(self.tr("Chọn một thiết chế ở danh sách bên trái để nhập số liệu.\n"
+                                    "Chưa có thiết chế nào? Thêm ở trang «Thiết chế»."))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.form_stack.addWidget(self.empty)
+        self.scroll.setWidget(self.form_stack)
+        right_layout.addWidget(self.scroll, 1)
+        bottom = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setObjectName("saveStatus")
+        self.status.setWordWrap(True)
+        bottom.addWidget(self.status, 1)
+        self.next_button = QPushButton(self.tr("Thiết chế tiếp theo ▸"))
+        self.next_button.setToolTip(self.tr("Ctrl+PgDown"))
+        bottom.addWidget(self.next_button)
+        right_layout.addLayout(bottom)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 760])
+        layout.addWidget(splitter, 1)
+
+        hint = QLabel(self.tr("Số liệu được lưu ngay khi rời ô (Tab, Enter hoặc bấm chỗ khác). "
+                              "Enter chuyển sang ô tiếp theo. Để trống một ô rồi rời đi để xóa giá trị đã nhập."))
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+
+        self.kind.currentIndexChanged.connect(self.refresh)
+        self.year.valueChanged.connect(self.refresh)
+        self.list.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._open_row(cur.row()))
+        self.list.activated.connect(lambda _i: self._focus_form())
+        self.next_button.clicked.connect(self.next_institution)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_institution)
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_institution)
+        self._set_reason_visible(False)
+        self.refresh()
+
+    # -- period and list ------------------------------------------------------------------------------
+    @property
+    def period(self) -> str:
+        return Period(self.year.value(), self.kind.currentData()).key
+
+    def set_period(self, key: str) -> None:
+        year, _sep, half = key.partition("-H")
+        self.year.setValue(int(year))
+        self.kind.setCurrentIndex(1 if half else 0)
+
+    def refresh(self) -> None:
+        keep = self.form_data.institution.id if self.form_data else None
+        rows = entry_overview(self.ctx.store, self.period)
+        self.list_model.set_rows(rows)
+        done = sum(1 for r in rows if r.filled == r.expected)
+        empty = sum(1 for r in rows if r.filled == 0)
+        self.list_summary.setText(self.tr("{period}: {n} thiết chế — đủ số liệu {done}, chưa nhập {empty}.").format(
+            period=Period(self.year.value(), self.kind.currentData()).label(), n=len(rows), done=done, empty=empty))
+        row = self.list_model.row_of(keep) if keep else -1
+        if row < 0 and rows:
+            row = 0
+        if row >= 0:
+            self.list.selectRow(row)
+            self._open_row(row)
+        else:
+            self.form_data = None
+            self.form_stack.setCurrentWidget(self.empty)
+            self.heading.setText("")
+            self._set_reason_visible(False)
+
+    def select_institution(self, inst_id: str) -> None:
+        row = self.list_model.row_of(inst_id)
+        if row >= 0:
+            self.list.selectRow(row)
+
+    def next_institution(self) -> None:
+        self._step(1)
+
+    def previous_institution(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        self._commit_focused()
+        row = self.list.currentIndex().row() + delta
+        if 0 <= row < self.list_model.rowCount():
+            self.list.selectRow(row)
+            self._focus_form()
+
+    # -- the form -------------------------------------------------------------------------------------
+    def _form_for(self, type_code: str) -> FamilyForm:
+        family = TYPES_BY_CODE[type_code].family
+        form = self.forms.get(family)
+        if form is None:
+            form = FamilyForm(family, type_code)
+            form.committed.connect(self.commit)
+            self.forms[family] = form
+            self.form_stack.addWidget(form)
+        return form
+
+    def current_form(self) -> FamilyForm | None:
+        w = self.form_stack.currentWidget()
+        return w if isinstance(w, FamilyForm) else None
+
+    def _commit_focused(self) -> None:
+        form = self.current_form()
+        if form is None:
+            return
+        for code, row in form.rows.items():
+            if row.edit.hasFocus():
+                self.commit(code)
+
+    def _open_row(self, row: int) -> None:
+        if row < 0:
+            return
+        inst_id = self.list_model.index(row, 0).data(ROW_KEY)
+        if self.form_data and self.form_data.institution.id == inst_id and self.form_data.period == self.period:
+            return
+        self._commit_focused()
+        self.load(entry_form(self.ctx.store, inst_id, self.period))
+
+    def load(self, data: EntryForm) -> None:
+        self.form_data = data
+        inst = data.institution
+        form = self._form_for(inst.type)
+        prev_word = self.tr("Năm trước") if Period(self.year.value(), None).key == data.period \
+            else self.tr("Cùng kỳ năm trước")
+        for code, row in form.rows.items():
+            cv = data.current.get(code)
+            text = "" if cv is None or cv.value is None else str(cv.value)
+            row.edit.blockSignals(True)
+            row.edit.setText(text)
+            row.edit.blockSignals(False)
+            row.saved_text = text
+            row.refused_text = None
+            prev = data.previous.get(code)
+            row.previous.setText(f"{prev_word}: {fmt_int(prev)}")
+            if cv is not None and cv.conflict:
+                others = ", ".join(f"{fmt_int(s.value)} ({s.author_unit})" for s in cv.siblings if s.value is not None)
+                row.show_message(self.tr("Đang có xung đột, tạm dùng giá trị cấp trên hoặc mới nhất. Các giá trị: {v}")
+                                 .format(v=others), error=False)
+            elif cv is not None and cv.record.warning:
+                row.show_message(cv.record.warning, error=False)
+            else:
+                row.show_message("", error=False)
+        self.form_stack.setCurrentWidget(form)
+        self.heading.setText(self.tr("{name} — {type} ({period})").format(
+            name=inst.name, type=type_label(inst.type), period=self._period_label()))
+        self._set_reason_visible(data.needs_reason)
+        self.status.setText("")
+
+    def _period_label(self) -> str:
+        return Period(self.year.value(), self.kind.currentData()).label()
+
+    def _set_reason_visible(self, visible: bool) -> None:
+        self.reason_label.setVisible(visible)
+        self.reason.setVisible(visible)
+
+    def _focus_form(self) -> None:
+        form = self.current_form()
+        field = form.first_field() if form else None
+        if field is not None:
+            field.setFocus(Qt.FocusReason.TabFocusReason)
+            field.selectAll()
+
+    def commit(self, code: str) -> None:
+        """Save one field if its text changed: one service call, one transaction, or a refusal in place."""
+        data = self.form_data
+        form = self.current_form()
+        if data is None or form is None or code not in form.rows:
+            return
+        row = form.rows[code]
+        text = row.edit.text().strip()
+        if text == row.saved_text or text == row.refused_text:
+            return
+        why = self.reason.text() if data.needs_reason else None
+        try:
+            if text == "":
+                clear_value(self.ctx.store, data.institution.id, data.period, code, why)
+                warnings: list[str] = []
+            else:
+                result = set_values(self.ctx.store, data.institution.id, data.period, {code: text}, why)
+                warnings = [w.message for w in result.warnings]
+        except LhtlError as exc:
+            row.refused_text = text
+            row.show_message(exc.message, error=True)
+            self.status.setText(self.tr("Chưa lưu «{label}»: sửa giá trị trong ô có viền đỏ.").format(
+                label=row.indicator.label))
+            self.status.setStyleSheet("color: #b00020;")
+            return
+        row.saved_text = text
+        row.refused_text = None
+        row.show_message(" ".join(warnings), error=False)
+        self.status.setStyleSheet("")
+        self.status.setText(self.tr("Đã lưu lúc {time}").format(time=VI_LOCALE.toString(QTime.currentTime(), "HH:mm")))
+        list_row = self.list_model.row_of(data.institution.id)
+        if list_row >= 0:
+            self.list_model.update_row(list_row, institution_progress(self.ctx.store, data.institution.id, data.period))
+        self.ctx.changed.emit("values")

@@ -1,0 +1,393 @@
+"""«Cài đặt»: officer and key, data folder, hub membership and two-tier mode, targets' thresholds."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDateTime, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lhtl_desktop.errors import LhtlError, ValidationError
+from lhtl_desktop.model.catalogue import Level
+from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
+from lhtl_desktop.services import account
+from lhtl_desktop.services.installation import set_hub, set_officer, set_two_tier
+from lhtl_desktop.services.settings import set_threshold
+from lhtl_desktop.sync.keys import is_protected, open_private, seal_private
+from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.dialogs import LOG_NAME, show_error
+from lhtl_desktop.ui.look import VI_LOCALE, fmt_percent
+from lhtl_desktop.ui.models import TextTableModel
+from lhtl_desktop.ui.tasks import run_task
+
+
+def when(iso: str) -> str:
+    """Stored UTC ISO time → local 'dd/MM/yyyy HH:mm'."""
+    dt = QDateTime.fromString(iso.replace("Z", ""), Qt.DateFormat.ISODateWithMs)
+    if not dt.isValid():
+        return iso
+    dt.setTimeZone(dt.timeZone().utc())
+    return VI_LOCALE.toString(dt.toLocalTime(), "dd/MM/yyyy HH:mm")
+
+
+class PassphraseDialog(QDialog):
+    """Change the passphrase protecting the private key. scrypt runs off the UI thread."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.key = account.own_key(ctx.store)
+        self.setWindowTitle(self.tr("Đổi mật khẩu bảo vệ khóa"))
+        self.setMinimumWidth(480)
+        form = QFormLayout()
+        self.old = QLineEdit()
+        self.old.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new = QLineEdit()
+        self.new.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        if is_protected(self.key.sealed):
+            form.addRow(self.tr("Mật khẩu hiện tại:"), self.old)
+        form.addRow(self.tr("Mật khẩu mới (ít nhất 8 ký tự):"), self.new)
+        form.addRow(self.tr("Nhập lại mật khẩu mới:"), self.again)
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        if self.new.text() != self.again.text():
+            self.message.setText(self.tr("Hai lần nhập mật khẩu mới không khớp nhau."))
+            return
+        if not self.new.text():
+            self.message.setText(self.tr("Chưa nhập mật khẩu mới."))
+            return
+        sealed, old, new = self.key.sealed, self.old.text(), self.new.text()
+
+        def work() -> str:
+            return seal_private(open_private(sealed, old or None), new)
+
+        def done(result: object) -> None:
+            account.replace_own_sealed_key(self.ctx.store, str(result))
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, LhtlError):
+                self.message.setText(exc.message)
+            else:
+                raise exc
+
+        run_task(self, self.tr("Đang bảo vệ lại khóa bằng mật khẩu mới…"), work, done, failed)
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        me = ctx.installation
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Cài đặt"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._officer_tab(), self.tr("Cán bộ và khóa"))
+        self.tabs.addTab(self._data_tab(), self.tr("Dữ liệu và sao lưu"))
+        self.hub_tab: QWidget | None = None
+        self.threshold_tab: QWidget | None = None
+        if me.level != Level.COMMUNE:
+            self.hub_tab = self._hub_tab()
+            self.tabs.addTab(self.hub_tab, self.tr("Cụm tổng hợp"))
+        if me.level == Level.PROVINCE:
+            self.threshold_tab = self._threshold_tab()
+            self.tabs.addTab(self.threshold_tab, self.tr("Ngưỡng chỉ tiêu"))
+        self.refresh()
+
+    # -- officer and key --------------------------------------------------------------------------------
+    def _officer_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        box = QGroupBox(self.tr("Cán bộ phụ trách"))
+        form = QFormLayout(box)
+        self.unit_label = QLabel()
+        self.officer = QLineEdit()
+        self.officer.setMaximumWidth(420)
+        self.officer_save = QPushButton(self.tr("Lưu tên cán bộ"))
+        row = QHBoxLayout()
+        row.addWidget(self.officer)
+        row.addWidget(self.officer_save)
+        row.addStretch(1)
+        self.officer_message = QLabel()
+        self.officer_message.setWordWrap(True)
+        form.addRow(self.tr("Đơn vị:"), self.unit_label)
+        form.addRow(self.tr("Họ và tên:"), row)
+        form.addRow("", self.officer_message)
+        layout.addWidget(box)
+
+        key_box = QGroupBox(self.tr("Khóa ký gói dữ liệu"))
+        key_form = QFormLayout(key_box)
+        self.fingerprint = QLabel()
+        self.fingerprint.setStyleSheet("font-size: 14pt; font-weight: 600; letter-spacing: 1px;")
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.protection = QLabel()
+        self.protection.setWordWrap(True)
+        self.passphrase_button = QPushButton(self.tr("Đổi mật khẩu bảo vệ khóa…"))
+        key_form.addRow(self.tr("Dấu vân tay:"), self.fingerprint)
+        key_form.addRow(self.tr("Bảo vệ:"), self.protection)
+        key_form.addRow("", self.passphrase_button)
+        layout.addWidget(key_box)
+        layout.addStretch(1)
+        self.officer_save.clicked.connect(self.save_officer)
+        self.officer.returnPressed.connect(self.save_officer)
+        self.passphrase_button.clicked.connect(self.change_passphrase)
+        return tab
+
+    def save_officer(self) -> None:
+        try:
+            set_officer(self.ctx.store, self.officer.text())
+        except LhtlError as exc:
+            self.officer_message.setText(exc.message)
+            self.officer_message.setStyleSheet("color: #b00020;")
+            return
+        self.officer_message.setStyleSheet("color: #1b6e32;")
+        self.officer_message.setText(self.tr("Đã lưu."))
+        self.ctx.changed.emit("settings")
+
+    def change_passphrase(self) -> None:
+        if PassphraseDialog(self.ctx, self).exec():
+            self.refresh()
+
+    # -- data folder --------------------------------------------------------------------------------------
+    def _data_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        box = QGroupBox(self.tr("Thư mục dữ liệu"))
+        form = QFormLayout(box)
+        self.db_label = QLabel()
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.db_label.setWordWrap(True)
+        self.folder_label = QLabel()
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_label.setWordWrap(True)
+        self.open_folder = QPushButton(self.tr("Mở thư mục dữ liệu"))
+        form.addRow(self.tr("Tệp cơ sở dữ liệu:"), self.db_label)
+        form.addRow(self.tr("Thư mục (nhật ký lỗi {log}):").format(log=LOG_NAME), self.folder_label)
+        form.addRow("", self.open_folder)
+        layout.addWidget(box)
+        backup = QGroupBox(self.tr("Sao lưu"))
+        backup_layout = QVBoxLayout(backup)
+        note = QLabel(self.tr(
+            "Sao lưu tự động và khôi phục chưa có trong phiên bản này. Trong lúc chờ, hãy đóng chương trình "
+            "rồi chép cả thư mục dữ liệu ở trên sang USB hoặc ổ đĩa khác định kỳ."))
+        note.setWordWrap(True)
+        backup_layout.addWidget(note)
+        layout.addWidget(backup)
+        layout.addStretch(1)
+        self.open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(account.data_folder(self.ctx.store)))))
+        return tab
+
+    # -- hubs ---------------------------------------------------------------------------------------------
+    def _hub_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.two_tier = QCheckBox(self.tr("Chế độ hai cấp: xã, phường báo cáo thẳng lên tỉnh (không qua cụm)"))
+        layout.addWidget(self.two_tier)
+        hint = QLabel(self.tr("Mỗi xã, phường thuộc một cụm tổng hợp (huyện cũ). Chọn một xã rồi chọn cụm mới "
+                              "để chuyển; mọi thay đổi được ghi lại người sửa và thời điểm."))
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.hub_model = TextTableModel((self.tr("Mã"), self.tr("Xã, phường"), self.tr("Cụm tổng hợp"),
+                                         self.tr("Báo cáo lên")), self)
+        self.hub_table = QTableView()
+        self.hub_table.setModel(self.hub_model)
+        self.hub_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.hub_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.hub_table.verticalHeader().setVisible(False)
+        self.hub_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.hub_table.setColumnWidth(0, 70)
+        self.hub_table.setColumnWidth(2, 260)
+        self.hub_table.setColumnWidth(3, 260)
+        layout.addWidget(self.hub_table, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Chuyển xã đã chọn sang cụm:")))
+        self.hub_choice = QComboBox()
+        self.hub_choice.setMinimumWidth(260)
+        row.addWidget(self.hub_choice)
+        self.hub_apply = QPushButton(self.tr("Chuyển cụm"))
+        row.addWidget(self.hub_apply)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.hub_message = QLabel()
+        self.hub_message.setWordWrap(True)
+        layout.addWidget(self.hub_message)
+        self.two_tier.toggled.connect(self.toggle_two_tier)
+        self.hub_apply.clicked.connect(self.apply_hub)
+        return tab
+
+    def _fill_hubs(self) -> None:
+        rows, hubs = account.hub_assignments(self.ctx.store)
+        names = {u.code: u.name for u in hubs}
+        names.update({r.commune.code: r.commune.name for r in rows})
+        me = self.ctx.installation
+        names[me.province_code] = self.tr("Tỉnh")
+        self.hub_model.set_rows([(r.commune.code, r.commune.name, r.hub.name if r.hub else "—",
+                                  names.get(r.reports_to or "", r.reports_to or "—")) for r in rows])
+        self._hub_codes = [r.commune.code for r in rows]
+        current = self.hub_choice.currentData()
+        self.hub_choice.clear()
+        for hub in hubs:
+            self.hub_choice.addItem(hub.name, hub.code)
+        if current:
+            self.hub_choice.setCurrentIndex(max(0, self.hub_choice.findData(current)))
+        self.two_tier.blockSignals(True)
+        self.two_tier.setChecked(me.two_tier)
+        self.two_tier.blockSignals(False)
+
+    def toggle_two_tier(self, on: bool) -> None:
+        try:
+            set_two_tier(self.ctx.store, on)
+        except LhtlError as exc:
+            show_error(self, exc)
+        self._fill_hubs()
+        self.ctx.changed.emit("settings")
+
+    def apply_hub(self) -> None:
+        rows = self.hub_table.selectionModel().selectedRows()
+        if not rows:
+            self.hub_message.setText(self.tr("Chọn một xã, phường trong bảng trước."))
+            return
+        code = self._hub_codes[rows[0].row()]
+        try:
+            set_hub(self.ctx.store, code, self.hub_choice.currentData())
+        except LhtlError as exc:
+            self.hub_message.setText(exc.message)
+            return
+        self.hub_message.setText(self.tr("Đã chuyển."))
+        self._fill_hubs()
+        self.hub_table.selectRow(rows[0].row())
+        self.ctx.changed.emit("settings")
+
+    # -- thresholds ---------------------------------------------------------------------------------------
+    def _threshold_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.threshold_model = TextTableModel((self.tr("Chỉ tiêu"), self.tr("Ngưỡng theo mốc")), self)
+        table = QTableView()
+        table.setModel(self.threshold_model)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setColumnWidth(1, 260)
+        layout.addWidget(table, 3)
+        row = QHBoxLayout()
+        self.threshold_target = QComboBox()
+        self.threshold_target.setMinimumWidth(380)
+        self.threshold_year = QSpinBox()
+        self.threshold_year.setRange(MIN_YEAR, MAX_YEAR)
+        self.threshold_year.setGroupSeparatorShown(False)
+        self.threshold_year.setValue(2030)
+        self.threshold_value = QLineEdit()
+        self.threshold_value.setPlaceholderText(self.tr("ví dụ 60 hoặc 12,5"))
+        self.threshold_value.setMaximumWidth(120)
+        self.threshold_save = QPushButton(self.tr("Lưu ngưỡng"))
+        row.addWidget(QLabel(self.tr("Chỉ tiêu:")))
+        row.addWidget(self.threshold_target, 1)
+        row.addWidget(QLabel(self.tr("mốc năm")))
+        row.addWidget(self.threshold_year)
+        row.addWidget(QLabel(self.tr("ngưỡng (%)")))
+        row.addWidget(self.threshold_value)
+        row.addWidget(self.threshold_save)
+        layout.addLayout(row)
+        self.threshold_message = QLabel()
+        self.threshold_message.setWordWrap(True)
+        layout.addWidget(self.threshold_message)
+        layout.addWidget(QLabel(self.tr("Lịch sử thay đổi ngưỡng:")))
+        self.history_model = TextTableModel((self.tr("Thời điểm"), self.tr("Người sửa"), self.tr("Chỉ tiêu"),
+                                             self.tr("Mốc"), self.tr("Cũ"), self.tr("Mới")), self)
+        history = QTableView()
+        history.setModel(self.history_model)
+        history.verticalHeader().setVisible(False)
+        history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(history, 2)
+        self.threshold_save.clicked.connect(self.save_threshold)
+        self.threshold_value.returnPressed.connect(self.save_threshold)
+        return tab
+
+    def _fill_thresholds(self) -> None:
+        targets = account.target_definitions(self.ctx.store)
+        labels = {t.code: t.label for t in targets}
+        self.threshold_model.set_rows([
+            (t.label, "; ".join(f"{y}: {fmt_percent(v, 1) if v is not None else '—'}"
+                                for y, v in sorted(t.milestones.items())))
+            for t in targets
+        ])
+        current = self.threshold_target.currentData()
+        self.threshold_target.clear()
+        for t in targets:
+            self.threshold_target.addItem(t.label, t.code)
+        if current:
+            self.threshold_target.setCurrentIndex(max(0, self.threshold_target.findData(current)))
+        self.history_model.set_rows([
+            (when(h["changed_at"]), h["changed_by"], labels.get(h["target_code"], h["target_code"]), str(h["year"]),
+             fmt_percent(h["old_threshold"]), fmt_percent(h["new_threshold"]))
+            for h in account.threshold_history(self.ctx.store)
+        ])
+
+    def save_threshold(self) -> None:
+        try:
+            if not self.threshold_value.text().strip():
+                raise ValidationError(self.tr("Chưa nhập ngưỡng."))
+            set_threshold(self.ctx.store, self.threshold_target.currentData(), self.threshold_year.value(),
+                          self.threshold_value.text())
+        except LhtlError as exc:
+            self.threshold_message.setStyleSheet("color: #b00020;")
+            self.threshold_message.setText(exc.message)
+            return
+        self.threshold_message.setStyleSheet("color: #1b6e32;")
+        self.threshold_message.setText(self.tr("Đã lưu ngưỡng mới."))
+        self.threshold_value.clear()
+        self._fill_thresholds()
+        self.ctx.changed.emit("settings")
+
+    # -- page ---------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        me = self.ctx.installation
+        self.unit_label.setText(f"{me.unit.name} ({me.unit.code})")
+        if not self.officer.hasFocus():
+            self.officer.setText(me.officer)
+        key = account.own_key(self.ctx.store)
+        self.fingerprint.setText(key.fingerprint)
+        self.protection.setText(
+            self.tr("Khóa được bảo vệ bằng mật khẩu.") if is_protected(key.sealed)
+            else self.tr("⚠ Khóa chưa có mật khẩu bảo vệ: ai chép được tệp dữ liệu có thể ký gói dữ liệu "
+                         "thay đơn vị. Nên đặt mật khẩu."))
+        self.db_label.setText(str(self.ctx.store.path))
+        self.folder_label.setText(str(account.data_folder(self.ctx.store)))
+        if self.hub_tab is not None:
+            self._fill_hubs()
+        if self.threshold_tab is not None:
+            self._fill_thresholds()

@@ -1,0 +1,67 @@
+"""Slow work off the UI thread, with a progress dialog (ARCHITECTURE.md §4, STYLE.md: Anki's taskman).
+
+`run_task` runs a plain function on the global thread pool and calls `on_done(result)` or
+`on_error(exception)` back on the main thread. Widgets are only touched on the main thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+_running: set[_Task] = set()
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # handed to the main thread, which decides what to show
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+def run_task(parent: QWidget | None, label: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
+             on_error: Callable[[BaseException], None]) -> QProgressDialog:
+    """Run `fn` in the background behind a modal, cancel-less progress dialog shown after 300 ms."""
+    dialog = QProgressDialog(label, "", 0, 0, parent)
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setWindowTitle(dialog.tr("Đang xử lý"))
+    task = _Task(fn)
+    _running.add(task)
+
+    def finish() -> None:
+        _running.discard(task)
+        dialog.reset()
+        dialog.deleteLater()
+
+    def done(result: object) -> None:
+        finish()
+        on_done(result)
+
+    def failed(exc: object) -> None:
+        finish()
+        assert isinstance(exc, BaseException)
+        on_error(exc)
+
+    task.signals.done.connect(done, Qt.ConnectionType.QueuedConnection)
+    task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    QThreadPool.globalInstance().start(task)
+    return dialog

@@ -1,0 +1,176 @@
+"""`make screenshots`: the real window under a virtual 1366×768 screen, one PNG per page in docs/screenshots/.
+
+Builds sample databases through the services (a commune with institutions and two years of values, and a
+province for the hub settings and thresholds), opens the window as `main.py` does, and grabs the screen.
+Re-runs itself under `xvfb-run` when there is no display.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+WIDTH, HEIGHT = 1366, 768
+sys.path.insert(0, str(ROOT))
+
+
+def reexec_under_xvfb() -> int:
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        print("Cần xvfb-run (apt-get install -y xvfb xauth libxcb-icccm4 libxcb-keysyms1)", file=sys.stderr)
+        return 1
+    env = dict(os.environ, LHTL_SCREENSHOTS_CHILD="1", QT_QPA_PLATFORM="xcb")
+    return subprocess.call([xvfb, "-a", "-s", f"-screen 0 {WIDTH}x{HEIGHT}x24", sys.executable, __file__],
+                           env=env)
+
+
+def commune_sample(path: Path) -> None:
+    from lhtl_desktop.services.entry import set_values
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.services.institutions import add_institution, add_village_houses
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.sync.keys import generate_key
+
+    store = open_store(path)
+    init_installation(store, "14389", "Nguyễn Thị Hoa", generate_key(None))
+    lib = add_institution(store, "14389", "lib_commune", "Thư viện xã Gia Lâm")
+    cc = add_institution(store, "14389", "cc_commune", "Trung tâm Văn hóa – Thể thao xã Gia Lâm")
+    school = add_institution(store, "14389", "lib_school", "Thư viện Trường THCS Gia Lâm")
+    houses = add_village_houses(store, "14389", ["Thôn Đông Sơn", "Thôn Tây Hà", "Thôn Trung Đồng",
+                                                 "Thôn Bãi Sậy", "Thôn Hòa Bình", "Thôn Đồng Tâm"])
+    set_values(store, lib.id, "2024", {"LIB_VISITS": 3120, "LIB_READERS": 410, "LIB_HOLDINGS": 5200,
+                                       "LIB_SKILL_CLASSES": 2, "LIB_READING_EVENTS": 4, "LIB_LLL_PARTICIPANTS": 380,
+                                       "LIB_DIGITAL_SERVICE": 0, "LIB_MOBILE_RUNS": 6})
+    set_values(store, lib.id, "2025", {"LIB_VISITS": 3480, "LIB_READERS": 455, "LIB_HOLDINGS": 5600,
+                                       "LIB_SKILL_CLASSES": 4, "LIB_READING_EVENTS": 5})
+    set_values(store, school.id, "2024", {"LIB_VISITS": 5400, "LIB_READING_EVENTS": 3})
+    set_values(store, school.id, "2025", {"LIB_VISITS": 5900, "LIB_READING_EVENTS": 6, "LIB_SKILL_CLASSES": 2})
+    for year, acts in (("2024", 14), ("2025", 18)):
+        set_values(store, cc.id, year, {"CC_TALENT_CLASSES": 3, "CC_CLUBS": 6, "CC_INTEREST_GROUPS": 4,
+                                        "CC_MEMBERS": 240, "CC_ACTIVITIES": acts, "CC_PARTICIPANTS": 5200})
+    for n, house in enumerate(houses):
+        set_values(store, house.id, "2024", {"CC_CLUBS": 1 + n % 2, "CC_ACTIVITIES": 10 + n, "CC_PARTICIPANTS": 600})
+        if n < 4:
+            set_values(store, house.id, "2025", {"CC_CLUBS": 2, "CC_ACTIVITIES": 11 + 2 * n,
+                                                 "CC_PARTICIPANTS": 650 + 40 * n})
+    store.close()
+
+
+def province_sample(path: Path) -> None:
+    from lhtl_desktop.services.entry import set_values
+    from lhtl_desktop.services.installation import init_installation, set_hub
+    from lhtl_desktop.services.institutions import add_institution
+    from lhtl_desktop.services.settings import set_threshold
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.sync.keys import generate_key
+
+    store = open_store(path)
+    init_installation(store, "37", "Trần Văn Bình", generate_key(None))
+    lib = add_institution(store, "37", "lib_province", "Thư viện tỉnh Ninh Bình")
+    museum = add_institution(store, "37", "museum", "Bảo tàng tỉnh Ninh Bình")
+    museum2 = add_institution(store, "37", "museum", "Bảo tàng Nam Định")
+    for year, visits, learn in (("2021", 88000, 9000), ("2022", 95000, 10100), ("2023", 101000, 11500),
+                                ("2024", 110500, 12800), ("2025", 118000, 13300)):
+        set_values(store, lib.id, year, {"LIB_VISITS": visits, "LIB_SKILL_CLASSES": 24, "LIB_DIGITAL_SERVICE": 1})
+        set_values(store, museum.id, year, {"MUS_VISITS": learn * 6, "MUS_LEARNING_VISITS": learn,
+                                            "MUS_EDU_PROGRAMMES": 5, "MUS_DIGITAL_EXHIBITS": 2})
+        set_values(store, museum2.id, year, {"MUS_VISITS": learn * 3, "MUS_LEARNING_VISITS": learn // 2,
+                                             "MUS_EDU_PROGRAMMES": 2, "MUS_DIGITAL_EXHIBITS": 0})
+    set_threshold(store, "LIB_COMM_LLL", 2030, "65")
+    set_hub(store, "14389", "372")
+    store.close()
+
+
+def main() -> int:
+    if os.environ.get("LHTL_SCREENSHOTS_CHILD") != "1" and not os.environ.get("DISPLAY"):
+        return reexec_under_xvfb()
+    from PySide6.QtCore import QDate, QEventLoop, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.ui.app import create_application
+    from lhtl_desktop.ui.main_window import build_main_window
+    from lhtl_desktop.ui.wizard import SetupWizard
+
+    app = create_application([sys.argv[0]])
+    OUT.mkdir(parents=True, exist_ok=True)
+    year = QDate.currentDate().year()
+
+    def settle(ms: int = 400) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def grab(name: str) -> None:
+        settle()
+        screen = QGuiApplication.primaryScreen()
+        pixmap = screen.grabWindow(0)
+        pixmap.save(str(OUT / f"{name}.png"))
+        print(f"{OUT / name}.png  {pixmap.width()}×{pixmap.height()}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # First run: the wizard on an empty database.
+        wizard = SetupWizard(open_store(Path(tmp) / "new.sqlite3"))
+        wizard.show()
+        wizard.unit_page.search.setText("gia lam")
+        grab("wizard-1-unit")
+        wizard.next()
+        wizard.officer_page.officer.setText("Nguyễn Thị Hoa")
+        wizard.next()
+        wizard.next()  # creates the key and the installation in the background
+        for _ in range(50):
+            if wizard.currentPage() is wizard.fingerprint_page:
+                break
+            settle(100)
+        grab("wizard-4-fingerprint")
+        wizard.close()
+
+        commune_db = Path(tmp) / "commune.sqlite3"
+        commune_sample(commune_db)
+        window = build_main_window(open_store(commune_db))
+        window.showMaximized()
+        dashboard = window.show_page("dashboard")
+        dashboard.set_year(year - 1 if year > 2025 else 2025)  # type: ignore[attr-defined]
+        grab("01-tong-quan")
+        window.show_page("institutions")
+        grab("02-thiet-che")
+        entry = window.show_page("entry")
+        entry.set_period("2025")  # type: ignore[attr-defined]
+        grab("03-nhap-so-lieu")
+        window.show_page("sync")
+        grab("04-dong-bo")
+        window.show_page("reports")
+        grab("05-bao-cao")
+        window.show_page("settings")
+        grab("06-cai-dat")
+        window.close()
+
+        province_db = Path(tmp) / "province.sqlite3"
+        province_sample(province_db)
+        pwindow = build_main_window(open_store(province_db))
+        pwindow.showMaximized()
+        pdash = pwindow.show_page("dashboard")
+        pdash.set_year(2025)  # type: ignore[attr-defined]
+        for r in range(pdash.model.rowCount()):  # type: ignore[attr-defined]
+            if pdash.model.row_at(r).target == "LIB_VISITS_GROWTH":  # type: ignore[attr-defined]
+                pdash.table.selectRow(r)  # type: ignore[attr-defined]
+        grab("07-tong-quan-tinh")
+        settings = pwindow.show_page("settings")
+        settings.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
+        grab("08-cai-dat-cum")
+        settings.tabs.setCurrentIndex(3)  # type: ignore[attr-defined]
+        grab("09-cai-dat-nguong")
+        pwindow.close()
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
