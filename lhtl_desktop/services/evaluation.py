@@ -63,11 +63,11 @@ def evaluate(store: Store, year: int | str, scope: str | None = None) -> Evaluat
     targets = store.target_definitions()
     indicators = _indicators_of(targets)
 
-    # Years: Y and Y−1 always; earlier years only when Y precedes every milestone (the on-track line then
-    # starts at the first year with data).
-    first_milestone = min((yr for t in targets for yr, thr in t.milestones.items() if thr is not None), default=y)
+    # Years: Y and Y−1 always; earlier years while Y precedes some target's first milestone (its on-track
+    # line then starts at the first year with data — e.g. CC_VILLAGE_ACTIVE, whose first milestone is 2030).
+    first_milestones = [min((yr for yr, thr in t.milestones.items() if thr is not None), default=y) for t in targets]
     years = {y, y - 1}
-    if y <= first_milestone:
+    if y <= max(first_milestones, default=y):
         years |= {yr for yr in store.years_with_data(units, indicators) if yr < y}
         years |= {yr - 1 for yr in list(years)}
     records = store.records_for(units, [str(yr) for yr in sorted(years)], indicators)
