@@ -1,0 +1,35 @@
+"""`report --period YEAR [--scope CODE] --out FILE.pdf|FILE.xlsx`: the summary sheet or the workbook."""
+
+from __future__ import annotations
+
+import argparse
+
+from lhtl_desktop.cli import add_db_option, add_json_option, print_json
+from lhtl_desktop.cli.core import store_from
+from lhtl_desktop.i18n import _
+from lhtl_desktop.services import reports
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    help_text = _("in biểu tổng hợp (PDF) hoặc xuất sổ Excel (.xlsx) cho một năm và phạm vi")
+    p = sub.add_parser("report", help=help_text, description=help_text)
+    add_db_option(p)
+    p.add_argument("--period", required=True, metavar="NĂM", help=_("năm báo cáo, ví dụ 2025"))
+    p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
+    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp kết quả: .pdf hoặc .xlsx"))
+    add_json_option(p)
+    p.set_defaults(handler=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    reports.check_output(args.out)  # refuse a bad file name before opening anything
+    store = store_from(args)
+    report = reports.write_report(store, args.period, args.scope, args.out)
+    if args.json:
+        print_json({"file": str(args.out), "scope": report.scope.code, "year": report.year,
+                    "fingerprint": report.fingerprint, "code": report.code})
+    else:
+        print(_("Đã ghi {file} — {scope}, năm {year}.").format(file=args.out, scope=report.scope.name,
+                                                               year=report.year))
+        print(_("Mã kiểm tra số liệu: {code}").format(code=report.code))
+    return 0

@@ -1,0 +1,440 @@
+"""Lays a `Report` out on A4 pages as a list of drawing operations (text at a baseline, lines), in mm.
+
+One layout, two painters: `pdf.py` writes the operations with fpdf2, the window's printer draws them with
+QPainter. The page follows Nghị định 30/2020/NĐ-CP, appendix I: issuing body top left in capitals with a
+short rule under it; national title (12 pt, bold, capitals) and motto (13 pt, bold) top right with a rule as
+long as the motto; place and date in italics under them; the title in bold; margins top 20, bottom 20,
+left 30, right 15 mm; page numbers centred in the top margin, none on the first page. The tables are wide,
+so the sheet is A4 landscape; every table repeats its header row on each page it spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lhtl_desktop.i18n import _, fmt_int
+from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, IndicatorKind, Level
+from lhtl_desktop.model.targets import TargetKind
+from lhtl_desktop.services.reports.fonts import MM_PER_PT, FontSet, sheet_fonts
+from lhtl_desktop.services.reports.sheet import (
+    CONFLICT_MARK,
+    FAMILY_TITLES,
+    TARGET_SHORT,
+    Report,
+    criterion_word,
+    format_count,
+    format_threshold,
+    format_value,
+    indicator_columns,
+)
+
+A4_LANDSCAPE = (297.0, 210.0)
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20.0, 20.0, 30.0, 15.0
+LINE = 1.22  # line height as a multiple of the font size (room for stacked Vietnamese marks)
+CELL_PAD_X, CELL_PAD_Y = 1.2, 1.0
+RULE = 0.25  # mm, rules of the header block
+GRID = 0.2  # mm, table lines
+
+
+@dataclass(frozen=True)
+class TextOp:
+    x: float  # left end of the run, mm
+    y: float  # baseline, mm
+    text: str
+    size: float  # pt
+    style: str  # "", "B", "I", "BI"
+    marks: bool = False  # drawn with the marks font (⚠)
+
+
+@dataclass(frozen=True)
+class LineOp:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    ops: list[TextOp | LineOp] = field(default_factory=list)
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+
+@dataclass
+class Document:
+    pages: list[Page]
+    fonts: FontSet
+    title: str
+    subject: str
+    substituted: frozenset[str] = frozenset()  # characters no bundled font has (drawn as "?"): a bug
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    weight: float
+    align: str = "L"  # L, C, R
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[str, ...]
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    heading: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    size: float = 10.0
+    note: str = ""
+
+
+def lh(size: float) -> float:
+    return size * LINE * MM_PER_PT
+
+
+class _Writer:
+    def __init__(self, fonts: FontSet, report: Report) -> None:
+        self.fonts = fonts
+        self.report = report
+        self.pages: list[Page] = []
+        self.y = 0.0
+        self.width, self.height = A4_LANDSCAPE
+        self.left = MARGIN_LEFT
+        self.right = self.width - MARGIN_RIGHT
+        self.bottom = self.height - MARGIN_BOTTOM
+        self.substituted: set[str] = set()
+
+    @property
+    def content_width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def page(self) -> Page:
+        return self.pages[-1]
+
+    # -- primitives ------------------------------------------------------------------------------
+    def new_page(self) -> None:
+        self.pages.append(Page(self.width, self.height))
+        number = len(self.pages)
+        if number > 1:  # NĐ 30: centred in the top margin, not on the first page
+            self.text(str(number), self.width / 2, MARGIN_TOP / 2 + 2, 13, "", "C")
+        footer = _("Dấu vân tay khóa của đơn vị lập biểu: {fp}    ·    Mã kiểm tra số liệu: {code}").format(
+            fp=self.report.fingerprint, code=self.report.code)
+        self.text(footer, self.width / 2, self.height - MARGIN_BOTTOM / 2, 9, "I", "C")
+        self.y = MARGIN_TOP
+
+    def ascent(self, size: float, style: str = "") -> float:
+        face = self.fonts.face(style)
+        return face.ascent / face.units_per_em * size * MM_PER_PT
+
+    def width_of(self, text: str, size: float, style: str) -> float:
+        return self.fonts.width(text, style, size)
+
+    def text(self, text: str, x: float, y: float, size: float, style: str = "", align: str = "L") -> float:
+        """Draw one line; x is the left end, the centre or the right end by `align`. Returns its width."""
+        w = self.width_of(text, size, style)
+        if align == "C":
+            x -= w / 2
+        elif align == "R":
+            x -= w
+        main = self.fonts.face(style)
+        self.substituted.update(c for c in text if not main.has(c) and not self.fonts.marks.has(c))
+        for marks, run in self.fonts.runs(text, style):
+            self.page.ops.append(TextOp(x, y, run, size, "" if marks else style, marks))
+            x += (self.fonts.marks if marks else main).width(run, size)
+        return w
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, width: float = GRID) -> None:
+        self.page.ops.append(LineOp(x1, y1, x2, y2, width))
+
+    def wrap(self, text: str, width: float, size: float, style: str) -> list[str]:
+        """Greedy word wrap; a word longer than the width is cut by characters."""
+        lines: list[str] = []
+        for para in text.split("\n"):
+            current = ""
+            for word in para.split(" "):
+                candidate = f"{current} {word}" if current else word
+                if self.width_of(candidate, size, style) <= width or not current:
+                    current = candidate
+                else:
+                    lines.append(current)
+                    current = word
+                while self.width_of(current, size, style) > width and len(current) > 1:
+                    cut = len(current) - 1
+                    while cut > 1 and self.width_of(current[:cut], size, style) > width:
+                        cut -= 1
+                    lines.append(current[:cut])
+                    current = current[cut:]
+            lines.append(current)
+        return lines
+
+    def ensure(self, height: float) -> None:
+        if self.y + height > self.bottom:
+            self.new_page()
+
+    def paragraph(self, text: str, size: float, style: str = "", align: str = "L", indent: float = 0.0,
+                  space_after: float = 1.5) -> None:
+        width = self.content_width - indent
+        for line in self.wrap(text, width, size, style):
+            self.ensure(lh(size))
+            base = self.y + self.ascent(size, style)
+            if align == "C":
+                self.text(line, self.left + indent + width / 2, base, size, style, "C")
+            else:
+                self.text(line, self.left + indent, base, size, style)
+            self.y += lh(size)
+        self.y += space_after
+
+    # -- the NĐ 30 header block ------------------------------------------------------------------
+    def header_block(self) -> None:
+        r = self.report
+        nat, motto = _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), _("Độc lập - Tự do - Hạnh phúc")
+        nat_size, motto_size, issuer_size = 12.0, 13.0, 12.0
+        right_w = max(self.width_of(nat, nat_size, "B"), self.width_of(motto, motto_size, "B"))
+        right_c = self.right - right_w / 2
+        issuer_w = max(self.width_of(t, issuer_size, "B") for t in r.issuer_lines)
+        left_c = self.left + max(issuer_w / 2, 42.0)
+        top = MARGIN_TOP + self.ascent(nat_size, "B")
+
+        # Left: governing body (regular) over the issuing body (bold), then a short centred rule.
+        y = top
+        for i, line in enumerate(r.issuer_lines):
+            last = i == len(r.issuer_lines) - 1
+            self.text(line, left_c, y, issuer_size, "B" if last else "", "C")
+            if last:
+                rule = self.width_of(line, issuer_size, "B") * 0.4
+                self.line(left_c - rule / 2, y + 1.6, left_c + rule / 2, y + 1.6, RULE)
+            y += lh(issuer_size)
+        left_bottom = y
+
+        # Right: national title, motto with a rule as long as the motto, place and date in italics.
+        self.text(nat, right_c, top, nat_size, "B", "C")
+        motto_y = top + lh(motto_size)
+        mw = self.text(motto, right_c, motto_y, motto_size, "B", "C")
+        self.line(right_c - mw / 2, motto_y + 1.6, right_c + mw / 2, motto_y + 1.6, RULE)
+        date_y = motto_y + 8.5
+        self.text(r.place_date, right_c, date_y, 13, "I", "C")
+        self.y = max(left_bottom, date_y) + 8.0
+
+        # Title and its short rule, scope and legal basis.
+        heading, summary = r.title_lines
+        self.paragraph(heading, 14, "B", "C", space_after=0)
+        self.paragraph(summary, 14, "B", "C", space_after=0.5)
+        c = self.left + self.content_width / 2
+        self.line(c - 20, self.y + 0.8, c + 20, self.y + 0.8, RULE)
+        self.y += 2.5
+        self.paragraph(r.scope_line, 13, "", "C", space_after=0.5)
+        self.paragraph(r.basis_line, 12, "I", "C", space_after=4)
+
+    # -- tables ------------------------------------------------------------------------------------
+    def _cell_lines(self, text: str, width: float, size: float, style: str, align: str) -> tuple[list[str], float]:
+        """Lines of a cell and the size they are drawn at: numbers stay on one line (shrunk if need be)."""
+        inner = width - 2 * CELL_PAD_X
+        if align == "R":
+            s = size
+            while s > 5 and self.width_of(text, s, style) > inner:
+                s -= 0.5
+            return [text], s
+        return self.wrap(text, inner, size, style), size
+
+    def _row(self, cells: Sequence[str], widths: Sequence[float], aligns: Sequence[str], size: float,
+             style: str, measure_only: bool = False) -> float:
+        laid = [self._cell_lines(t, w, size, style, a) for t, w, a in zip(cells, widths, aligns, strict=True)]
+        height = max(len(lines) * lh(s) for lines, s in laid) + 2 * CELL_PAD_Y
+        if measure_only:
+            return height
+        top = self.y
+        x = self.left
+        for (lines, s), w, a in zip(laid, widths, aligns, strict=True):
+            block = len(lines) * lh(s)
+            y = top + (height - block) / 2 + self.ascent(s, style)
+            for line in lines:
+                if a == "R":
+                    self.text(line, x + w - CELL_PAD_X, y, s, style, "R")
+                elif a == "C":
+                    self.text(line, x + w / 2, y, s, style, "C")
+                else:
+                    self.text(line, x + CELL_PAD_X, y, s, style)
+                y += lh(s)
+            x += w
+        self.line(self.left, top, self.right, top)
+        self.line(self.left, top + height, self.right, top + height)
+        x = self.left
+        for w in (0.0, *widths):
+            x += w
+            self.line(x, top, x, top + height)
+        self.y = top + height
+        return height
+
+    def table(self, table: Table, sub: bool = False) -> None:
+        total = sum(c.weight for c in table.columns)
+        widths = [c.weight / total * self.content_width for c in table.columns]
+        heads = [c.title for c in table.columns]
+        head_aligns = ["C"] * len(heads)
+        aligns = [c.align for c in table.columns]
+        head_size = table.size - 0.5
+        head_h = self._row(heads, widths, head_aligns, head_size, "B", measure_only=True)
+        first_h = self._row(table.rows[0].cells, widths, aligns, table.size, "", True) if table.rows else 0.0
+        heading_h = lh(12) + 1.5 if table.heading else 0.0
+        self.ensure(heading_h + head_h + first_h)  # a heading never ends a page alone
+        if table.heading:
+            self.paragraph(table.heading, 12, "BI" if sub else "B", space_after=1.0)
+        self._row(heads, widths, head_aligns, head_size, "B")
+        for row in table.rows:
+            style = "B" if row.bold else ""
+            h = self._row(row.cells, widths, aligns, table.size, style, measure_only=True)
+            if self.y + h > self.bottom:
+                self.new_page()
+                self._row(heads, widths, head_aligns, head_size, "B")  # header repeated on every page
+            self._row(row.cells, widths, aligns, table.size, style)
+        self.y += 1.5
+        if table.note:
+            self.paragraph(table.note, 10, "I")
+        self.y += 2.5
+
+    # -- signatures --------------------------------------------------------------------------------
+    def signatures(self) -> None:
+        self.ensure(48)
+        self.y += 4
+        left_c = self.left + self.content_width * 0.2
+        right_c = self.left + self.content_width * 0.75
+        base = self.y + self.ascent(13, "B")
+        self.text(_("NGƯỜI LẬP BIỂU"), left_c, base, 13, "B", "C")
+        self.text(_("THỦ TRƯỞNG ĐƠN VỊ"), right_c, base, 13, "B", "C")
+        base += lh(13)
+        self.text(_("(Ký, ghi rõ họ tên)"), left_c, base, 13, "I", "C")
+        self.text(_("(Ký, ghi rõ họ tên, đóng dấu)"), right_c, base, 13, "I", "C")
+        base += 26
+        self.text(self.report.officer, left_c, base, 13, "B", "C")
+        self.y = base + 4
+
+
+# -- what each level prints ----------------------------------------------------------------------------
+def _mark(text: str, flagged: bool) -> str:
+    return f"{text} {CONFLICT_MARK}" if flagged else text
+
+
+def targets_table(r: Report, number: str) -> Table:
+    columns = (
+        Column(_("STT"), 9, "C"), Column(_("Chỉ tiêu"), 78), Column(_("Tử số"), 21, "R"),
+        Column(_("Mẫu số"), 21, "R"), Column(_("Kết quả"), 17, "R"), Column(_("Ngưỡng (năm mốc)"), 24, "R"),
+        Column(_("Đánh giá"), 20, "C"), Column(_("Số thiết chế thiếu số liệu"), 17, "R"),
+    )
+    rows = tuple(
+        Row((str(n), _mark(t.label, t.provisional), format_count(t.numerator), format_count(t.denominator),
+             format_value(t), format_threshold(t), t.status_label, fmt_int(len(t.missing))))
+        for n, t in enumerate(r.targets, 1)
+    )
+    note = _("Chỉ tiêu tỉ lệ: tử số là số thiết chế đạt tiêu chí, mẫu số là số thiết chế đang hoạt động của nhóm "
+             "(thiết chế chưa có số liệu vẫn tính vào mẫu số và không đạt). Chỉ tiêu tăng trưởng: tử số là tổng "
+             "năm {y}, mẫu số là tổng năm {p}, kết quả = (tử số ÷ mẫu số − 1) × 100.").format(y=r.year, p=r.year - 1)
+    return Table(_("{n}. Kết quả thực hiện các chỉ tiêu năm {y}").format(n=number, y=r.year), columns, rows, 10, note)
+
+
+def units_table(r: Report, number: str) -> Table:
+    head = r.row_unit_heading
+    share = [t for t in r.targets if t.kind == TargetKind.SHARE]
+    growth = [t for t in r.targets if t.kind == TargetKind.GROWTH]
+    columns: list[Column] = [Column(_("STT"), 9, "C"), Column(head, 40), Column(_("Số thiết chế"), 10, "R"),
+                             Column(_("Thiếu số liệu"), 10, "R")]
+    columns += [Column(TARGET_SHORT.get(t.code, t.code), 13, "R") for t in share]
+    for t in growth:
+        short = TARGET_SHORT.get(t.code, t.code)
+        columns += [Column(f"{short} {r.year}", 15, "R"), Column(f"{short} {r.year - 1}", 15, "R")]
+
+    def cells(n: str, u_name: str, ul) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+        out = [n, u_name, fmt_int(ul.institutions), fmt_int(ul.missing)]
+        for t in share:
+            num, den = ul.counts[t.code]
+            out.append(f"{num}/{den}" if den else "—")
+        for t in growth:
+            cur, prev = ul.counts[t.code]
+            out += [format_count(cur), format_count(prev)]
+        return tuple(out)
+
+    rows = [Row(cells(str(n), _mark(u.name, u.provisional), u)) for n, u in enumerate(r.units, 1)]
+    rows.append(Row(cells("", r.total.name, r.total), bold=True))
+    note = _("Cột chỉ tiêu tỉ lệ ghi: số thiết chế đạt tiêu chí / số thiết chế đang hoạt động của nhóm; "
+             "«—»: không có thiết chế của nhóm hoặc không có số liệu.")
+    title = _("{n}. Tổng hợp theo {unit} năm {y}").format(n=number, unit=head.lower(), y=r.year)
+    return Table(title, tuple(columns), tuple(rows), 9, note)
+
+
+def institution_tables(r: Report, number: str) -> list[Table]:
+    tables: list[Table] = []
+    families = [f for f in ("lib", "museum", "cc") if any(i.family == f for i in r.institutions)]
+    for k, family in enumerate(families, 1):
+        codes = indicator_columns(family)
+        columns = [Column(_("STT"), 9, "C"), Column(_("Tên thiết chế"), 46)]
+        columns += [Column(INDICATORS_BY_CODE[c].label, 18, "R") for c in codes]
+        columns.append(Column(_("Tiêu chí học tập suốt đời"), 18, "C"))
+        rows = []
+        for n, inst in enumerate((i for i in r.institutions if i.family == family), 1):
+            cells = [str(n), inst.name]
+            for c in codes:
+                v = inst.values.get(c)
+                if v is None:
+                    text = "—"
+                elif INDICATORS_BY_CODE[c].kind == IndicatorKind.FLAG:
+                    text = _("Có") if v else _("Không")
+                else:
+                    text = fmt_int(v)
+                cells.append(_mark(text, c in inst.conflicted))
+            cells.append(criterion_word(inst.meets))
+            rows.append(Row(tuple(cells)))
+        tables.append(Table(f"{k}. {FAMILY_TITLES[family]}", tuple(columns), tuple(rows),
+                            9.5 if family == "lib" else 10))
+    return tables
+
+
+def missing_table(r: Report, number: str) -> Table:
+    columns = (Column(_("STT"), 9, "C"), Column(_("Đơn vị"), 40), Column(_("Thiết chế"), 70),
+               Column(_("Loại thiết chế"), 50), Column(_("Chỉ tiêu bị ảnh hưởng"), 60))
+    rows = tuple(
+        Row((str(n), m.unit_name, m.name, m.type_label, ", ".join(TARGET_SHORT.get(t, t) for t in m.targets)))
+        for n, m in enumerate(r.missing, 1)
+    )
+    return Table(_("{n}. Thiết chế chưa có số liệu (năm {y} hoặc năm {p})").format(n=number, y=r.year, p=r.year - 1),
+                 columns, rows, 10)
+
+
+ROMAN = ("I", "II", "III", "IV", "V")
+
+
+def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
+    fonts = fonts or sheet_fonts()
+    w = _Writer(fonts, report)
+    w.new_page()
+    w.header_block()
+    numbers = iter(ROMAN)
+    if report.level == Level.COMMUNE:
+        number = next(numbers)
+        w.ensure(lh(12) * 3 + 25)
+        w.paragraph(_("{n}. Số liệu của các thiết chế năm {y}").format(n=number, y=report.year), 12, "B",
+                    space_after=1.0)
+        tables = institution_tables(report, number)
+        for t in tables:
+            w.table(t, sub=True)
+        if not tables:
+            w.paragraph(_("Chưa có thiết chế nào đang hoạt động."), 12, "I")
+    else:
+        w.table(units_table(report, next(numbers)))
+    w.table(targets_table(report, next(numbers)))
+    if report.missing:
+        w.table(missing_table(report, next(numbers)))
+    if report.any_provisional:
+        w.paragraph(_("{mark} Số liệu tạm tính: giá trị đang có xung đột chưa được giải quyết giữa các cấp; "
+                      "cần thống nhất trước khi ký.").format(mark=CONFLICT_MARK), 11, "I")
+    w.signatures()
+    title = " ".join(report.title_lines)
+    return Document(w.pages, fonts, title, report.scope_line, frozenset(w.substituted))

@@ -1,0 +1,378 @@
+"""The summary sheet as plain data (Qt-free): who issues it, the numbers, and the tables printed from them.
+
+`build_report(store, year, scope)` evaluates the targets (services.evaluation.evaluate) and gathers what a
+sheet shows at each level (DOMAIN.md §8, issue 5):
+- commune: each institution's values and whether it meets its criterion, and the commune's targets;
+- hub: one row per commune (plus the hub's own institutions) and the hub total, and the targets;
+- province: one row per hub (per commune in two-tier mode), the province total, every target with numerator,
+  denominator, value, threshold and status, and the institutions missing data.
+The PDF/printer layout (`layout.py`) and the workbook (`xlsx.py`) both read this one object, so paper and
+Excel cannot disagree.
+
+Issuing body (top left), chosen per level — the installation issues the sheet, whatever scope it covers:
+- commune: "UBND XÃ …" (the commune People's Committee, whose culture officer makes the sheet);
+- hub: "CỤM TỔNG HỢP" over the former district's name — since 1 July 2025 a hub is not a government tier,
+  so the sheet does not pretend to come from a district committee;
+- province: "UBND TỈNH …" over "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH": the department merges and evaluates the
+  programme for the province committee (KH 87/KH-UBND), and NĐ 30 puts the governing body above it.
+An installation can override the lines with the meta key `report_issuer` ("LINE 1|LINE 2").
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lhtl_desktop.errors import RefusedError
+from lhtl_desktop.i18n import _, fmt_int, fmt_percent
+from lhtl_desktop.model.catalogue import INDICATORS, TYPES_BY_CODE, Level, indicators_for_type
+from lhtl_desktop.model.criteria import CRITERIA
+from lhtl_desktop.model.institutions import Institution
+from lhtl_desktop.model.periods import parse_year
+from lhtl_desktop.model.targets import Status, TargetDefinition, TargetKind
+from lhtl_desktop.model.units import Unit
+from lhtl_desktop.services import evaluation as _evaluation
+from lhtl_desktop.services.installation import installation, is_ancestor_or_self, require_unit, subtree
+from lhtl_desktop.storage import Store
+
+# Short column heads for the per-unit table (the full labels are in the targets table).
+TARGET_SHORT: dict[str, str] = {
+    "LIB_PROV_LLL": _("TV tỉnh"),
+    "LIB_DIST_LLL": _("TV huyện (cũ)"),
+    "LIB_COMM_LLL": _("TV xã, phường"),
+    "LIB_UNIV_LLL": _("TV đại học, chuyên ngành"),
+    "LIB_ARMED_LLL": _("TV lực lượng vũ trang"),
+    "LIB_SCHOOL_LLL": _("TV trường học"),
+    "MUS_EDU_DIGITAL": _("Bảo tàng"),
+    "CC_COMMUNE_ACTIVE": _("TTVH-TT xã"),
+    "CC_VILLAGE_ACTIVE": _("Nhà văn hóa thôn"),
+    "LIB_VISITS_GROWTH": _("Lượt sử dụng thư viện"),
+    "MUS_LEARNING_GROWTH": _("Lượt học tập tại bảo tàng"),
+}
+FAMILY_CRITERION = {"lib": "LIB_LLL", "museum": "MUS_LLL", "cc": "CC_LLL"}
+FAMILY_TITLES = {
+    "lib": _("Thư viện"),
+    "museum": _("Bảo tàng"),
+    "cc": _("Trung tâm văn hóa, nhà văn hóa"),
+}
+CONFLICT_MARK = "⚠"
+OWN_ROW_SUFFIX = _("(trực thuộc)")
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    code: str
+    label: str
+    kind: TargetKind
+    numerator: int | None  # share: institutions meeting; growth: V_Y
+    denominator: int | None  # share: active institutions; growth: V_{Y-1}
+    value: float | None
+    threshold: float | None
+    threshold_year: int | None
+    status: Status
+    missing: tuple[str, ...]
+    provisional: bool  # some input is an open conflict's provisional value (⚠)
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """One row of the per-unit table. counts[target] = (numerator, denominator) of that row."""
+
+    code: str
+    name: str
+    institutions: int
+    missing: int
+    counts: Mapping[str, tuple[int | None, int | None]]
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class InstitutionLine:
+    id: str
+    unit_code: str
+    unit_name: str
+    name: str
+    type: str
+    family: str
+    values: Mapping[str, int]
+    conflicted: frozenset[str]  # indicators shown from an open conflict
+    meets: bool | None  # the family's criterion: True, False, None = no data
+
+
+@dataclass(frozen=True)
+class MissingLine:
+    id: str
+    unit_code: str
+    unit_name: str
+    name: str
+    type_label: str
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    year: int
+    level: str  # level of the scope
+    scope: Unit
+    issuer_lines: tuple[str, ...]  # top left, capitals; the last line is the issuing body (bold)
+    place: str
+    date: _dt.date
+    officer: str
+    fingerprint: str
+    targets: list[TargetLine]
+    units: list[UnitLine]
+    total: UnitLine
+    institutions: list[InstitutionLine]
+    missing: list[MissingLine]
+    code: str  # verification code of the printed data
+    definitions: Mapping[str, TargetDefinition] = field(repr=False)
+
+    # -- words printed on the sheet ----------------------------------------------------------------
+    @property
+    def place_date(self) -> str:
+        """"Gia Lâm, ngày 05 tháng 01 năm 2026": leading zeros for days below 10 and months 1–2 (NĐ 30)."""
+        d = self.date
+        month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
+        return _("{place}, ngày {day:02d} tháng {month} năm {year}").format(
+            place=self.place, day=d.day, month=month, year=d.year)
+
+    @property
+    def title_lines(self) -> tuple[str, str]:
+        return (_("BÁO CÁO"),
+                _("Kết quả thực hiện các chỉ tiêu phục vụ học tập suốt đời năm {year}").format(year=self.year))
+
+    @property
+    def scope_line(self) -> str:
+        return _("Phạm vi: {name} (mã {code})").format(name=self.scope.name, code=self.scope.code)
+
+    @property
+    def basis_line(self) -> str:
+        return _("Căn cứ Quyết định số 1520/QĐ-TTg ngày 09/12/2022 của Thủ tướng Chính phủ và "
+                 "Kế hoạch số 87/KH-UBND ngày 19/05/2023 của UBND tỉnh Ninh Bình")
+
+    @property
+    def row_unit_heading(self) -> str:
+        if self.level == Level.COMMUNE:
+            return _("Xã, phường")
+        if self.level == Level.DISTRICT or all(len(u.code) == 5 for u in self.units if u.code != self.scope.code):
+            return _("Xã, phường")
+        return _("Cụm tổng hợp (huyện cũ)")
+
+    @property
+    def any_provisional(self) -> bool:
+        return any(t.provisional for t in self.targets) or any(i.conflicted for i in self.institutions)
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def _int(x: float | None) -> int | None:
+    return None if x is None else int(round(x))
+
+
+def format_count(x: int | None) -> str:
+    return "—" if x is None else fmt_int(x)
+
+
+def format_value(t: TargetLine) -> str:
+    return fmt_percent(t.value)
+
+
+def format_threshold(t: TargetLine) -> str:
+    if t.threshold is None:
+        return "—"
+    text = fmt_percent(t.threshold, 0 if float(t.threshold).is_integer() else 1)
+    prefix = "≥ " if t.kind == TargetKind.GROWTH else ""
+    return f"{prefix}{text} ({t.threshold_year})" if t.threshold_year else prefix + text
+
+
+def issuer_lines(store: Store, me_unit: Unit, province: Unit) -> tuple[str, ...]:
+    override = (store.get_meta("report_issuer") or "").strip()
+    if override:
+        return tuple(line.strip().upper() for line in override.split("|") if line.strip())
+    if me_unit.level == Level.COMMUNE:
+        return (_("UBND {name}").format(name=me_unit.name.upper()),)
+    if me_unit.level == Level.DISTRICT:
+        return (_("CỤM TỔNG HỢP"), me_unit.name.upper())
+    return (_("UBND {name}").format(name=province.name.upper()), _("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"))
+
+
+def place_of(unit: Unit) -> str:
+    name = unit.short_name
+    return name[: -len(" (cũ)")] if name.endswith(" (cũ)") else name
+
+
+def require_report_scope(store: Store, scope: str | None) -> Unit:
+    """The unit of the sheet: mine or one below mine; anything else is refused with a Vietnamese message."""
+    me = installation(store)
+    if not scope:
+        return me.unit
+    unit = require_unit(store, scope)
+    if not is_ancestor_or_self(store, me.unit.code, unit.code):
+        raise RefusedError(
+            _("{unit} nằm ngoài phạm vi của {me}: chỉ lập báo cáo cho đơn vị mình và đơn vị trực thuộc.")
+            .format(unit=unit.name, me=me.unit.name), field="scope")
+    return unit
+
+
+# -- building ----------------------------------------------------------------------------------------
+def build_report(store: Store, year: int | str, scope: str | None = None,
+                 date: _dt.date | None = None) -> Report:
+    from lhtl_desktop.services.reports.verification import verification_code_of
+
+    y = parse_year(year)
+    me = installation(store)
+    scope_unit = require_report_scope(store, scope)
+    ev = _evaluation.evaluate(store, y, scope_unit.code)
+    units_all = store.units()
+    two_tier = me.two_tier
+    codes = subtree(store, scope_unit.code)
+    definitions = {t.code: t for t in store.target_definitions()}
+
+    records = store.records_for(codes, [str(y), str(y - 1)])
+    data, _prov = _evaluation.values_by_year(records)
+    conflicts = {(i, p, ind) for i, p, ind in store.conflict_keys(codes)}
+    conflicted_y: dict[str, set[str]] = {}
+    conflicted_any: set[str] = set()
+    for inst_id, period, ind in conflicts:
+        if period == str(y):
+            conflicted_y.setdefault(inst_id, set()).add(ind)
+        if period in (str(y), str(y - 1)):
+            conflicted_any.add(inst_id)
+
+    # Rows: the scope's children (hubs, or communes) and, when the scope holds institutions itself, its own row.
+    from lhtl_desktop.model import hierarchy
+
+    parent = {c: hierarchy.parent_of(units_all, c, two_tier=two_tier) for c in codes}
+    children = [units_all[c] for c in codes if parent.get(c) == scope_unit.code]
+    insts: dict[str, Institution] = ev.institutions
+
+    def row_of(unit_code: str) -> str:
+        current = unit_code
+        while current != scope_unit.code and parent.get(current) not in (scope_unit.code, None):
+            current = parent[current]  # type: ignore[assignment]
+        return current
+
+    if scope_unit.level == Level.COMMUNE:
+        row_units = [scope_unit]
+    else:
+        row_units = list(children)
+        if any(i.unit_code == scope_unit.code for i in insts.values()):
+            row_units.insert(0, scope_unit)
+    inst_row = {i.id: row_of(i.unit_code) for i in insts.values()}
+
+    # Targets and per-row counts.
+    targets: list[TargetLine] = []
+    counts: dict[str, dict[str, tuple[int | None, int | None]]] = {u.code: {} for u in row_units}
+    for r in ev.results:
+        t = definitions[r.target]
+        involved = [*r.meeting, *r.not_meeting, *r.missing]
+        targets.append(TargetLine(
+            r.target, r.label, r.kind, _int(r.numerator), _int(r.denominator), r.value, r.threshold,
+            r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved)))
+        if t.kind == TargetKind.SHARE:
+            for u in row_units:
+                counts[u.code][t.code] = (0, 0)
+            for ids, meets in ((r.meeting, True), (r.not_meeting, False), (r.missing, False)):
+                for inst_id in ids:
+                    row = inst_row[inst_id]
+                    num, den = counts[row][t.code]
+                    counts[row][t.code] = ((num or 0) + int(meets), (den or 0) + 1)
+        else:
+            code = t.indicator or ""
+            for u in row_units:
+                counts[u.code][t.code] = (None, None)
+            for idx, yr in ((0, y), (1, y - 1)):
+                year_values = data.get(yr, {})
+                for inst in insts.values():
+                    if inst.type not in t.types or not inst.facts().active_in(yr):
+                        continue
+                    value = year_values.get(inst.id, {}).get(code)
+                    if value is None:
+                        continue
+                    row = inst_row[inst.id]
+                    pair = list(counts[row][t.code])
+                    pair[idx] = (pair[idx] or 0) + value
+                    counts[row][t.code] = (pair[0], pair[1])
+
+    # Institutions, their values in year Y and their criterion.
+    unit_names = {c: units_all[c].name for c in codes}
+    inst_lines: list[InstitutionLine] = []
+    year_values = data.get(y, {})
+    for inst in insts.values():
+        if not inst.facts().active_in(y):
+            continue
+        family = TYPES_BY_CODE[inst.type].family
+        values = dict(year_values.get(inst.id, {}))
+        criterion = CRITERIA[FAMILY_CRITERION[family]]
+        inst_lines.append(InstitutionLine(
+            inst.id, inst.unit_code, unit_names.get(inst.unit_code, inst.unit_code), inst.name, inst.type, family,
+            values, frozenset(conflicted_y.get(inst.id, ())), criterion.evaluate(values)))
+
+    # Missing data: every institution listed as missing by some target, with those targets.
+    missing_targets: dict[str, list[str]] = {}
+    for r in ev.results:
+        for inst_id in r.missing:
+            missing_targets.setdefault(inst_id, []).append(r.target)
+    missing = [
+        MissingLine(i, insts[i].unit_code, unit_names.get(insts[i].unit_code, ""), insts[i].name,
+                    TYPES_BY_CODE[insts[i].type].label, tuple(ts))
+        for i, ts in missing_targets.items()
+    ]
+    missing.sort(key=lambda m: (m.unit_code, m.name.casefold(), m.id))
+
+    unit_lines: list[UnitLine] = []
+    for u in row_units:
+        in_row = [i for i in insts.values() if inst_row[i.id] == u.code]
+        name = u.name if u.code != scope_unit.code or scope_unit.level == Level.COMMUNE \
+            else f"{u.name} {OWN_ROW_SUFFIX}"
+        unit_lines.append(UnitLine(
+            u.code, name, sum(1 for i in in_row if i.facts().active_in(y)),
+            sum(1 for i in in_row if i.id in missing_targets), counts[u.code],
+            any(i.id in conflicted_any for i in in_row)))
+    total_counts: dict[str, tuple[int | None, int | None]] = {}
+    for line in targets:
+        pairs = [ul.counts[line.code] for ul in unit_lines]
+        total_counts[line.code] = (
+            _sum_or_none([p[0] for p in pairs]), _sum_or_none([p[1] for p in pairs]))
+    total = UnitLine(scope_unit.code, _("Tổng cộng"), sum(u.institutions for u in unit_lines),
+                     sum(u.missing for u in unit_lines), total_counts,
+                     any(u.provisional for u in unit_lines))
+
+    own = store.own_key()
+    province = units_all.get(me.province_code, me.unit)
+    report = Report(
+        year=y, level=scope_unit.level, scope=scope_unit, issuer_lines=issuer_lines(store, me.unit, province),
+        place=place_of(me.unit), date=date or _dt.date.today(), officer=me.officer,
+        fingerprint=str(own["fingerprint"]) if own else "—", targets=targets, units=unit_lines, total=total,
+        institutions=inst_lines, missing=missing, code="", definitions=definitions,
+    )
+    object.__setattr__(report, "code", verification_code_of(report))
+    return report
+
+
+def _sum_or_none(values: Sequence[int | None]) -> int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def indicator_columns(family: str) -> list[str]:
+    """Indicator codes shown for a family, in catalogue order."""
+    return [i.code for i in INDICATORS if i.family == family]
+
+
+def family_types(family: str) -> list[str]:
+    return [code for code, t in TYPES_BY_CODE.items() if t.family == family]
+
+
+def criterion_word(meets: bool | None) -> str:
+    if meets is None:
+        return _("Thiếu số liệu")
+    return _("Đạt") if meets else _("Chưa đạt")
+
+
+def indicators_of(inst: InstitutionLine) -> list[str]:
+    return [i.code for i in indicators_for_type(inst.type)]
