@@ -1,0 +1,110 @@
+"""Shared pieces of the reliability suite: a set-up installation, a checkable write workload, the ledger.
+
+The workload's transaction k adds institution "Thư viện số k" and sets five values of the base library
+to 1000 + k, then records `workload_step = k` — all in one `store.atomic()`. After any fault the
+database must satisfy `check_workload`: step s, exactly s numbered institutions, every value equal to 1000 + s, (s - 1) × 5 rows of history.
+So "wholly before or wholly after" is checked row by row, not guessed from a file size.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+from lhtl_desktop.services import entry, installation, institutions
+from lhtl_desktop.storage import Store, open_store
+from lhtl_desktop.sync.keys import generate_key
+
+COMMUNE = "14389"  # Xã Gia Lâm, Ninh Bình
+BASE_NAMES = ("Thư viện xã",)
+LIB_CODES = ("LIB_VISITS", "LIB_READERS", "LIB_SKILL_CLASSES", "LIB_READING_EVENTS", "LIB_LLL_PARTICIPANTS")
+PERIOD = "2025"
+
+def make_installation(path: Path, unit: str = COMMUNE, officer: str = "Nguyễn Thị Hoa") -> Store:
+    store = open_store(path)
+    installation.init_installation(store, unit, officer, generate_key(None))
+    return store
+
+
+def make_workload_db(path: Path) -> str:
+    """A commune database with one library (the workload target). Returns the library id."""
+    store = make_installation(path)
+    try:
+        lib = institutions.add_institution(store, COMMUNE, "lib_commune", BASE_NAMES[0])
+        with store.atomic():
+            store.set_meta("workload_step", "0")
+        return lib.id
+    finally:
+        store.close()
+
+
+def workload_transaction(store: Store, k: int) -> None:
+    lib_id = _library_id(store)
+    with store.atomic():
+        institutions.add_institution(store, COMMUNE, "lib_commune", f"Thư viện số {k}")
+        entry.set_values(store, lib_id, PERIOD, {code: str(1000 + k) for code in LIB_CODES})
+        store.set_meta("workload_step", str(k))
+
+
+def _library_id(store: Store) -> str:
+    row = store.db.execute("SELECT id FROM institutions WHERE name = ?", [BASE_NAMES[0]]).fetchone()
+    return str(row[0])
+
+
+def integrity(path: Path) -> str:
+    """Full `PRAGMA integrity_check` through a plain connection (recovers a hot WAL like the app would)."""
+    conn = sqlite3.connect(str(path))
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        return "ok" if [r[0] for r in rows] == ["ok"] else "; ".join(str(r[0]) for r in rows[:5])
+    finally:
+        conn.close()
+
+
+def check_workload(path: Path) -> int:
+    """Assert the workload invariants on the database at `path`; return the step it is at."""
+    store = open_store(path, create=False)
+    try:
+        step = int(store.get_meta("workload_step") or "0")
+        names = [r[0] for r in store.db.execute("SELECT name FROM institutions").fetchall()]
+        numbered = sorted(int(m.group(1)) for n in names if (m := re.fullmatch(r"Thư viện số (\d+)", n)))
+        assert numbered == list(range(1, step + 1)), (step, numbered)
+        current = entry.current_values(store, _library_id(store), PERIOD)
+        if step == 0:
+            assert all(cv.value is None for cv in current.values()), current
+        else:
+            values = {code: current[code].value for code in LIB_CODES}
+            assert values == {code: 1000 + step for code in LIB_CODES}, (step, values)
+            # superseded history rows belong to earlier steps only: no orphan of a torn transaction
+            live = store.db.execute(
+                "SELECT count(*) FROM value_records WHERE institution_id = ?", [_library_id(store)]
+            ).fetchone()[0]
+            assert live == len(LIB_CODES), live
+            history = store.db.execute(
+                "SELECT count(*) FROM value_history WHERE institution_id = ?", [_library_id(store)]
+            ).fetchone()[0]
+            assert history == (step - 1) * len(LIB_CODES), (step, history)
+        return step
+    finally:
+        store.close()
+
+
+# -- the ledger behind docs/RELIABILITY.md ---------------------------------------------------------------
+LEDGER_FILE = Path(__file__).resolve().parents[2] / "docs" / "RELIABILITY.md"
+_RESULTS: dict[str, dict[str, object]] = {}
+
+
+def record(fault_id: str, fault: str, how: str, tried: int, lost: int) -> None:
+    """Note one fault family for docs/RELIABILITY.md: how many times it was tried and how many runs lost or
+    corrupted anything. Call it before asserting `lost == 0`, so a failure is written down too."""
+    _RESULTS[fault_id] = {"fault": fault, "tried": tried, "lost": lost, "how": how}
+
+
+def session_results() -> dict[str, dict[str, object]]:
+    return dict(_RESULTS)
+
+
+def dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
