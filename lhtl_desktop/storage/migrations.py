@@ -171,3 +171,66 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Migration] = [_v1_initial]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _v2_sync(db: sqlite_utils.Database) -> None:
+    """Sync bookkeeping (ARCHITECTURE.md §3): certificates, imported and exported bundles, quarantine."""
+    run_script(
+        db,
+        """
+        -- Key certificates: issued here (enrolment, retire, revoke) or received inside bundles. For one
+        -- (subject, issuer) only the highest version is kept: the registry only moves forward.
+        CREATE TABLE sync_certificates (
+            subject_key_id TEXT NOT NULL,
+            issuer_key_id TEXT NOT NULL,
+            subject_unit TEXT NOT NULL,
+            issuer_unit TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('active', 'retired', 'revoked')),
+            version INTEGER NOT NULL,
+            issued_at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            sig TEXT NOT NULL,
+            PRIMARY KEY (subject_key_id, issuer_key_id)
+        );
+
+        -- Bundles imported here (the inbox). Re-delivery of the same bundle or payload is a no-op.
+        CREATE TABLE sync_bundles (
+            bundle_id TEXT PRIMARY KEY,
+            payload_hash TEXT NOT NULL UNIQUE,
+            from_unit TEXT NOT NULL,
+            from_key TEXT NOT NULL,
+            to_unit TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            file_name TEXT NOT NULL DEFAULT '',
+            counts TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX sync_bundles_from ON sync_bundles(from_key, seq);
+
+        -- Bundles written here, numbered per signing key.
+        CREATE TABLE sync_exports (
+            bundle_id TEXT PRIMARY KEY,
+            key_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            to_unit TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            file_name TEXT NOT NULL DEFAULT '',
+            records INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (key_id, seq)
+        );
+
+        -- Files signed by a key nobody here has enrolled yet: kept whole, listed, re-imported after enrolment.
+        CREATE TABLE sync_quarantine (
+            payload_hash TEXT PRIMARY KEY,
+            key_id TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            content BLOB NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS.append(_v2_sync)
+SCHEMA_VERSION = len(MIGRATIONS)

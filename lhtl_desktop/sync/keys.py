@@ -110,3 +110,23 @@ def generate_key(passphrase: str | None = None) -> NewKey:
         private_key=seal_private(private, passphrase),
         created_at=now_utc(),
     )
+
+
+def public_from_b64(text: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(unb64(text))
+
+
+def verify_signature(public_b64: str, signature: bytes, message: bytes) -> bool:
+    """True when `signature` is a valid Ed25519 signature of `message` by the given public key."""
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        public_from_b64(public_b64).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def fingerprint_matches(public_b64: str, typed: str) -> bool:
+    """Compare the fingerprint computed from a public key with what the officer typed (any grouping)."""
+    return fingerprint_of(unb64(public_b64)) == normalise_fingerprint(typed)

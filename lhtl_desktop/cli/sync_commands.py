@@ -1,0 +1,229 @@
+"""Sync commands (ARCHITECTURE.md §5): key show|export|enroll|list|retire|revoke, export, import, conflicts,
+inbox, quarantine. Printing and exit codes only; the work is in lhtl_desktop.sync."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from lhtl_desktop.cli import add_db_option, add_json_option, print_json
+from lhtl_desktop.errors import ValidationError
+from lhtl_desktop.i18n import _, fmt_int
+from lhtl_desktop.storage import Store, open_store
+from lhtl_desktop.sync import conflicts as sync_conflicts
+from lhtl_desktop.sync import enrolment, exporter, importer, inbox
+from lhtl_desktop.sync.trust import STATUS_LABELS
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return open_store(Path(args.db) if getattr(args, "db", None) else None)
+
+
+def _passphrase(args: argparse.Namespace) -> str | None:
+    var = getattr(args, "passphrase_env", None)
+    if not var:
+        return None
+    value = os.environ.get(var)
+    if value is None:
+        raise ValidationError(_("Biến môi trường «{var}» chưa được đặt.").format(var=var))
+    return value
+
+
+def _command(sub: argparse._SubParsersAction, name: str, help_text: str, handler) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    add_db_option(p)
+    p.set_defaults(handler=handler)
+    return p
+
+
+def _passphrase_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--passphrase-env", metavar="BIẾN",
+                   help=_("tên biến môi trường chứa mật khẩu bảo vệ khóa (khi khóa có mật khẩu)"))
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    key = sub.add_parser("key", help=_("khóa ký của máy này và khóa của đơn vị khác"))
+    ksub = key.add_subparsers(dest="key_command", metavar="VIỆC", required=True, parser_class=type(key))
+    p = _command(ksub, "show", _("xem mã khóa và dấu vân tay của máy này"), cmd_key_show)
+    add_json_option(p)
+    p = _command(ksub, "export", _("ghi tệp đăng ký khóa của máy này để gửi cấp trên"), cmd_key_export)
+    p.add_argument("--out", required=True, metavar="TỆP")
+    _passphrase_option(p)
+    p = _command(ksub, "enroll", _("đăng ký khóa của đơn vị khác sau khi đối chiếu dấu vân tay"), cmd_key_enroll)
+    p.add_argument("file", metavar="TỆP")
+    p.add_argument("--fingerprint", required=True, metavar="DẤU_VÂN_TAY",
+                   help=_("24 chữ số đọc từ phiếu in hoặc qua điện thoại của đơn vị gửi"))
+    _passphrase_option(p)
+    p = _command(ksub, "list", _("liệt kê các khóa được tin cậy"), cmd_key_list)
+    add_json_option(p)
+    for name, status, text in (("retire", "retired", _("ghi nhận khóa của đơn vị cấp dưới đã được thay (đổi cán bộ)")),
+                               ("revoke", "revoked", _("thu hồi khóa của đơn vị cấp dưới (mất máy, lộ khóa)"))):
+        p = _command(ksub, name, text, cmd_key_status)
+        p.add_argument("key_id", metavar="MÃ_KHÓA")
+        p.set_defaults(new_status=status)
+        _passphrase_option(p)
+
+    p = _command(sub, "export", _("ghi gói số liệu có chữ ký của phạm vi mình, gửi cấp trên (mặc định)"), cmd_export)
+    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp .lhtl hoặc thư mục (USB)"))
+    p.add_argument("--to", metavar="MÃ", help=_("đơn vị nhận (mặc định: cấp trên)"))
+    _passphrase_option(p)
+    add_json_option(p)
+
+    p = _command(sub, "import", _("nhập một hay nhiều gói số liệu (.lhtl)"), cmd_import)
+    p.add_argument("files", nargs="*", metavar="TỆP")
+    p.add_argument("--dry-run", action="store_true", help=_("chỉ xem trước, không ghi gì"))
+    p.add_argument("--quarantined", action="store_true", help=_("nhập lại các tệp đang cách ly (sau khi đăng ký khóa)"))
+    add_json_option(p)
+
+    p = _command(sub, "conflicts", _("liệt kê các xung đột số liệu đang mở"), cmd_conflicts)
+    add_json_option(p)
+    p = _command(sub, "inbox", _("gói đã nhận từ từng đơn vị: gói cuối, số thứ tự, gói còn thiếu"), cmd_inbox)
+    add_json_option(p)
+    p = _command(sub, "quarantine", _("liệt kê các tệp đang cách ly (khóa chưa đăng ký)"), cmd_quarantine)
+    add_json_option(p)
+
+
+def cmd_key_show(args: argparse.Namespace) -> int:
+    info = enrolment.own_key_info(_store(args))
+    if args.json:
+        print_json({"key_id": info.key_id, "fingerprint": info.fingerprint, "unit": info.unit})
+    else:
+        print(_("Khóa của {unit} ({code})").format(unit=info.unit_name, code=info.unit))
+        print(_("Mã khóa: {key}").format(key=info.key_id))
+        print(_("Dấu vân tay: {fp}").format(fp=info.fingerprint))
+    return 0
+
+
+def cmd_key_export(args: argparse.Namespace) -> int:
+    store = _store(args)
+    path = enrolment.export_enrolment(store, args.out, passphrase=_passphrase(args))
+    info = enrolment.own_key_info(store)
+    print(_("Đã ghi tệp đăng ký khóa: {path}").format(path=path))
+    print(_("Dấu vân tay (đọc cho cấp trên qua điện thoại hoặc in kèm): {fp}").format(fp=info.fingerprint))
+    return 0
+
+
+def cmd_key_enroll(args: argparse.Namespace) -> int:
+    store = _store(args)
+    result = enrolment.enrol_key(store, args.file, args.fingerprint, passphrase=_passphrase(args))
+    if result.already:
+        print(_("Khóa của {unit} ({code}) đã được đăng ký trước đó.").format(unit=result.unit_name, code=result.unit))
+    else:
+        print(_("Đã đăng ký khóa của {unit} ({code}), dấu vân tay {fp}.").format(
+            unit=result.unit_name, code=result.unit, fp=result.fingerprint))
+    if result.waiting:
+        print(_("Có {n} tệp đang cách ly từ khóa này: nhập lại bằng «import --quarantined».").format(n=result.waiting))
+    return 0
+
+
+def cmd_key_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    keys = enrolment.trusted_keys(store)
+    units = store.units()
+    rows: list[dict[str, Any]] = [{"key_id": k.key_id, "unit": k.unit, "unit_name": units[k.unit].name if k.unit in units else k.unit,
+             "fingerprint": k.fingerprint, "status": k.status, "direct": k.direct} for k in keys]
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['key_id'][:8]}  {r['unit']:>5}  {r['unit_name']:<30}  {r['fingerprint']}  "
+                  f"{STATUS_LABELS.get(str(r['status']), r['status'])}")
+    return 0
+
+
+def cmd_key_status(args: argparse.Namespace) -> int:
+    key = enrolment.change_key_status(_store(args), args.key_id, args.new_status, passphrase=_passphrase(args))
+    print(_("Khóa {key} của đơn vị {unit}: {status}.").format(key=key.key_id[:8], unit=key.unit,
+                                                             status=STATUS_LABELS[key.status]))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    result = exporter.export_bundle(_store(args), args.out, to_unit=args.to, passphrase=_passphrase(args))
+    if args.json:
+        print_json({"file": str(result.path), "bundle_id": result.bundle_id, "seq": result.seq,
+                    "from": result.from_unit, "to": result.to_unit, "institutions": result.institutions,
+                    "records": result.records})
+    else:
+        print(_("Đã ghi gói số {seq} gửi {to}: {path} ({n} thiết chế, {r} giá trị).").format(
+            seq=result.seq, to=result.to_unit, path=result.path, n=fmt_int(result.institutions),
+            r=fmt_int(result.records)))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if not args.files and not args.quarantined:
+        raise ValidationError(_("Chưa chọn tệp nào để nhập."))
+    results = importer.import_files(store, args.files, dry_run=args.dry_run) if args.files else []
+    if args.quarantined:
+        results += importer.import_quarantined(store, dry_run=args.dry_run)
+    keys = ("file", "status", "reason", "new", "changed", "unchanged", "stale", "conflicts")
+    if args.json:
+        docs = []
+        for r in results:
+            full = r.as_json()
+            docs.append({**{k: full[k] for k in keys}, **{k: v for k, v in full.items() if k not in keys}})
+        print_json(docs)
+    else:
+        for r in results:
+            print(f"{r.file}: {importer.STATUS_LABELS[r.status]}" + (" " + _("(xem trước)") if r.dry_run else ""))
+            if r.reason:
+                print("  " + r.reason)
+            if r.status == importer.ACCEPTED:
+                print("  " + _("mới {new}, thay đổi {changed}, không đổi {unchanged}, cũ hơn {stale}, xung đột "
+                               "{conflicts}").format(new=r.new, changed=r.changed, unchanged=r.unchanged,
+                                                     stale=r.stale, conflicts=r.conflicts))
+                for p in r.preview:
+                    if p.new or p.changed or p.conflicts:
+                        print(f"    {p.unit_name} — {p.institution_name}: " + _(
+                            "mới {new}, thay đổi {changed}, xung đột {conflicts}").format(
+                            new=p.new, changed=p.changed, conflicts=p.conflicts))
+    bad = any(r.status in (importer.REJECTED, importer.QUARANTINED) for r in results)
+    if bad and not args.json:
+        sys.stderr.write(_("Có tệp bị từ chối hoặc đang cách ly: xem lý do ở trên.") + "\n")
+    return 3 if bad else 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    items = sync_conflicts.open_conflicts(_store(args))
+    if args.json:
+        print_json([c.as_json() for c in items])
+        return 0
+    if not items:
+        print(_("Không có xung đột nào."))
+    for c in items:
+        print(f"{c.unit_name} — {c.institution_name} ({c.institution_id}) {c.period} {c.indicator}:")
+        for r in c.siblings:
+            shown = fmt_int(r.value) if r.value is not None else _("(đã xóa)")
+            print(f"    {shown:>12}  {r.author_unit}  {r.author_name}  {r.reason or ''}")
+    return 0
+
+
+def cmd_inbox(args: argparse.Namespace) -> int:
+    rows = inbox.inbox(_store(args))
+    if args.json:
+        print_json([r.as_json() for r in rows])
+        return 0
+    if not rows:
+        print(_("Chưa nhận gói nào."))
+    for r in rows:
+        print(f"{r.unit} {r.unit_name}: " + _("gói cuối số {seq}, nhận lúc {at}").format(seq=r.last_seq,
+                                                                                       at=r.last_imported)
+              + (f" — {r.gap_text}" if r.missing else ""))
+    return 0
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    rows = inbox.quarantined(_store(args))
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print(_("Không có tệp nào đang cách ly."))
+    for r in rows:
+        print(f"{r['file_name']}  {r['key_id'][:8]}  {r['received_at']}")
+    return 0

@@ -1,0 +1,236 @@
+"""The body of a bundle (ARCHITECTURE.md §3.3): building it for export, and checking it field by field on import.
+
+A body is a full snapshot of the sender's scope — institutions, every current value record (tombstones
+included) with its version vector, author key, edit id, time and reason — plus the certificates of every
+key the sender knows, so that trust travels upward with the data. Loss and re-ordering of files do no harm.
+
+The check (`parse_body`) runs after the signature and the strict JSON parse: codes by regular expression,
+values by the catalogue, text in NFC; any deviation is a BundleError naming what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lhtl_desktop.errors import BundleError, ValidationError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.model.catalogue import MAX_VALUE, TYPES_BY_CODE, IndicatorKind, indicators_for_type
+from lhtl_desktop.model.institutions import Institution
+from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
+from lhtl_desktop.model.records import ValueRecord
+from lhtl_desktop.model.units import Unit
+from lhtl_desktop.sync.merge import InstitutionVersion
+from lhtl_desktop.sync.trust import Certificate, parse_certificate
+
+FORMAT = "lhtl-bundle"
+FORMAT_VERSION = 1
+MAX_TEXT = 500
+MAX_VV_ENTRIES = 256
+
+_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
+_KEYID_RE = re.compile(r"[0-9a-f]{32}", re.ASCII)
+_UNIT_RE = re.compile(r"[0-9]{2}|[0-9]{3}|[0-9]{5}", re.ASCII)
+_TS_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z", re.ASCII)
+_PERIOD_RE = re.compile(r"[0-9]{4}(-H1)?", re.ASCII)
+_CATALOG_RE = re.compile(r"[0-9]{4}\.[0-9]{1,4}", re.ASCII)
+
+_TOP_KEYS = {"format", "format_version", "bundle_id", "from_unit", "to_unit", "seq", "created", "schema_version",
+             "catalog_version", "scope", "institutions", "records", "certificates"}
+_INST_KEYS = {"id", "unit", "type", "name", "village", "opened_year", "closed_year", "created", "updated", "vv",
+              "author_key", "edit_id"}
+_REC_KEYS = {"edit_id", "institution", "unit", "period", "indicator", "value", "vv", "author_key", "author_unit",
+             "author_name", "created", "reason", "warning"}
+
+
+@dataclass(frozen=True)
+class Body:
+    bundle_id: str
+    from_unit: str
+    to_unit: str
+    seq: int
+    created: str
+    schema_version: int
+    catalog_version: str
+    scope: tuple[str, ...]
+    institutions: tuple[InstitutionVersion, ...]
+    institution_created: Mapping[str, str]
+    records: tuple[ValueRecord, ...]
+    certificates: tuple[Certificate, ...]
+
+
+# -- building -----------------------------------------------------------------------------------------
+def institution_wire(row: Mapping[str, Any], vv: Mapping[str, int]) -> dict[str, Any]:
+    return {"id": row["id"], "unit": row["unit_code"], "type": row["type"], "name": row["name"],
+            "village": row["village"], "opened_year": row["opened_year"], "closed_year": row["closed_year"],
+            "created": row["created_at"], "updated": row["updated_at"], "vv": dict(vv),
+            "author_key": row["author_key"], "edit_id": row["edit_id"]}
+
+
+def record_wire(rec: ValueRecord) -> dict[str, Any]:
+    return {"edit_id": rec.edit_id, "institution": rec.institution_id, "unit": rec.unit_code, "period": rec.period,
+            "indicator": rec.indicator, "value": rec.value, "vv": dict(rec.vv), "author_key": rec.author_key,
+            "author_unit": rec.author_unit, "author_name": rec.author_name, "created": rec.created_at,
+            "reason": rec.reason, "warning": rec.warning}
+
+
+# -- checking -----------------------------------------------------------------------------------------
+def _bad(detail: str) -> BundleError:
+    return BundleError(_("Gói có dữ liệu không hợp lệ: {detail}. Không nhập gì cả; hãy báo đơn vị gửi kiểm tra "
+                         "phiên bản chương trình và xuất lại.").format(detail=detail))
+
+
+def _str(doc: Mapping[str, Any], key: str, pattern: re.Pattern[str], what: str) -> str:
+    value = doc.get(key)
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise _bad(_("{what} «{value}» sai định dạng").format(what=what, value=str(value)[:60]))
+    return value
+
+
+def _int(value: Any, lo: int, hi: int, what: str) -> int:
+    if type(value) is not int or not lo <= value <= hi:
+        raise _bad(_("{what} «{value}» không hợp lệ").format(what=what, value=str(value)[:60]))
+    return value
+
+
+def _text(value: Any, what: str, *, required: bool, limit: int = 200) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
+        raise _bad(_("{what} không hợp lệ").format(what=what))
+    if not unicodedata.is_normalized("NFC", value):
+        raise _bad(_("{what} «{value}» không ở dạng chuẩn Unicode NFC").format(what=what, value=value[:60]))
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in value):
+        raise _bad(_("{what} có ký tự điều khiển hoặc không hợp lệ").format(what=what))
+    return value
+
+
+def _vv(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict) or not value or len(value) > MAX_VV_ENTRIES:
+        raise _bad(_("véc-tơ phiên bản không hợp lệ"))
+    for k, n in value.items():
+        if not _KEYID_RE.fullmatch(k) or type(n) is not int or not 1 <= n < 2**53:
+            raise _bad(_("véc-tơ phiên bản không hợp lệ"))
+    return dict(value)
+
+
+def _year(value: Any, what: str) -> int | None:
+    if value is None:
+        return None
+    return _int(value, MIN_YEAR, MAX_YEAR, what)
+
+
+def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
+    """Check every field of a decoded body. Units must be known here; values must fit the catalogue."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _bad(_("không phải gói số liệu"))
+    if doc.get("format_version") != FORMAT_VERSION or type(doc.get("format_version")) is not int:
+        raise BundleError(_("Gói được tạo bởi phiên bản chương trình khác (định dạng {v}). Hãy cập nhật chương "
+                            "trình ở cả hai nơi cho cùng phiên bản.").format(v=str(doc.get("format_version"))[:20]))
+    if set(doc) != _TOP_KEYS:
+        raise _bad(_("thiếu hoặc thừa trường"))
+    bundle_id = _str(doc, "bundle_id", _UUID_RE, _("mã gói"))
+    from_unit = _str(doc, "from_unit", _UNIT_RE, _("đơn vị gửi"))
+    to_unit = _str(doc, "to_unit", _UNIT_RE, _("đơn vị nhận"))
+    seq = _int(doc["seq"], 1, 2**53, _("số thứ tự gói"))
+    created = _str(doc, "created", _TS_RE, _("thời điểm tạo"))
+    schema_version = _int(doc["schema_version"], 1, 10_000, _("phiên bản lược đồ"))
+    catalog_version = _str(doc, "catalog_version", _CATALOG_RE, _("phiên bản danh mục"))
+    for code in (from_unit, to_unit):
+        if code not in units:
+            raise _bad(_("đơn vị «{code}» không thuộc tỉnh này").format(code=code))
+
+    scope_raw = doc["scope"]
+    if not isinstance(scope_raw, list) or len(scope_raw) > 10_000:
+        raise _bad(_("phạm vi không hợp lệ"))
+    scope: list[str] = []
+    for code in scope_raw:
+        if not isinstance(code, str) or not _UNIT_RE.fullmatch(code) or code not in units:
+            raise _bad(_("đơn vị «{code}» trong phạm vi không hợp lệ").format(code=str(code)[:20]))
+        scope.append(code)
+
+    insts_raw, recs_raw, certs_raw = doc["institutions"], doc["records"], doc["certificates"]
+    if not isinstance(insts_raw, list) or not isinstance(recs_raw, list) or not isinstance(certs_raw, list):
+        raise _bad(_("danh sách không hợp lệ"))
+    if len(certs_raw) > 10_000:
+        raise _bad(_("quá nhiều chứng nhận khóa"))
+
+    institutions: dict[str, InstitutionVersion] = {}
+    created_at: dict[str, str] = {}
+    for item in insts_raw:
+        if not isinstance(item, dict) or set(item) != _INST_KEYS:
+            raise _bad(_("thiết chế thiếu hoặc thừa trường"))
+        inst_id = _str(item, "id", _UUID_RE, _("mã thiết chế"))
+        if inst_id in institutions:
+            raise _bad(_("thiết chế «{id}» lặp lại").format(id=inst_id))
+        unit = _str(item, "unit", _UNIT_RE, _("đơn vị của thiết chế"))
+        if unit not in units:
+            raise _bad(_("đơn vị «{code}» không thuộc tỉnh này").format(code=unit))
+        type_code = item["type"]
+        if not isinstance(type_code, str) or type_code not in TYPES_BY_CODE:
+            raise _bad(_("loại thiết chế «{t}» không có trong danh mục").format(t=str(type_code)[:40]))
+        if units[unit].level not in TYPES_BY_CODE[type_code].levels:
+            raise _bad(_("loại thiết chế «{t}» không hợp với cấp của đơn vị {code}").format(t=type_code, code=unit))
+        name = _text(item["name"], _("tên thiết chế"), required=True) or ""
+        village = _text(item["village"], _("tên thôn"), required=False)
+        inst = Institution(inst_id, unit, type_code, name, village, _year(item["opened_year"], _("năm thành lập")),
+                           _year(item["closed_year"], _("năm ngừng hoạt động")))
+        institutions[inst_id] = InstitutionVersion(
+            inst, _vv(item["vv"]), _str(item, "author_key", _KEYID_RE, _("khóa tác giả")),
+            _str(item, "edit_id", _UUID_RE, _("mã lần sửa")), _str(item, "updated", _TS_RE, _("thời điểm sửa")))
+        created_at[inst_id] = _str(item, "created", _TS_RE, _("thời điểm tạo"))
+
+    records: list[ValueRecord] = []
+    seen: set[str] = set()
+    kinds: dict[str, dict[str, IndicatorKind]] = {}
+    for item in recs_raw:
+        if not isinstance(item, dict) or set(item) != _REC_KEYS:
+            raise _bad(_("bản ghi thiếu hoặc thừa trường"))
+        edit_id = _str(item, "edit_id", _UUID_RE, _("mã lần sửa"))
+        if edit_id in seen:
+            raise _bad(_("bản ghi «{id}» lặp lại").format(id=edit_id))
+        seen.add(edit_id)
+        inst_id = _str(item, "institution", _UUID_RE, _("mã thiết chế"))
+        version = institutions.get(inst_id)
+        if version is None:
+            raise _bad(_("bản ghi của thiết chế «{id}» không có trong gói").format(id=inst_id))
+        inst = version.institution
+        unit = _str(item, "unit", _UNIT_RE, _("đơn vị"))
+        if unit != inst.unit_code:
+            raise _bad(_("bản ghi ghi sai đơn vị của thiết chế"))
+        period = _str(item, "period", _PERIOD_RE, _("kỳ báo cáo"))
+        try:
+            if parse_period(period).key != period:
+                raise _bad(_("kỳ báo cáo «{p}» không hợp lệ").format(p=period))
+        except ValidationError as exc:
+            raise _bad(exc.message.rstrip(".")) from None
+        if inst.type not in kinds:
+            kinds[inst.type] = {i.code: i.kind for i in indicators_for_type(inst.type)}
+        indicator = item["indicator"]
+        if not isinstance(indicator, str) or indicator not in kinds[inst.type]:
+            raise _bad(_("chỉ số «{code}» không áp dụng cho loại thiết chế «{t}»").format(
+                code=str(indicator)[:40], t=inst.type))
+        value = item["value"]
+        if value is not None:
+            hi = 1 if kinds[inst.type][indicator] == IndicatorKind.FLAG else MAX_VALUE
+            value = _int(value, 0, hi, _("giá trị của {code}").format(code=indicator))
+        author_unit = _str(item, "author_unit", _UNIT_RE, _("đơn vị tác giả"))
+        if author_unit not in units:
+            raise _bad(_("đơn vị «{code}» không thuộc tỉnh này").format(code=author_unit))
+        reason = _text(item["reason"], _("lý do điều chỉnh"), required=False, limit=MAX_TEXT)
+        if author_unit != unit and not (reason or "").strip():
+            raise _bad(_("điều chỉnh của cấp trên cho {code} thiếu lý do").format(code=indicator))
+        records.append(ValueRecord(
+            edit_id=edit_id, institution_id=inst_id, unit_code=unit, period=period, indicator=indicator,
+            value=value, vv=_vv(item["vv"]), author_key=_str(item, "author_key", _KEYID_RE, _("khóa tác giả")),
+            author_unit=author_unit, created_at=_str(item, "created", _TS_RE, _("thời điểm nhập")), reason=reason,
+            warning=_text(item["warning"], _("cảnh báo"), required=False, limit=MAX_TEXT),
+            author_name=_text(item["author_name"], _("tên người nhập"), required=False) or "",
+        ))
+
+    certificates = tuple(parse_certificate(c) for c in certs_raw)
+    return Body(bundle_id, from_unit, to_unit, seq, created, schema_version, catalog_version, tuple(scope),
+                tuple(institutions.values()), created_at, tuple(records), certificates)

@@ -1,0 +1,107 @@
+"""Writing bundles (ARCHITECTURE.md §3.3): a signed snapshot of my scope, numbered per key, written atomically.
+
+By default the bundle goes to my parent (hub, or the province in two-tier mode) and carries my whole
+subtree, so a hub re-exports its communes upward. Addressed to a unit below me, it carries only that
+unit's subtree (a correction or conflict resolution travelling back down).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from lhtl_desktop.errors import NotFoundError, RefusedError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.model.catalogue import CATALOG_VERSION
+from lhtl_desktop.model.records import new_id, now_utc
+from lhtl_desktop.model.units import normalise_code
+from lhtl_desktop.storage import Store, sync_store
+from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire, record_wire
+from lhtl_desktop.sync.envelope import BUNDLE_TYPE, EXTENSION, seal, write_atomic
+from lhtl_desktop.sync.keys import open_private
+from lhtl_desktop.sync.local import Local, load_local
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    bundle_id: str
+    seq: int
+    from_unit: str
+    to_unit: str
+    institutions: int
+    records: int
+
+
+def default_recipient(local: Local) -> str:
+    parent = local.parent()
+    if parent is None:
+        raise RefusedError(_("{unit} không có cấp trên: hãy chọn đơn vị nhận (--to MÃ).").format(unit=local.unit.name))
+    return parent
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-")[:40] or "x"
+
+
+def suggested_file_name(store: Store, to_unit: str | None = None, when: _dt.datetime | None = None) -> str:
+    """Who, for whom, when — in ASCII so chat apps and old USB sticks keep it: lhtl-14389-Gia-Lam-den-372-…"""
+    local = load_local(store)
+    target = to_unit or default_recipient(local)
+    stamp = (when or _dt.datetime.now()).strftime("%Y%m%d-%H%M")
+    return f"lhtl-{local.unit.code}-{_slug(local.unit.short_name)}-den-{target}-{stamp}{EXTENSION}"
+
+
+def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
+                  passphrase: str | None = None) -> ExportResult:
+    """Sign a snapshot of my scope for `to_unit` (default: my parent) and write it atomically to `out`.
+    `out` may be a folder: the file is then named by `suggested_file_name`."""
+    local = load_local(store)
+    target = normalise_code(to_unit) if to_unit else default_recipient(local)
+    if target not in local.units:
+        raise NotFoundError(_("Không có đơn vị nhận mã «{code}».").format(code=to_unit))
+    if target == local.unit.code:
+        raise RefusedError(_("Không gửi gói cho chính đơn vị mình."))
+    below = local.below_or_self(local.unit.code, target)
+    if not below and not local.below_or_self(target, local.unit.code):
+        raise RefusedError(_("{to} không phải cấp trên hay cấp dưới của {me}.").format(
+            to=local.units[target].name, me=local.unit.name))
+    private = open_private(local.own_private_sealed(store), passphrase)
+    scope = local.subtree(target if below else None)
+
+    path = Path(out)
+    if path.is_dir():
+        path = path / suggested_file_name(store, target)
+    institutions = sync_store.scope_institutions(store, scope)
+    records = sync_store.scope_records(store, scope)
+    certificates = [{"body": r["body"], "sig": r["sig"]} for r in sync_store.certificate_rows(store)]
+    bundle_id = new_id()
+    created = now_utc()
+    with store.atomic():
+        seq = sync_store.next_export_seq(store, local.own_key_id)
+        body = {
+            "format": FORMAT, "format_version": FORMAT_VERSION, "bundle_id": bundle_id,
+            "from_unit": local.unit.code, "to_unit": target, "seq": seq, "created": created,
+            "schema_version": SCHEMA_VERSION, "catalog_version": CATALOG_VERSION, "scope": scope,
+            "institutions": [institution_wire(r, _vv(r["vv"])) for r in institutions],
+            "records": [record_wire(r) for r in records],
+            "certificates": certificates,
+        }
+        data = seal(BUNDLE_TYPE, body, local.own_key_id, private)
+        sync_store.record_export(store, {"bundle_id": bundle_id, "key_id": local.own_key_id, "seq": seq,
+                                         "to_unit": target, "created_at": created, "file_name": path.name,
+                                         "records": len(records)})
+        write_atomic(path, data)  # inside the transaction: a failed write leaves no export recorded
+    return ExportResult(path, bundle_id, seq, local.unit.code, target, len(institutions), len(records))
+
+
+def _vv(text: str) -> dict[str, int]:
+    import json
+
+    return dict(json.loads(text))

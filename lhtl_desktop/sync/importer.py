@@ -1,0 +1,396 @@
+"""Importing bundles (ARCHITECTURE.md §3.2): the strict reader, the dry-run preview and the one-transaction apply.
+
+Reading order — nothing is parsed or decompressed before the signature checks out:
+size cap (stat) → strict envelope → key lookup (unknown → quarantine, revoked → refuse) → signature →
+bounded gunzip → strict JSON → schema → routing and authority → dedup → preview → backup → one
+BEGIN IMMEDIATE transaction → summary. Any failure: a BundleError with a Vietnamese message, zero writes.
+
+Entry points: `read_bundle` (verify only, raises BundleError), `import_file` / `import_bytes` (one file into
+a Store, returns a FileResult and never raises BundleError), `import_files` (several, one backup first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lhtl_desktop.errors import BundleError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.model.records import ValueRecord, now_utc
+from lhtl_desktop.storage import Store, sync_store
+from lhtl_desktop.storage.backup import rolling_backup
+from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.sync.bundle import Body, parse_body
+from lhtl_desktop.sync.envelope import (
+    BUNDLE_TYPE,
+    gunzip_bounded,
+    open_envelope,
+    read_file_capped,
+    strict_json,
+    verify_envelope,
+)
+from lhtl_desktop.sync.local import Local, load_local
+from lhtl_desktop.sync.merge import InstitutionVersion, Outcome, merge_institution, plan_records
+from lhtl_desktop.sync.trust import Certificate, TrustedKey
+
+ACCEPTED = "accepted"
+DUPLICATE = "duplicate"
+REJECTED = "rejected"
+QUARANTINED = "quarantined"
+STATUS_LABELS = {ACCEPTED: _("đã nhập"), DUPLICATE: _("đã nhập trước đó"), REJECTED: _("bị từ chối"),
+                 QUARANTINED: _("đang cách ly")}
+
+
+class UnknownKeyError(BundleError):
+    """Signed by a key nobody here has enrolled: the file is kept in quarantine, not trusted on first use."""
+
+    def __init__(self, message: str, keyid: str) -> None:
+        super().__init__(message)
+        self.keyid = keyid
+
+
+@dataclass
+class PreviewRow:
+    unit: str
+    unit_name: str
+    institution: str
+    institution_name: str
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    conflicts: int = 0
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str
+    reason: str = ""
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    conflicts: int = 0
+    dry_run: bool = False
+    from_unit: str = ""
+    to_unit: str = ""
+    seq: int = 0
+    bundle_id: str = ""
+    institutions_new: int = 0
+    institutions_changed: int = 0
+    preview: list[PreviewRow] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["preview"] = [asdict(p) for p in self.preview]
+        return data
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    """A bundle that passed every check up to routing and authority; nothing has been written."""
+
+    body: Body
+    signer: TrustedKey
+    payload_hash: str
+    certificates: tuple[Certificate, ...]  # valid certificates carried in the bundle
+
+
+def payload_hash_of(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+# -- the reader --------------------------------------------------------------------------------------
+def read_bundle(store: Store, data: bytes, local: Local | None = None) -> VerifiedBundle:
+    """Verify one bundle against this installation. Raises BundleError (UnknownKeyError for quarantine)."""
+    local = local or load_local(store)
+    env = open_envelope(data)
+    if env.payload_type != BUNDLE_TYPE:
+        raise BundleError(_("Đây là tệp đăng ký khóa, không phải gói số liệu: hãy dùng «Đăng ký khóa» "
+                            "(lệnh «key enroll») để xác nhận khóa của đơn vị."))
+    trusted, _valid = local.trust()
+    signer = trusted.get(env.keyid)
+    if signer is None:
+        raise UnknownKeyError(
+            _("Gói được ký bằng khóa chưa đăng ký (mã khóa {key}). Tệp được giữ trong mục cách ly; hãy đăng ký khóa "
+              "của đơn vị gửi (đối chiếu dấu vân tay) rồi nhập lại.").format(key=env.keyid[:8]), env.keyid)
+    if signer.status == "revoked":
+        raise BundleError(_("Gói được ký bằng khóa đã bị thu hồi của đơn vị {unit}: bị từ chối. Hãy liên hệ đơn vị "
+                            "đó để đăng ký khóa mới.").format(unit=_unit_name(local, signer.unit)))
+    verify_envelope(env, signer.public_key)
+    body = parse_body(strict_json(gunzip_bounded(env.payload)), local.units)
+    p_hash = payload_hash_of(env.payload)
+
+    # Trust with the certificates the bundle carries (they only add keys below trusted ones).
+    trusted_all, valid = local.trust(body.certificates)
+    signer = trusted_all[env.keyid]
+    if signer.status == "revoked":
+        raise BundleError(_("Gói được ký bằng khóa đã bị thu hồi của đơn vị {unit}: bị từ chối.").format(
+            unit=_unit_name(local, signer.unit)))
+    if signer.status == "retired" and body.seq > (signer.max_seq or 0):
+        raise BundleError(_("Gói số {seq} được ký bằng khóa đã thay của đơn vị {unit}: gói mới từ khóa cũ bị từ chối. "
+                            "Đơn vị gửi cần dùng khóa mới.").format(seq=body.seq, unit=_unit_name(local, signer.unit)))
+    if body.schema_version > SCHEMA_VERSION:
+        raise BundleError(_("Gói được tạo bởi phiên bản chương trình mới hơn: hãy cập nhật chương trình rồi nhập lại."))
+
+    _check_routing(local, body, signer)
+    _check_authority(local, body, signer, trusted_all)
+    carried = {c.body for c in body.certificates}
+    return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried))
+
+
+def _unit_name(local: Local, code: str) -> str:
+    unit = local.units.get(code)
+    return f"{unit.name} ({code})" if unit else code
+
+
+def _check_routing(local: Local, body: Body, signer: TrustedKey) -> None:
+    me = local.unit.code
+    if body.to_unit != me:
+        raise BundleError(_("Gói này gửi cho {to}, không phải cho {me}: không nhập. Hãy chuyển tệp đến đúng nơi "
+                            "nhận.").format(to=_unit_name(local, body.to_unit), me=_unit_name(local, me)))
+    if body.from_unit != signer.unit:
+        raise BundleError(_("Gói ghi là của {claimed} nhưng được ký bằng khóa của {signer}: bị từ chối.").format(
+            claimed=_unit_name(local, body.from_unit), signer=_unit_name(local, signer.unit)))
+    if signer.unit == me or not (local.below_or_self(me, signer.unit) or local.below_or_self(signer.unit, me)):
+        raise BundleError(_("{sender} không phải đơn vị cấp dưới hay cấp trên của {me}: gói bị từ chối.").format(
+            sender=_unit_name(local, signer.unit), me=_unit_name(local, me)))
+
+
+def _check_authority(local: Local, body: Body, signer: TrustedKey, trusted: dict[str, TrustedKey]) -> None:
+    me = local.unit.code
+    checked: set[tuple[str, str, str]] = set()
+
+    def check(unit: str, author_key: str, author_unit: str | None, counter: int, what: str) -> None:
+        if not (local.below_or_self(signer.unit, unit) and local.below_or_self(me, unit)):
+            raise BundleError(_("Gói của {sender} chứa số liệu của {unit}, ngoài phạm vi của đơn vị gửi: bị từ chối "
+                                "toàn bộ.").format(sender=_unit_name(local, signer.unit), unit=_unit_name(local, unit)))
+        key = trusted.get(author_key)
+        if key is None:
+            raise BundleError(_("{what} của {unit} do một khóa chưa được xác nhận nhập (mã khóa {key}): bị từ chối. "
+                                "Đơn vị gửi cần nhập khóa đó hoặc xuất lại.").format(
+                what=what, unit=_unit_name(local, unit), key=author_key[:8]))
+        tag = (unit, author_key, author_unit or "")
+        if tag not in checked:
+            if author_unit is not None and key.unit != author_unit:
+                raise BundleError(_("Gói ghi tác giả sai đơn vị cho khóa {key}: bị từ chối.").format(key=author_key[:8]))
+            if not local.below_or_self(key.unit, unit):
+                raise BundleError(_("Khóa của {author} không có quyền ghi số liệu của {unit}: gói bị từ chối.").format(
+                    author=_unit_name(local, key.unit), unit=_unit_name(local, unit)))
+            checked.add(tag)
+        if key.status != "active" and counter > (key.max_counter or 0):
+            raise BundleError(_("Gói chứa sửa đổi mới của khóa {state} ({author}): bị từ chối.").format(
+                state=_("đã thu hồi") if key.status == "revoked" else _("đã thay"),
+                author=_unit_name(local, key.unit)))
+
+    for v in body.institutions:
+        check(v.institution.unit_code, v.author_key, None, v.vv.get(v.author_key, 0), _("Thiết chế"))
+    for rec in body.records:
+        check(rec.unit_code, rec.author_key, rec.author_unit, rec.vv.get(rec.author_key, 0), _("Số liệu"))
+
+
+# -- preview and apply --------------------------------------------------------------------------------
+@dataclass
+class _Plan:
+    institution_rows: list[dict[str, Any]]
+    institutions_new: int
+    institutions_changed: int
+    inserts: list[ValueRecord]
+    supersede: list[str]
+    preview: list[PreviewRow]
+    counts: Counter[str]
+
+
+def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
+    body = vb.body
+    inst_ids = [v.institution.id for v in body.institutions]
+    stored_insts = sync_store.institution_versions(store, inst_ids)
+    rows: list[dict[str, Any]] = []
+    inst_counts: Counter[str] = Counter()
+    names: dict[str, tuple[str, str]] = {}
+    for v in body.institutions:
+        row = stored_insts.get(v.institution.id)
+        stored = None
+        if row is not None:
+            if row["unit_code"] != v.institution.unit_code:
+                raise BundleError(_("Thiết chế «{name}» trong gói thuộc đơn vị khác với dữ liệu đã có: bị từ chối.")
+                                  .format(name=v.institution.name))
+            stored = InstitutionVersion(sync_store.institution_from_row(row), json.loads(row["vv"]),
+                                        row["author_key"], row["edit_id"], row["updated_at"])
+        chosen, outcome = merge_institution(stored, v)
+        inst_counts[outcome] += 1
+        final = chosen or stored or v
+        names[v.institution.id] = (final.institution.unit_code, final.institution.name)
+        if chosen is not None:
+            inst = chosen.institution
+            rows.append({"id": inst.id, "unit_code": inst.unit_code, "type": inst.type, "name": inst.name,
+                         "village": inst.village, "opened_year": inst.opened_year, "closed_year": inst.closed_year,
+                         "created_at": row["created_at"] if row else body.institution_created[inst.id],
+                         "updated_at": chosen.updated_at, "vv": sync_store.vv_text(chosen.vv),
+                         "author_key": chosen.author_key, "edit_id": chosen.edit_id})
+
+    current = sync_store.current_siblings(store, inst_ids)
+    plan = plan_records(current, body.records)
+    per_inst: dict[str, PreviewRow] = {}
+    counts: Counter[str] = Counter()
+    for rec, outcome in plan.outcomes:
+        counts[outcome] += 1
+        row_p = per_inst.get(rec.institution_id)
+        if row_p is None:
+            unit, name = names[rec.institution_id]
+            row_p = per_inst[rec.institution_id] = PreviewRow(unit, _unit_label(local, unit), rec.institution_id, name)
+        attr = "conflicts" if outcome == Outcome.CONFLICT else str(outcome)
+        setattr(row_p, attr, getattr(row_p, attr) + 1)
+    preview = sorted(per_inst.values(), key=lambda p: (p.unit, p.institution_name, p.institution))
+    return _Plan(rows, inst_counts[Outcome.NEW], inst_counts[Outcome.CHANGED], plan.inserts, plan.supersede,
+                 preview, counts)
+
+
+def _unit_label(local: Local, code: str) -> str:
+    unit = local.units.get(code)
+    return unit.name if unit else code
+
+
+def _fill(result: FileResult, plan: _Plan) -> None:
+    result.new = plan.counts[Outcome.NEW]
+    result.changed = plan.counts[Outcome.CHANGED]
+    result.unchanged = plan.counts[Outcome.UNCHANGED]
+    result.stale = plan.counts[Outcome.STALE]
+    result.conflicts = plan.counts[Outcome.CONFLICT]
+    result.institutions_new = plan.institutions_new
+    result.institutions_changed = plan.institutions_changed
+    result.preview = plan.preview
+
+
+def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = False,
+                 before_write: Callable[[], None] | None = None, local: Local | None = None) -> FileResult:
+    """Import one bundle's bytes. Never raises BundleError: the result says accepted/duplicate/rejected/quarantined.
+
+    `before_write` runs once, just before the first write (the caller's backup)."""
+    result = FileResult(file=file_name, status=REJECTED, dry_run=dry_run)
+    try:
+        local = local or load_local(store)
+        vb = read_bundle(store, data, local)
+    except UnknownKeyError as exc:
+        result.status, result.reason = QUARANTINED, exc.message
+        if not dry_run:
+            _quarantine(store, data, exc.keyid, file_name, before_write)
+        return result
+    except BundleError as exc:
+        result.reason = exc.message
+        return result
+    body = vb.body
+    result.from_unit, result.to_unit, result.seq, result.bundle_id = body.from_unit, body.to_unit, body.seq, body.bundle_id
+    if sync_store.bundle_seen(store, body.bundle_id, vb.payload_hash):
+        result.status, result.reason = DUPLICATE, _("Gói đã nhập trước đó: không thay đổi gì.")
+        return result
+    try:
+        plan = _plan(store, local, vb)
+    except BundleError as exc:
+        result.reason = exc.message
+        return result
+    _fill(result, plan)
+    result.status = ACCEPTED
+    if dry_run:
+        return result
+    if before_write is not None:
+        before_write()
+    now = now_utc()
+    with sync_store.immediate(store):
+        if sync_store.bundle_seen(store, body.bundle_id, vb.payload_hash):  # another window got there first
+            result.status, result.reason = DUPLICATE, _("Gói đã nhập trước đó: không thay đổi gì.")
+            return result
+        sync_store.save_certificates(store, [_cert_row(c) for c in vb.certificates])
+        if plan.institution_rows:
+            sync_store.upsert_institutions(store, plan.institution_rows)
+        sync_store.apply_records(store, plan.inserts, plan.supersede, now)
+        sync_store.record_bundle(store, {
+            "bundle_id": body.bundle_id, "payload_hash": vb.payload_hash, "from_unit": body.from_unit,
+            "from_key": vb.signer.key_id, "to_unit": body.to_unit, "seq": body.seq, "created_at": body.created,
+            "imported_at": now, "file_name": file_name,
+            "counts": {"new": result.new, "changed": result.changed, "unchanged": result.unchanged,
+                       "stale": result.stale, "conflicts": result.conflicts}})
+        sync_store.quarantine_remove(store, vb.payload_hash)
+    return result
+
+
+def _cert_row(c: Certificate) -> dict[str, Any]:
+    return {"subject_key_id": c.subject_key_id, "issuer_key_id": c.issuer_key_id, "subject_unit": c.subject_unit,
+            "issuer_unit": c.issuer_unit, "status": c.status, "version": c.version, "issued_at": c.issued_at,
+            "body": c.body, "sig": c.sig}
+
+
+def _quarantine(store: Store, data: bytes, keyid: str, file_name: str,
+                before_write: Callable[[], None] | None) -> None:
+    env = open_envelope(data)  # already parsed once; cheap
+    p_hash = payload_hash_of(env.payload)
+    if sync_store.quarantine_content(store, p_hash) is not None:
+        return
+    if before_write is not None:
+        before_write()
+    with sync_store.immediate(store):
+        sync_store.quarantine_add(store, p_hash, keyid, file_name, now_utc(), data)
+
+
+def import_file(store: Store, path: Path | str, *, dry_run: bool = False, backup: bool = True) -> FileResult:
+    """Import one file into a Store (backup first unless told not to). Never raises BundleError."""
+    return import_files(store, [path], dry_run=dry_run, backup=backup)[0]
+
+
+def import_files(store: Store, paths: Sequence[Path | str], *, dry_run: bool = False, backup: bool = True,
+                 progress: Callable[[int, int, str], None] | None = None) -> list[FileResult]:
+    """Import several files in the given order, one transaction each; one rolling backup before the first write."""
+    results: list[FileResult] = []
+    backed_up = not backup or dry_run
+
+    def before_write() -> None:
+        nonlocal backed_up
+        if not backed_up:
+            rolling_backup(store, "import")
+            backed_up = True
+
+    local = load_local(store)
+    for n, raw_path in enumerate(paths):
+        path = Path(raw_path)
+        if progress is not None:
+            progress(n, len(paths), path.name)
+        try:
+            data = read_file_capped(path)
+        except BundleError as exc:
+            results.append(FileResult(file=str(raw_path), status=REJECTED, reason=exc.message, dry_run=dry_run))
+            continue
+        result = import_bytes(store, data, path.name, dry_run=dry_run, before_write=before_write, local=local)
+        result.file = str(raw_path)
+        results.append(result)
+        if result.status == ACCEPTED and not dry_run:
+            local = load_local(store)  # new certificates may make later files readable
+    return results
+
+
+def import_quarantined(store: Store, *, dry_run: bool = False) -> list[FileResult]:
+    """Try every quarantined file again (after an enrolment). Files still unknown stay in quarantine."""
+    results: list[FileResult] = []
+    backed_up = dry_run
+
+    def before_write() -> None:
+        nonlocal backed_up
+        if not backed_up:
+            rolling_backup(store, "import")
+            backed_up = True
+
+    for row in sync_store.quarantine_rows(store):
+        data = sync_store.quarantine_content(store, row["payload_hash"])
+        if data is None:
+            continue
+        result = import_bytes(store, data, row["file_name"], dry_run=dry_run, before_write=before_write)
+        if result.status in (REJECTED, DUPLICATE) and not dry_run:
+            with sync_store.immediate(store):
+                sync_store.quarantine_remove(store, row["payload_hash"])
+        results.append(result)
+    return results

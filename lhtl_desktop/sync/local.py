@@ -1,0 +1,68 @@
+"""Who this installation is, as sync sees it: unit, hierarchy, own keys and the keys it trusts.
+
+Read straight from storage (sync does not import services): the same meta keys services write at set-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lhtl_desktop.errors import NotInitialisedError, RefusedError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.model import hierarchy
+from lhtl_desktop.model.units import Unit
+from lhtl_desktop.storage import Store, sync_store
+from lhtl_desktop.sync.trust import Certificate, OwnKey, TrustedKey, parse_certificate, resolve_trust
+
+
+@dataclass
+class Local:
+    unit: Unit
+    officer: str
+    own_key_id: str
+    two_tier: bool
+    units: dict[str, Unit]
+    own_keys: list[OwnKey]
+    certificates: list[Certificate]
+    _cache: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def below_or_self(self, ancestor: str, code: str) -> bool:
+        """Authority rule: may a key of `ancestor` write records of `code`?"""
+        key = (ancestor, code)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = hierarchy.is_ancestor_or_self(self.units, ancestor, code, two_tier=self.two_tier)
+            self._cache[key] = hit
+        return hit
+
+    def parent(self) -> str | None:
+        return hierarchy.parent_of(self.units, self.unit.code, two_tier=self.two_tier)
+
+    def subtree(self, code: str | None = None) -> list[str]:
+        return hierarchy.subtree(self.units, code or self.unit.code, two_tier=self.two_tier)
+
+    def trust(self, extra: Iterable[Certificate] = ()) -> tuple[dict[str, TrustedKey], list[Certificate]]:
+        return resolve_trust(self.own_keys, [*self.certificates, *extra], self.units, self.unit.code,
+                             two_tier=self.two_tier)
+
+    def own_private_sealed(self, store: Store) -> str:
+        row = store.key(self.own_key_id)
+        if row is None or not row.get("private_key"):
+            raise RefusedError(_("Máy này không có khóa riêng để ký."))
+        return str(row["private_key"])
+
+
+def load_local(store: Store) -> Local:
+    meta = sync_store.installation_meta(store)
+    if "unit_code" not in meta:
+        raise NotInitialisedError(
+            _("Chưa thiết lập. Chạy «init --unit MÃ --officer TÊN» hoặc mở cửa sổ chương trình để thiết lập."))
+    units = store.units()
+    own = [OwnKey(r["key_id"], r["unit_code"], r["public_key"], r["status"])
+           for r in sync_store.key_rows(store) if r.get("private_key")]
+    certs: list[Certificate] = []
+    for row in sync_store.certificate_rows(store):
+        certs.append(parse_certificate({"body": row["body"], "sig": row["sig"]}))
+    return Local(unit=units[meta["unit_code"]], officer=meta.get("officer", ""), own_key_id=meta["own_key_id"],
+                 two_tier=meta.get("two_tier") == "1", units=dict(units), own_keys=own, certificates=certs)
