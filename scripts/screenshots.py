@@ -17,6 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1366, 768
+# A maximised window on a 1366×768 Windows screen: 40 px taskbar, ~28 px title bar. Xvfb has no window
+# manager (no title bar, no maximise), so the window is given that client area and the PNG shows exactly it.
+CLIENT_HEIGHT = 700
 sys.path.insert(0, str(ROOT))
 
 
@@ -92,14 +95,14 @@ def main() -> int:
         return reexec_under_xvfb()
     from PySide6.QtCore import QDate, QEventLoop, QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from lhtl_desktop.storage import open_store
     from lhtl_desktop.ui.app import create_application
     from lhtl_desktop.ui.main_window import build_main_window
     from lhtl_desktop.ui.wizard import SetupWizard
 
-    app = create_application([sys.argv[0]])
+    create_application([sys.argv[0]])
     OUT.mkdir(parents=True, exist_ok=True)
     year = QDate.currentDate().year()
 
@@ -108,19 +111,23 @@ def main() -> int:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
-    def grab(name: str) -> None:
+    def grab(name: str, full: bool = False) -> None:
         settle()
         screen = QGuiApplication.primaryScreen()
-        pixmap = screen.grabWindow(0)
+        pixmap = screen.grabWindow(0) if full else screen.grabWindow(0, 0, 0, WIDTH, CLIENT_HEIGHT)
         pixmap.save(str(OUT / f"{name}.png"))
         print(f"{OUT / name}.png  {pixmap.width()}×{pixmap.height()}")
+
+    def show_client(window: QWidget) -> None:
+        window.setGeometry(0, 0, WIDTH, CLIENT_HEIGHT)
+        window.show()
 
     with tempfile.TemporaryDirectory() as tmp:
         # First run: the wizard on an empty database.
         wizard = SetupWizard(open_store(Path(tmp) / "new.sqlite3"))
         wizard.show()
         wizard.unit_page.search.setText("gia lam")
-        grab("wizard-1-unit")
+        grab("wizard-1-unit", full=True)
         wizard.next()
         wizard.officer_page.officer.setText("Nguyễn Thị Hoa")
         wizard.next()
@@ -129,13 +136,13 @@ def main() -> int:
             if wizard.currentPage() is wizard.fingerprint_page:
                 break
             settle(100)
-        grab("wizard-4-fingerprint")
+        grab("wizard-4-fingerprint", full=True)
         wizard.close()
 
         commune_db = Path(tmp) / "commune.sqlite3"
         commune_sample(commune_db)
         window = build_main_window(open_store(commune_db))
-        window.showMaximized()
+        show_client(window)
         dashboard = window.show_page("dashboard")
         dashboard.set_year(year - 1 if year > 2025 else 2025)  # type: ignore[attr-defined]
         grab("01-tong-quan")
@@ -155,7 +162,7 @@ def main() -> int:
         province_db = Path(tmp) / "province.sqlite3"
         province_sample(province_db)
         pwindow = build_main_window(open_store(province_db))
-        pwindow.showMaximized()
+        show_client(pwindow)
         pdash = pwindow.show_page("dashboard")
         pdash.set_year(2025)  # type: ignore[attr-defined]
         for r in range(pdash.model.rowCount()):  # type: ignore[attr-defined]

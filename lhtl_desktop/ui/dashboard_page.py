@@ -49,7 +49,9 @@ class ProgressDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(4, 5, -4, -5)  # type: ignore[attr-defined]
+        rect = option.rect  # type: ignore[attr-defined]
+        height = min(20, rect.height() - 6)
+        bar.rect = rect.adjusted(4, (rect.height() - height) // 2, -4, -(rect.height() - height + 1) // 2)
         bar.minimum = 0
         bar.maximum = 100
         bar.progress = int(value)
@@ -123,10 +125,11 @@ class DashboardPage(QWidget):
         self.chart = BarChart()
         left.addWidget(self.detail_title)
         left.addWidget(self.detail_text)
-        left.addWidget(self.chart, 1)
-        detail_layout.addLayout(left, 1)
+        left.addWidget(self.chart, 6)
+        left.addStretch(1)
+        detail_layout.addLayout(left, 5)
         self.tabs = QTabWidget()
-        headers = (self.tr("Thiết chế"), self.tr("Loại"), self.tr("Đơn vị"))
+        headers = (self.tr("Thiết chế"), self.tr("Đơn vị"))
         self.lists: dict[str, TextTableModel] = {}
         for key in ("missing", "not_meeting", "meeting"):
             model = TextTableModel(headers, self)
@@ -134,12 +137,12 @@ class DashboardPage(QWidget):
             view.setModel(model)
             view.verticalHeader().setVisible(False)
             view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            view.setColumnWidth(1, 190)
-            view.setColumnWidth(2, 140)
+            view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+            view.setWordWrap(False)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             self.lists[key] = model
             self.tabs.addTab(view, "")
-        detail_layout.addWidget(self.tabs, 1)
+        detail_layout.addWidget(self.tabs, 6)
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -205,7 +208,7 @@ class DashboardPage(QWidget):
         self.detail_text.setText(self._explain(r))
         lists = {"missing": r.missing, "not_meeting": r.not_meeting, "meeting": r.meeting}
         for key, ids in lists.items():
-            self.lists[key].set_rows([(line.name, line.type_label, line.unit_name)
+            self.lists[key].set_rows([(line.name, line.unit_name)
                                       for line in institution_lines(self.ctx.store, ev, ids)])
         if r.kind == TargetKind.GROWTH:
             names = (self.tr("Thiếu số liệu ({n})"), self.tr("—"), self.tr("Đã báo cáo ({n})"))

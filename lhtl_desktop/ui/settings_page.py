@@ -332,6 +332,8 @@ class SettingsPage(QWidget):
         history.setModel(self.history_model)
         history.verticalHeader().setVisible(False)
         history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        history.setColumnWidth(0, 140)
+        history.setColumnWidth(1, 160)
         layout.addWidget(history, 2)
         self.threshold_save.clicked.connect(self.save_threshold)
         self.threshold_value.returnPressed.connect(self.save_threshold)

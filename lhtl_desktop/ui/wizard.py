@@ -196,7 +196,7 @@ class ConfirmPage(QWizardPage):
         if self.done:
             return True
         if not self.setup.busy:
-            self.setup.create()
+            self.setup.create_installation()
         return False
 
 
@@ -296,7 +296,7 @@ class SetupWizard(QWizard):
         for page in (self.unit_page, self.officer_page, self.confirm_page, self.fingerprint_page):
             self.addPage(page)
 
-    def create(self) -> None:
+    def create_installation(self) -> None:
         unit = self.unit_page.unit()
         assert unit is not None
         officer = self.officer_page.officer.text()
