@@ -27,8 +27,33 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _header_user_version(path: Path) -> int | None:
+    """user_version straight from the file header (offset 60), without SQLite: even a read-only connection
+    creates -wal/-shm files beside a WAL database, and a refused file must be left exactly as it was.
+    None when the header cannot be trusted alone (a non-empty -wal may hold a newer value)."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if len(header) == 0:
+        return 0
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        return None  # let SQLite produce its own diagnosis
+    return int.from_bytes(header[60:64], "big", signed=True)
+
+
 def read_schema_version(path: Path) -> int:
     """user_version of an existing file, read-only (opening it read-write could already change it)."""
+    try:
+        from_header = _header_user_version(path)
+    except OSError as exc:
+        raise DatabaseError(_("Không đọc được tệp «{path}»: {err}").format(path=path, err=exc.strerror)) from exc
+    if from_header is not None:
+        return from_header
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -51,8 +76,9 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
 
 def _corrupt(path: Path, detail: str) -> DatabaseCorruptError:
     return DatabaseCorruptError(
-        _("Cơ sở dữ liệu «{path}» bị hỏng ({detail}). Hãy khôi phục từ bản sao lưu gần nhất; "
-          "tệp hỏng được giữ lại, không bị xóa.").format(path=path, detail=detail),
+        _("Cơ sở dữ liệu «{path}» đã hỏng hoặc không phải cơ sở dữ liệu của chương trình ({detail}). "
+          "Hãy khôi phục từ bản sao lưu gần nhất; tệp hỏng được giữ lại, không bị xóa.").format(
+            path=path, detail=detail),
         path=str(path),
     )
 
