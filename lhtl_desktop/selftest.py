@@ -1,0 +1,262 @@
+"""`--selftest`: prove that an installed copy of the program works on this computer, in a few seconds.
+
+Run by `lhtl --selftest` (or `lhtl-cli.exe --selftest` on Windows) after installing the folder on a commune
+PC, and by the packaging test on the built folder. Every check does the real thing in a temporary folder
+— nothing touches the user's data:
+
+- database: create and migrate a new database, refuse one from a newer version, set up a commune, enter
+  values, evaluate the targets and compare with hand-computed numbers;
+- files: the Be Vietnam Pro fonts are present and intact, the reference tables hold Ninh Bình's 129
+  communes and 22 hubs;
+- bundle: a commune exports a signed bundle, a hub enrols the commune's key and imports it; a copy with
+  one flipped byte is rejected and changes nothing;
+- PDF and Excel: the commune's summary sheet is written and read back;
+- window: given by the caller (`main.py` passes `lhtl_desktop.ui.selftest_window.check_main_window`),
+  because this module stays free of Qt like the rest of the core.
+
+A part of the program that is missing makes its check FAIL with a message saying what is missing; the
+self-test never reports success for something it did not do. Exit code: 0 when every check passed, 1
+otherwise. Qt-free (ARCHITECTURE.md §1): imports services, sync, storage, model only.
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import sqlite3
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from lhtl_desktop import __version__
+from lhtl_desktop.i18n import _
+
+# Gia Lâm (Ninh Bình) and the hub it reports to by default (Huyện Nho Quan cũ): a real commune from the
+# reference data, so the check also proves the vietnam-provinces tables are inside the build.
+COMMUNE = "14389"
+HUB = "372"
+YEAR = 2025
+
+
+class SelftestFailure(Exception):
+    """A check found something wrong; the message says what (in Vietnamese, for the IT helper)."""
+
+
+class MissingPart(SelftestFailure):
+    """A part of the program this build should contain is not there."""
+
+
+@dataclass
+class Workspace:
+    """The temporary folder every check works in, and what earlier checks left for later ones."""
+
+    root: Path
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+
+Check = Callable[[Workspace], str]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str
+    seconds: float
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise SelftestFailure(message)
+
+
+def optional_module(name: str, what: str) -> Any:
+    """Import a module this build must contain; a MissingPart (not a pass) when it is absent."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            raise MissingPart(_("Thiếu phần {what} ({module}).").format(what=what, module=name)) from exc
+        raise
+
+
+# -- version ---------------------------------------------------------------------------------------------
+def version_lines(extra: dict[str, str] | None = None) -> list[str]:
+    """`--version`: the program's version first (what scripts read), then what it runs on."""
+    parts = {"Python": platform.python_version(), "SQLite": sqlite3.sqlite_version}
+    parts.update(extra or {})
+    frozen = _("bản đóng gói") if getattr(sys, "frozen", False) else _("chạy từ mã nguồn")
+    details = ", ".join(f"{k} {v}" for k, v in parts.items())
+    return [f"lhtl {__version__}", f"{details}; {frozen}; {platform.system()} {platform.machine()}"]
+
+
+# -- checks ----------------------------------------------------------------------------------------------
+def check_database(ws: Workspace) -> str:
+    from lhtl_desktop.errors import DatabaseTooNewError
+    from lhtl_desktop.services.entry import set_values
+    from lhtl_desktop.services.evaluation import evaluate
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.services.institutions import add_institution, add_village_houses
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+    from lhtl_desktop.sync.keys import generate_key
+
+    # A newer database is refused and left byte-for-byte untouched.
+    newer = ws.path("newer.sqlite3")
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = newer.read_bytes()
+    try:
+        open_store(newer).close()
+    except DatabaseTooNewError:
+        pass
+    else:
+        raise SelftestFailure(_("Cơ sở dữ liệu của phiên bản mới hơn không bị từ chối."))
+    require(newer.read_bytes() == before, _("Cơ sở dữ liệu của phiên bản mới hơn đã bị thay đổi."))
+
+    # A new database is migrated to the current schema.
+    store = open_store(ws.path("commune.sqlite3"))
+    ws.shared["commune_store"] = store
+    require(store.schema_version() == SCHEMA_VERSION,
+            _("Lược đồ sau khi nâng cấp là {v}, cần {n}.").format(v=store.schema_version(), n=SCHEMA_VERSION))
+    require(store.integrity_check() == "ok", _("Kiểm tra toàn vẹn cơ sở dữ liệu không đạt."))
+    mode = store.db.execute("PRAGMA journal_mode").fetchone()[0]
+    require(str(mode).lower() == "wal", _("Chế độ nhật ký là {m}, cần WAL.").format(m=mode))
+
+    me = init_installation(store, COMMUNE, "Nguyễn Văn An", generate_key(None))
+    require(me.report_to is None and me.unit.name.endswith("Gia Lâm"),
+            _("Đơn vị sau khi thiết lập không đúng: {u}.").format(u=me.unit.name))
+    library = add_institution(store, COMMUNE, "lib_commune", "Thư viện xã Gia Lâm")
+    centre = add_institution(store, COMMUNE, "cc_commune", "Trung tâm Văn hóa – Thể thao xã Gia Lâm")
+    houses = add_village_houses(store, COMMUNE, ["Thôn Đông", "Thôn Đoài", "Thôn Bái Đính"])
+    for year, visits in ((YEAR - 1, 1000), (YEAR, 1150)):
+        set_values(store, library.id, str(year), {"LIB_VISITS": visits, "LIB_SKILL_CLASSES": 2})
+    set_values(store, centre.id, str(YEAR), {"CC_CLUBS": 3, "CC_ACTIVITIES": 24})
+    set_values(store, houses[0].id, str(YEAR), {"CC_CLUBS": 1, "CC_ACTIVITIES": 12})
+    set_values(store, houses[1].id, str(YEAR), {"CC_CLUBS": 0, "CC_ACTIVITIES": 30})
+    ws.shared["institutions"] = [library, centre, *houses]
+
+    results = {r.target: r for r in evaluate(store, YEAR).results}
+    expected = {  # hand-computed: (numerator, denominator, value)
+        "LIB_COMM_LLL": (1, 1, 100.0),
+        "CC_COMMUNE_ACTIVE": (1, 1, 100.0),
+        "CC_VILLAGE_ACTIVE": (1, 3, 100.0 / 3),
+        "LIB_VISITS_GROWTH": (1150, 1000, 15.0),
+    }
+    for code, (num, den, value) in expected.items():
+        r = results.get(code)
+        require(r is not None and r.numerator == num and r.denominator == den
+                and r.value is not None and abs(r.value - value) < 1e-9,
+                _("Kết quả đánh giá {code} sai: {got}, cần {num}/{den} = {value}.").format(
+                    code=code, got=r and (r.numerator, r.denominator, r.value), num=num, den=den, value=value))
+    return _("lược đồ {n}, WAL, toàn vẹn ok; {k} chỉ tiêu đánh giá đúng").format(n=SCHEMA_VERSION, k=len(expected))
+
+
+def check_files(ws: Workspace) -> str:
+    fonts_pkg = optional_module("fontpkg_be_vietnam_pro", _("phông chữ Be Vietnam Pro"))
+    font_dir = Path(fonts_pkg.ROOT) / "files"
+    fonts = sorted(font_dir.glob("BeVietnamPro-*.ttf"))
+    names = {f.name for f in fonts}
+    for needed in ("BeVietnamPro-Regular.ttf", "BeVietnamPro-Bold.ttf", "BeVietnamPro-Italic.ttf"):
+        require(needed in names, _("Thiếu tệp phông chữ {f} trong {d}.").format(f=needed, d=font_dir))
+    for font in fonts:
+        require(font.read_bytes()[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO"),
+                _("Tệp phông chữ {f} bị hỏng.").format(f=font.name))
+
+    from lhtl_desktop.reference.units import load_province
+
+    province = load_province("37")
+    require(len(province.communes) == 129 and len(province.hubs) == 22,
+            _("Dữ liệu đơn vị hành chính không đủ: {c} xã, {h} cụm (cần 129 và 22).").format(
+                c=len(province.communes), h=len(province.hubs)))
+    return _("{n} tệp phông chữ Be Vietnam Pro; Ninh Bình: {c} xã, phường và {h} cụm").format(
+        n=len(fonts), c=len(province.communes), h=len(province.hubs))
+
+
+def check_bundle(ws: Workspace) -> str:
+    raise MissingPart(_("Thiếu phần đồng bộ: chưa có mô-đun xuất và kiểm tra gói dữ liệu (lhtl_desktop.sync)."))
+
+
+def _report_module() -> Any:
+    return optional_module("lhtl_desktop.services.reports", _("báo cáo (PDF, Excel)"))
+
+
+def check_pdf(ws: Workspace) -> str:
+    _report_module()
+    raise MissingPart(_("Thiếu phần báo cáo PDF."))
+
+
+def check_xlsx(ws: Workspace) -> str:
+    _report_module()
+    raise MissingPart(_("Thiếu phần báo cáo Excel."))
+
+
+CORE_CHECKS: list[tuple[str, Check]] = [
+    (_("cơ sở dữ liệu"), check_database),
+    (_("tệp đi kèm"), check_files),
+    (_("gói dữ liệu"), check_bundle),
+    (_("biểu tổng hợp PDF"), check_pdf),
+    (_("sổ Excel"), check_xlsx),
+]
+
+
+# -- running ---------------------------------------------------------------------------------------------
+def run_checks(checks: Sequence[tuple[str, Check]], out: TextIO | None = None,
+               workdir: Path | None = None) -> list[CheckResult]:
+    """Run every check (a failure does not stop the others) and print one line per check."""
+    results: list[CheckResult] = []
+    with tempfile.TemporaryDirectory(prefix="lhtl-selftest-", dir=workdir) as tmp:
+        ws = Workspace(Path(tmp))
+        try:
+            for name, check in checks:
+                start = time.perf_counter()
+                try:
+                    detail, ok = check(ws), True
+                except SelftestFailure as exc:
+                    detail, ok = str(exc), False
+                except Exception as exc:  # noqa: BLE001 — any crash is a failed check, reported in full
+                    detail, ok = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", False
+                result = CheckResult(name, ok, detail, time.perf_counter() - start)
+                results.append(result)
+                if out is not None:
+                    word = _("ĐẠT") if ok else _("LỖI")
+                    out.write(f"[{word}] {name} ({result.seconds:.2f} s): {detail}\n")
+                    out.flush()
+        finally:
+            for value in ws.shared.values():
+                close = getattr(value, "close", None)
+                if callable(close):
+                    close()
+    return results
+
+
+def run_selftest(window_check: Check | None, out: TextIO | None = None, workdir: Path | None = None) -> int:
+    """All checks, the window last (it reuses the commune database). 0 when every one passed."""
+    stream = out if out is not None else sys.stdout
+    for line in version_lines():
+        stream.write(line + "\n")
+    checks = list(CORE_CHECKS)
+    if window_check is None:
+        checks.append((_("cửa sổ chương trình"), _missing_window))
+    else:
+        checks.append((_("cửa sổ chương trình"), window_check))
+    results = run_checks(checks, stream, workdir)
+    failed = [r.name for r in results if not r.ok]
+    if failed:
+        stream.write(_("Tự kiểm tra KHÔNG ĐẠT: {names}.").format(names=", ".join(failed)) + "\n")
+        return 1
+    stream.write(_("Tự kiểm tra đạt: {n} phần.").format(n=len(results)) + "\n")
+    return 0
+
+
+def _missing_window(ws: Workspace) -> str:
+    raise MissingPart(_("Không kiểm tra được cửa sổ chương trình."))
