@@ -157,11 +157,12 @@ class Report:
 
     @property
     def row_unit_heading(self) -> str:
-        if self.level == Level.COMMUNE:
+        lengths = {len(u.code) for u in self.units if u.code != self.scope.code} or {5}
+        if lengths == {5}:
             return _("Xã, phường")
-        if self.level == Level.DISTRICT or all(len(u.code) == 5 for u in self.units if u.code != self.scope.code):
-            return _("Xã, phường")
-        return _("Cụm tổng hợp (huyện cũ)")
+        if lengths == {3}:
+            return _("Cụm tổng hợp (huyện cũ)")
+        return _("Đơn vị")
 
     @property
     def any_provisional(self) -> bool:
@@ -256,6 +257,10 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
             current = parent[current]  # type: ignore[assignment]
         return current
 
+    if two_tier and scope_unit.level == Level.PROVINCE:
+        # One row per commune; a former-district hub appears only for institutions of its own (lib_district).
+        holding = {i.unit_code for i in insts.values()}
+        children = [u for u in children if u.level == Level.COMMUNE or u.code in holding]
     if scope_unit.level == Level.COMMUNE:
         row_units = [scope_unit]
     else:
