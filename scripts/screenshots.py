@@ -21,6 +21,7 @@ WIDTH, HEIGHT = 1366, 768
 # manager (no title bar, no maximise), so the window is given that client area and the PNG shows exactly it.
 CLIENT_HEIGHT = 700
 sys.path.insert(0, str(ROOT))
+LIBRARY_ID: list[str] = []
 
 
 def reexec_under_xvfb() -> int:
@@ -43,6 +44,7 @@ def commune_sample(path: Path) -> None:
     store = open_store(path)
     init_installation(store, "14389", "Nguyễn Thị Hoa", generate_key(None))
     lib = add_institution(store, "14389", "lib_commune", "Thư viện xã Gia Lâm")
+    LIBRARY_ID.append(lib.id)
     cc = add_institution(store, "14389", "cc_commune", "Trung tâm Văn hóa – Thể thao xã Gia Lâm")
     school = add_institution(store, "14389", "lib_school", "Thư viện Trường THCS Gia Lâm")
     houses = add_village_houses(store, "14389", ["Thôn Đông Sơn", "Thôn Tây Hà", "Thôn Trung Đồng",
@@ -150,6 +152,14 @@ def main() -> int:
         grab("02-thiet-che")
         entry = window.show_page("entry")
         entry.set_period("2025")  # type: ignore[attr-defined]
+        entry.select_institution(LIBRARY_ID[0])  # type: ignore[attr-defined]
+        reader = entry.current_form().rows["LIB_READERS"].edit  # type: ignore[attr-defined]
+        reader.setFocus()
+        reader.setText("1800")  # a ×3 jump: saved, with the warning under the field
+        entry.commit("LIB_READERS")  # type: ignore[attr-defined]
+        bad = entry.current_form().rows["LIB_LLL_PARTICIPANTS"].edit  # type: ignore[attr-defined]
+        bad.setText("12a")  # refused in place, nothing saved
+        entry.commit("LIB_LLL_PARTICIPANTS")  # type: ignore[attr-defined]
         grab("03-nhap-so-lieu")
         window.show_page("sync")
         grab("04-dong-bo")

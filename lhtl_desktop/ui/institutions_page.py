@@ -218,7 +218,7 @@ class InstitutionsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 290)
+        self.table.setColumnWidth(0, 320)
         self.table.setColumnWidth(2, 170)
         self.table.setColumnWidth(3, 150)
         self.table.setColumnWidth(4, 150)
