@@ -163,8 +163,9 @@ def verify_envelope(env: Envelope, public_b64: str) -> None:
                             "gì cả; hãy xin đơn vị gửi xuất và gửi lại."))
 
 
-def gunzip_bounded(payload: bytes, limit: int = MAX_PAYLOAD_BYTES) -> bytes:
+def gunzip_bounded(payload: bytes, limit: int | None = None) -> bytes:
     """Decompress one gzip member, refusing more than `limit` bytes of output (a 'zip bomb') or trailing data."""
+    limit = MAX_PAYLOAD_BYTES if limit is None else limit
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     out = bytearray()
     chunk = 1024 * 1024

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync.helpers import enrol, make_site
+from tests.sync.helpers import make_site
 
 HUB_PASS = "mat-khau-cum-372"
 
