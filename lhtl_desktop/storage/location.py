@@ -21,6 +21,9 @@ from lhtl_desktop.errors import UnsafeLocationError
 from lhtl_desktop.i18n import _
 
 OVERRIDE_ENV = "LHTL_ALLOW_UNSAFE_LOCATION"
+# Where the live facts are read (module attributes so a test can point them at a fake machine).
+MOUNTS_FILE = Path("/proc/self/mounts")
+SYS_ROOT = Path("/sys")
 
 NETWORK_FS_TYPES = frozenset({
     "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "coda", "ceph", "glusterfs",
@@ -143,9 +146,9 @@ def classify_windows(path: PureWindowsPath, drive_type: Callable[[str], int]) ->
 
 
 # -- live facts of this machine -------------------------------------------------------------------------
-def _sys_block_removable(name: str, sys_root: Path = Path("/sys")) -> bool:
+def sys_block_removable(name: str, sys_root: Path | None = None) -> bool:
     """True if the block device (or the disk a partition belongs to) is removable or hangs off USB."""
-    node = sys_root / "class" / "block" / name
+    node = (sys_root or SYS_ROOT) / "class" / "block" / name
     try:
         real = node.resolve()
     except OSError:
@@ -183,10 +186,10 @@ def classify_path(path: Path | str) -> Location:
     if sys.platform == "win32":
         return classify_windows(PureWindowsPath(str(target)), _windows_drive_type)
     try:
-        text = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace")
+        text = MOUNTS_FILE.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return Location(LocationKind.LOCAL, "/", "")  # no mount table (macOS, BSD): no refusal
-    return classify_posix(PurePosixPath(str(target)), parse_mounts(text), _sys_block_removable)
+    return classify_posix(PurePosixPath(str(target)), parse_mounts(text), sys_block_removable)
 
 
 def override_allowed() -> bool:
@@ -203,9 +206,9 @@ def refusal_message(path: PurePath | str, location: Location) -> str:
 
 
 def require_safe_location(path: Path | str, *, allow: bool | None = None,
-                          classify: Callable[[Path | str], Location] = classify_path) -> Location:
+                          classify: Callable[[Path | str], Location] | None = None) -> Location:
     """Raise UnsafeLocationError unless `path` is on a local disk (or the override is given)."""
-    location = classify(path)
+    location = (classify or classify_path)(path)
     if location.safe:
         return location
     if allow is None:
