@@ -71,6 +71,12 @@ def list_backups(db_path: Path | str) -> list[BackupInfo]:
     return backup_store.list_backups(Path(db_path).resolve().parent / backup_store.BACKUP_DIRNAME)
 
 
+def taken_at(path: Path) -> datetime | None:
+    """When a rolling backup was taken (from its name), or None for another file."""
+    info = backup_store.parse_backup_name(Path(path))
+    return info.taken_at if info else None
+
+
 def _ascii_slug(text: str) -> str:
     text = text.replace("Đ", "D").replace("đ", "d")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
