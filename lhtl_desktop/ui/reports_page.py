@@ -1,22 +1,313 @@
-"""The «Báo cáo» page. Placeholder until its feature lands: it says so and offers no button that pretends to work."""
+"""The «Báo cáo» page: choose a scope and a year, see the targets, preview and print the sheet, save PDF/Excel.
+
+Printing draws the very layout the PDF writer uses (services.reports.layout: text at baselines and lines, in
+mm) with QPainter on the QPrinter, with the same font files registered in Qt. So the preview, the paper from
+a real printer and the saved PDF are the same sheet, in vector form; no PDF renderer is needed in the window
+(the PySide6 Essentials wheel has no QtPdf) and nothing is rasterised.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import datetime as _dt
+from pathlib import Path
 
+from PySide6.QtCore import QMarginsF, QPointF, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QPainter, QPen
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lhtl_desktop.errors import LhtlError
+from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
+from lhtl_desktop.services import reports
+from lhtl_desktop.services.installation import subtree
+from lhtl_desktop.services.reports.fonts import FontSet
+from lhtl_desktop.services.reports.layout import Document, LineOp, TextOp
+from lhtl_desktop.services.reports.sheet import Report, format_count, format_threshold, format_value
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.dialogs import show_error
+from lhtl_desktop.ui.tasks import run_task
+
+_registered: dict[str, str] = {}
+
+
+def qt_families(fonts: FontSet) -> tuple[str, str]:
+    """Register the sheet's font files with Qt once; (text family, marks family)."""
+    def family_of(path: Path) -> str:
+        key = str(path)
+        if key not in _registered:
+            font_id = QFontDatabase.addApplicationFont(key)
+            names = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+            _registered[key] = names[0] if names else "Times New Roman"
+        return _registered[key]
+
+    main = family_of(fonts.faces[""].path)
+    for face in fonts.faces.values():
+        family_of(face.path)  # bold and italic files join the same family
+    return main, family_of(fonts.marks.path)
+
+
+def _qfont(family: str, style: str, size: float) -> QFont:
+    font = QFont(family)
+    font.setPointSizeF(size)
+    font.setBold("B" in style)
+    font.setItalic("I" in style)
+    font.setKerning(False)  # the layout measured without kerning
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    font.setStyleStrategy(QFont.StyleStrategy.NoFontMerging)  # the layout already chose the font per character
+    return font
+
+
+def prepare_printer(printer: QPrinter, doc: Document) -> None:
+    landscape = bool(doc.pages) and doc.pages[0].landscape
+    layout = QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                         QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait,
+                         QMarginsF(0, 0, 0, 0))
+    printer.setFullPage(True)
+    printer.setPageLayout(layout)
+    printer.setDocName(doc.title)
+
+
+def paint_document(doc: Document, printer: QPrinter) -> None:
+    """Draw every page of the sheet on the printer (or the preview), at the printer's resolution."""
+    main, marks = qt_families(doc.fonts)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("printer")
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        scale = printer.resolution() / 25.4  # device pixels per mm
+        # Points are converted at the device's logical DPI; keep the layout's mm exact if they differ.
+        pt_fix = printer.resolution() / max(printer.logicalDpiY(), 1)
+        fonts: dict[tuple[bool, str, float], QFont] = {}
+        for index, page in enumerate(doc.pages):
+            if index:
+                printer.newPage()
+            for op in page.ops:
+                if isinstance(op, TextOp):
+                    key = (op.marks, op.style, op.size)
+                    if key not in fonts:
+                        fonts[key] = _qfont(marks if op.marks else main, op.style, op.size * pt_fix)
+                    painter.setFont(fonts[key])
+                    painter.drawText(QPointF(op.x * scale, op.y * scale), op.text)
+                elif isinstance(op, LineOp):
+                    pen = QPen(Qt.GlobalColor.black)
+                    pen.setWidthF(op.width * scale)
+                    painter.setPen(pen)
+                    painter.drawLine(QPointF(op.x1 * scale, op.y1 * scale), QPointF(op.x2 * scale, op.y2 * scale))
+    finally:
+        painter.end()
 
 
 class ReportsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        layout = QVBoxLayout(self)
-        label = QLabel(self.tr("Trang «Báo cáo» (in biểu tổng hợp và xuất Excel) chưa có trong phiên bản này."))
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        layout.addWidget(label)
+        self.report: Report | None = None
+        self.document: Document | None = None
+        self.last_saved: Path | None = None
 
+        self.scope = QComboBox()
+        self.scope.setMinimumWidth(280)
+        self.scope.setAccessibleName(self.tr("Phạm vi báo cáo"))
+        self.year = QSpinBox()
+        self.year.setRange(MIN_YEAR, MAX_YEAR)
+        self.year.setValue(_dt.date.today().year - 1)
+        self.year.setAccessibleName(self.tr("Năm báo cáo"))
+        scope_label = QLabel(self.tr("&Phạm vi:"))
+        scope_label.setBuddy(self.scope)
+        year_label = QLabel(self.tr("&Năm:"))
+        year_label.setBuddy(self.year)
+
+        self.preview_button = QPushButton(self.tr("&Xem trước khi in…"))
+        self.print_button = QPushButton(self.tr("&In…"))
+        self.pdf_button = QPushButton(self.tr("Lưu &PDF…"))
+        self.xlsx_button = QPushButton(self.tr("Lưu &Excel…"))
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_sheet)
+        self.pdf_button.clicked.connect(lambda: self.save("pdf"))
+        self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
+
+        top = QHBoxLayout()
+        top.addWidget(scope_label)
+        top.addWidget(self.scope, 1)
+        top.addWidget(year_label)
+        top.addWidget(self.year)
+        buttons = QHBoxLayout()
+        for b in (self.preview_button, self.print_button, self.pdf_button, self.xlsx_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        self.status = QLabel()
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Chỉ tiêu"), self.tr("Tử số"), self.tr("Mẫu số"), self.tr("Kết quả"), self.tr("Ngưỡng (năm mốc)"),
+            self.tr("Đánh giá"), self.tr("Thiếu số liệu")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 7):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+
+        self.scope.currentIndexChanged.connect(self.update_summary)
+        self.year.valueChanged.connect(self.update_summary)
+        ctx.changed.connect(lambda _topic: self.refresh())
+        self.refresh()
+
+    # -- data ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Called when the page is shown or `ctx.changed` fires."""
+        """Fill the scope list (my unit and every unit below it) and recompute the summary."""
+        try:
+            me = self.ctx.installation
+        except LhtlError:
+            return
+        current = self.scope.currentData()
+        units = self.ctx.store.units()
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        for code in subtree(self.ctx.store, me.unit.code):
+            unit = units[code]
+            self.scope.addItem(f"{unit.name} ({unit.code})", code)
+        index = self.scope.findData(current) if current else 0
+        self.scope.setCurrentIndex(max(index, 0))
+        self.scope.blockSignals(False)
+        self.update_summary()
+
+    def selected(self) -> tuple[int, str | None]:
+        return self.year.value(), self.scope.currentData()
+
+    def build(self) -> Report:
+        year, scope = self.selected()
+        return reports.build_report(self.ctx.store, year, scope)
+
+    def update_summary(self) -> None:
+        try:
+            report = self.build()
+        except LhtlError as exc:
+            self.report = None
+            self.summary.setText(exc.message)
+            self.table.setRowCount(0)
+            return
+        self.report = report
+        self.summary.setText(self.tr("{scope} — năm {year}. Mã kiểm tra số liệu: {code}. "
+                                     "Dấu vân tay khóa: {fp}.").format(
+            scope=report.scope.name, year=report.year, code=report.code, fp=report.fingerprint))
+        self.table.setRowCount(len(report.targets))
+        for row, t in enumerate(report.targets):
+            cells = [t.label + (" ⚠" if t.provisional else ""), format_count(t.numerator),
+                     format_count(t.denominator), format_value(t), format_threshold(t), t.status_label,
+                     str(len(t.missing))]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col in (1, 2, 3, 4, 6):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+
+    # -- actions ---------------------------------------------------------------------------------------
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, LhtlError):
+            show_error(self, exc)
+        else:
+            raise exc
+
+    def _with_document(self, then: object) -> None:
+        year, scope = self.selected()
+        store = self.ctx.store
+
+        def work() -> tuple[Report, Document]:
+            report = reports.build_report(store, year, scope)
+            return report, reports.layout_report(report)
+
+        def done(result: tuple[Report, Document]) -> None:
+            self.report, self.document = result
+            then(result[1])  # type: ignore[operator]
+
+        run_task(self, self.tr("Đang lập biểu…"), work, done, self._failed)
+
+    def preview(self) -> None:
+        self._with_document(self.open_preview)
+
+    def open_preview(self, doc: Document) -> QPrintPreviewDialog:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        prepare_printer(printer, doc)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setWindowTitle(self.tr("Xem trước khi in — {title}").format(title=doc.subject))
+        dialog.paintRequested.connect(lambda p: paint_document(doc, p))
+        dialog.resize(1200, 720)
+        # The dialog does not own the printer: keep both alive as long as the page (a freed printer crashes).
+        self.preview_dialog, self.preview_printer = dialog, printer
+        dialog.open()
+        return dialog
+
+    def print_sheet(self) -> None:
+        self._with_document(self.print_document)
+
+    def print_document(self, doc: Document, printer: QPrinter | None = None) -> None:
+        """Ask for a printer (unless one is given, e.g. a PDF printer) and print the sheet on it."""
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            prepare_printer(printer, doc)
+            dialog = QPrintDialog(printer, self)
+            dialog.setWindowTitle(self.tr("In biểu tổng hợp"))
+            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+                return
+        prepare_printer(printer, doc)
+        paint_document(doc, printer)
+
+    def ask_save_path(self, kind: str) -> str | None:
+        """The file to write (replaced in tests). None when the officer cancels."""
+        year, scope = self.selected()
+        default = str(Path.home() / f"bao-cao-{scope}-{year}.{kind}")
+        filters = self.tr("Biểu in PDF (*.pdf)") if kind == "pdf" else self.tr("Sổ Excel (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu báo cáo"), default, filters)
+        if path and not path.lower().endswith(f".{kind}"):
+            path += f".{kind}"
+        return path or None
+
+    def save(self, kind: str) -> None:
+        path = self.ask_save_path(kind)
+        if not path:
+            return
+        try:
+            reports.check_output(path)
+        except LhtlError as exc:
+            show_error(self, exc)
+            return
+        year, scope = self.selected()
+        store = self.ctx.store
+
+        def work() -> Report:
+            return reports.write_report(store, year, scope, path)
+
+        def done(report: Report) -> None:
+            self.report = report
+            self.last_saved = Path(path)
+            self.status.setText(self.tr("Đã lưu {file} — mã kiểm tra số liệu {code}.").format(
+                file=path, code=report.code))
+
+        run_task(self, self.tr("Đang ghi tệp…"), work, done, self._failed)
