@@ -6,10 +6,10 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from lhtl_desktop.errors import LhtlError
+from lhtl_desktop.errors import DatabaseCorruptError, LhtlError
 from lhtl_desktop.services.account import data_folder
 from lhtl_desktop.services.installation import is_initialised
-from lhtl_desktop.storage import Store, open_store
+from lhtl_desktop.storage import Store, default_db_path, open_store
 from lhtl_desktop.ui.dialogs import install_excepthook, setup_logging
 from lhtl_desktop.ui.look import apply_look, install_translations
 from lhtl_desktop.ui.main_window import MainWindow, build_main_window
@@ -54,10 +54,22 @@ def open_window(store: Store) -> QWidget:
 def main(argv: list[str] | None = None) -> int:
     app = create_application(argv)
     try:
-        store = open_store()
+        try:
+            store = open_store()
+        except DatabaseCorruptError as damaged:
+            # reliability: a damaged database leads to the newest good backup, not to a crash
+            from lhtl_desktop.ui.backup_dialog import recover_at_startup
+
+            if not recover_at_startup(None, default_db_path(), damaged):
+                return 2
+            store = open_store()
     except LhtlError as exc:
         QMessageBox.critical(None, app.translate("app", "Không mở được dữ liệu"), exc.message)
         return 2
     install_excepthook(setup_logging(data_folder(store)))
     window = open_window(store)  # noqa: F841 (kept alive until the loop ends)
+    from lhtl_desktop.ui.backup_dialog import install_exit_backup  # reliability: rolling backup on exit
+
+    # after a restore from the window, the context holds the reopened store
+    install_exit_backup(app, lambda: getattr(getattr(window, "ctx", None), "store", store))
     return app.exec()
