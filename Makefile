@@ -50,6 +50,8 @@ bench: $(STAMP)
 
 package: $(STAMP)
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+	@echo "dist/lhtl: $$(du -sb dist/lhtl | cut -f1) bytes (budget 130000000)"
+	dist/lhtl/lhtl --version
 
 fuzz: $(STAMP)
 	$(PY) scripts/fuzz.py

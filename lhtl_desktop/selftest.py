@@ -4,8 +4,8 @@ Run by `lhtl --selftest` (or `lhtl-cli.exe --selftest` on Windows) after install
 PC, and by the packaging test on the built folder. Every check does the real thing in a temporary folder
 — nothing touches the user's data:
 
-- database: create and migrate a new database, refuse one from a newer version, set up a commune, enter
-  values, evaluate the targets and compare with hand-computed numbers;
+- database: create and migrate a new database, check its integrity, set up a commune, enter values,
+  evaluate the targets and compare with hand-computed numbers;
 - files: the Be Vietnam Pro fonts are present and intact, the reference tables hold Ninh Bình's 129
   communes and 22 hubs;
 - bundle: a commune exports a signed bundle, a hub enrols the commune's key and imports it; a copy with
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import importlib
 import platform
-import sqlite3
 import sys
 import tempfile
 import time
@@ -91,7 +90,7 @@ def optional_module(name: str, what: str) -> Any:
 # -- version ---------------------------------------------------------------------------------------------
 def version_lines(extra: dict[str, str] | None = None) -> list[str]:
     """`--version`: the program's version first (what scripts read), then what it runs on."""
-    parts = {"Python": platform.python_version(), "SQLite": sqlite3.sqlite_version}
+    parts = {"Python": platform.python_version()}
     parts.update(extra or {})
     frozen = _("bản đóng gói") if getattr(sys, "frozen", False) else _("chạy từ mã nguồn")
     details = ", ".join(f"{k} {v}" for k, v in parts.items())
@@ -100,7 +99,6 @@ def version_lines(extra: dict[str, str] | None = None) -> list[str]:
 
 # -- checks ----------------------------------------------------------------------------------------------
 def check_database(ws: Workspace) -> str:
-    from lhtl_desktop.errors import DatabaseTooNewError
     from lhtl_desktop.services.entry import set_values
     from lhtl_desktop.services.evaluation import evaluate
     from lhtl_desktop.services.installation import init_installation
@@ -109,28 +107,12 @@ def check_database(ws: Workspace) -> str:
     from lhtl_desktop.storage.migrations import SCHEMA_VERSION
     from lhtl_desktop.sync.keys import generate_key
 
-    # A newer database is refused and left byte-for-byte untouched.
-    newer = ws.path("newer.sqlite3")
-    conn = sqlite3.connect(newer)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.close()
-    before = newer.read_bytes()
-    try:
-        open_store(newer).close()
-    except DatabaseTooNewError:
-        pass
-    else:
-        raise SelftestFailure(_("Cơ sở dữ liệu của phiên bản mới hơn không bị từ chối."))
-    require(newer.read_bytes() == before, _("Cơ sở dữ liệu của phiên bản mới hơn đã bị thay đổi."))
-
     # A new database is migrated to the current schema.
     store = open_store(ws.path("commune.sqlite3"))
     ws.shared["commune_store"] = store
     require(store.schema_version() == SCHEMA_VERSION,
             _("Lược đồ sau khi nâng cấp là {v}, cần {n}.").format(v=store.schema_version(), n=SCHEMA_VERSION))
     require(store.integrity_check() == "ok", _("Kiểm tra toàn vẹn cơ sở dữ liệu không đạt."))
-    mode = store.db.execute("PRAGMA journal_mode").fetchone()[0]
-    require(str(mode).lower() == "wal", _("Chế độ nhật ký là {m}, cần WAL.").format(m=mode))
 
     me = init_installation(store, COMMUNE, "Nguyễn Văn An", generate_key(None))
     require(me.report_to is None and me.unit.name.endswith("Gia Lâm"),
@@ -158,7 +140,7 @@ def check_database(ws: Workspace) -> str:
                 and r.value is not None and abs(r.value - value) < 1e-9,
                 _("Kết quả đánh giá {code} sai: {got}, cần {num}/{den} = {value}.").format(
                     code=code, got=r and (r.numerator, r.denominator, r.value), num=num, den=den, value=value))
-    return _("lược đồ {n}, WAL, toàn vẹn ok; {k} chỉ tiêu đánh giá đúng").format(n=SCHEMA_VERSION, k=len(expected))
+    return _("lược đồ {n}, toàn vẹn ok; {k} chỉ tiêu đánh giá đúng").format(n=SCHEMA_VERSION, k=len(expected))
 
 
 def check_files(ws: Workspace) -> str:
@@ -183,21 +165,88 @@ def check_files(ws: Workspace) -> str:
 
 
 def check_bundle(ws: Workspace) -> str:
-    raise MissingPart(_("Thiếu phần đồng bộ: chưa có mô-đun xuất và kiểm tra gói dữ liệu (lhtl_desktop.sync)."))
+    store = _commune_store(ws)
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.storage import open_store
+
+    optional_module("lhtl_desktop.sync.exporter", _("đồng bộ (xuất gói)"))
+    from lhtl_desktop.sync.enrolment import enrol_key, export_enrolment, own_key_info
+    from lhtl_desktop.sync.exporter import export_bundle
+    from lhtl_desktop.sync.importer import import_file
+    from lhtl_desktop.sync.keys import generate_key
+
+    hub = open_store(ws.path("hub.sqlite3"))
+    ws.shared["hub_store"] = hub
+    init_installation(hub, HUB, "Trần Thị Bình", generate_key(None))
+
+    # Enrolment: the hub trusts the commune's key only with the fingerprint an officer reads out.
+    outbox = ws.path("usb")
+    outbox.mkdir()
+    enrolment = export_enrolment(store, outbox)
+    enrolled = enrol_key(hub, enrolment, own_key_info(store).fingerprint)
+    require(enrolled.unit == COMMUNE, _("Đăng ký khóa cho đơn vị sai: {u}.").format(u=enrolled.unit))
+
+    exported = export_bundle(store, outbox)
+    require(exported.to_unit == HUB and exported.records > 0,
+            _("Gói xuất sai: gửi {to}, {n} bản ghi.").format(to=exported.to_unit, n=exported.records))
+
+    # A copy with one flipped byte is rejected and writes nothing.
+    data = exported.path.read_bytes()
+    tampered = outbox / ("hong-" + exported.path.name)
+    middle = len(data) // 2
+    tampered.write_bytes(data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1:])
+    before = hub.dump()
+    bad = import_file(hub, tampered, backup=False)
+    require(bad.status == "rejected", _("Gói bị sửa một byte không bị từ chối ({s}).").format(s=bad.status))
+    require(hub.dump() == before, _("Gói bị từ chối nhưng cơ sở dữ liệu đã thay đổi."))
+
+    good = import_file(hub, exported.path)
+    require(good.status == "accepted" and good.new == exported.records,
+            _("Nhập gói không đúng: {s}, {n}/{m} bản ghi mới. {r}").format(
+                s=good.status, n=good.new, m=exported.records, r=good.reason))
+    again = import_file(hub, exported.path)
+    require(again.status == "duplicate", _("Nhập lại cùng gói không được nhận là trùng ({s}).").format(s=again.status))
+    return _("gói {n} bản ghi ký bằng khóa đã đăng ký: nhận đủ; bản sửa 1 byte bị từ chối; nhập lại: trùng").format(
+        n=exported.records)
 
 
-def _report_module() -> Any:
+def _commune_store(ws: Workspace) -> Any:
+    store = ws.shared.get("commune_store")
+    if store is None:
+        raise SelftestFailure(_("Cần cơ sở dữ liệu của bước kiểm tra trước."))
+    return store
+
+
+def _reports() -> Any:
     return optional_module("lhtl_desktop.services.reports", _("báo cáo (PDF, Excel)"))
 
 
 def check_pdf(ws: Workspace) -> str:
-    _report_module()
-    raise MissingPart(_("Thiếu phần báo cáo PDF."))
+    store = _commune_store(ws)
+    reports = _reports()
+    out = ws.path("bieu-tong-hop.pdf")
+    reports.write_report(store, YEAR, None, out)
+    data = out.read_bytes()
+    require(data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") and len(data) > 5_000,
+            _("Tệp PDF không hợp lệ ({n} byte).").format(n=len(data)))
+    require(b"/FontFile2" in data, _("Tệp PDF không nhúng phông chữ: máy khác sẽ in ra ô vuông."))
+    pages = data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page/")
+    return _("{n} byte, phông chữ nhúng").format(n=len(data)) + (f", {pages} " + _("trang") if pages else "")
 
 
 def check_xlsx(ws: Workspace) -> str:
-    _report_module()
-    raise MissingPart(_("Thiếu phần báo cáo Excel."))
+    store = _commune_store(ws)
+    reports = _reports()
+    from openpyxl import load_workbook
+
+    out = ws.path("bieu-tong-hop.xlsx")
+    reports.write_report(store, YEAR, None, out)
+    wb = load_workbook(out)
+    cells = [str(c.value) for ws_ in wb.worksheets for row in ws_.iter_rows() for c in row if c.value is not None]
+    require(len(wb.worksheets) >= 2, _("Sổ Excel chỉ có {n} trang tính.").format(n=len(wb.worksheets)))
+    require(any("Gia Lâm" in c for c in cells), _("Sổ Excel không có tên đơn vị «Gia Lâm»."))
+    require(any(c == "1150" for c in cells), _("Sổ Excel thiếu số liệu đã nhập (1150 lượt)."))
+    return _("{n} trang tính, có tên đơn vị và số liệu đã nhập").format(n=len(wb.worksheets))
 
 
 CORE_CHECKS: list[tuple[str, Check]] = [
