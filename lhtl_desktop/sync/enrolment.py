@@ -206,3 +206,11 @@ def trusted_keys(store: Store) -> list[TrustedKey]:
 
 def local_of(store: Store) -> Local:
     return load_local(store)
+
+
+def own_key_protected(store: Store) -> bool:
+    """Whether signing needs the officer's passphrase."""
+    from lhtl_desktop.sync.keys import is_protected
+
+    local = load_local(store)
+    return is_protected(local.own_private_sealed(store))

@@ -105,3 +105,17 @@ def _vv(text: str) -> dict[str, int]:
     import json
 
     return dict(json.loads(text))
+
+
+def recipients(store: Store) -> list[tuple[str, str]]:
+    """Units a bundle can go to, parent first, then the units directly below (for corrections going down)."""
+    from lhtl_desktop.model import hierarchy
+
+    local = load_local(store)
+    out: list[tuple[str, str]] = []
+    parent = local.parent()
+    if parent is not None:
+        out.append((parent, local.units[parent].name))
+    for unit in hierarchy.children_of(local.units, local.unit.code, two_tier=local.two_tier):
+        out.append((unit.code, unit.name))
+    return out

@@ -1,22 +1,596 @@
-"""The «Đồng bộ» page. Placeholder until its feature lands: it says so and offers no button that pretends to work."""
+"""«Đồng bộ»: send and receive signed bundles, the inbox per unit, keys and enrolment, quarantine, conflicts.
+
+The page only calls lhtl_desktop.sync and services; exports and imports run off the UI thread (ui.tasks).
+Dialogs that ask the officer something (folder, files, passphrase) go through small methods tests replace.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lhtl_desktop.errors import LhtlError, ValidationError
+from lhtl_desktop.services import entry
+from lhtl_desktop.sync import conflicts as sync_conflicts
+from lhtl_desktop.sync import enrolment, exporter, importer, inbox
+from lhtl_desktop.sync.conflicts import Conflict
+from lhtl_desktop.sync.importer import FileResult
+from lhtl_desktop.sync.trust import STATUS_LABELS
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.dialogs import show_error
+from lhtl_desktop.ui.look import VI_LOCALE
+from lhtl_desktop.ui.models import TextTableModel
+from lhtl_desktop.ui.tasks import run_task
+
+
+def when(iso: str) -> str:
+    """Stored UTC ISO time → local 'dd/MM/yyyy HH:mm'."""
+    dt = QDateTime.fromString(iso.replace("Z", ""), Qt.DateFormat.ISODateWithMs)
+    if not dt.isValid():
+        dt = QDateTime.fromString(iso.replace("Z", ""), Qt.DateFormat.ISODate)
+    if not dt.isValid():
+        return iso
+    dt.setTimeZone(dt.timeZone().utc())
+    return dt.toLocalTime().toString("dd/MM/yyyy HH:mm")
+
+
+def num(value: int | None) -> str:
+    return "—" if value is None else VI_LOCALE.toString(int(value))
+
+
+def _table(model: TextTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
 
 
 class SyncPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.setAcceptDrops(True)
+        self.pending: list[Path] = []
+        self.last_results: list[FileResult] = []
+        self.last_export: exporter.ExportResult | None = None
+        self.conflicts: list[Conflict] = []
         layout = QVBoxLayout(self)
-        label = QLabel(self.tr("Trang «Đồng bộ» (gửi và nhận gói dữ liệu có chữ ký) chưa có trong phiên bản này."))
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        layout.addWidget(label)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._build_send(), self.tr("Gửi gói"))
+        self.tabs.addTab(self._build_receive(), self.tr("Nhận gói"))
+        self.tabs.addTab(self._build_inbox(), self.tr("Hộp thư đến"))
+        self.tabs.addTab(self._build_conflicts(), self.tr("Xung đột"))
+        self.tabs.addTab(self._build_keys(), self.tr("Khóa và đăng ký"))
+        self.tabs.addTab(self._build_quarantine(), self.tr("Tệp cách ly"))
+        self.refresh()
 
+    # -- questions to the officer (tests replace these) -------------------------------------------------
+    def ask_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục (ví dụ ổ USB) để lưu gói"))
+
+    def ask_files(self) -> list[str]:
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, self.tr("Chọn gói số liệu"), "", self.tr("Gói số liệu (*.lhtl);;Mọi tệp (*)"))
+        return files
+
+    def ask_enrolment_file(self) -> str:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Chọn tệp đăng ký khóa"), "", self.tr("Tệp đăng ký khóa (*.lhtl);;Mọi tệp (*)"))
+        return path
+
+    def ask_passphrase(self) -> str | None:
+        text, ok = QInputDialog.getText(self, self.tr("Mật khẩu bảo vệ khóa"),
+                                        self.tr("Nhập mật khẩu bảo vệ khóa để ký:"), QLineEdit.EchoMode.Password)
+        return text if ok else None
+
+    def _passphrase(self) -> tuple[bool, str | None]:
+        """(go on?, passphrase). Only asks when the key is protected."""
+        if not enrolment.own_key_protected(self.ctx.store):
+            return True, None
+        text = self.ask_passphrase()
+        return text is not None, text
+
+    # -- Gửi gói ------------------------------------------------------------------------------------------
+    def _build_send(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(self.tr("Xuất một gói có chữ ký gồm toàn bộ số liệu trong phạm vi của đơn vị mình. Tên tệp "
+                               "ghi rõ ai gửi, gửi cho ai, lúc nào; gửi bằng USB, thư điện tử hoặc Zalo đều được."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.recipient = QComboBox()
+        form.addRow(self.tr("Gửi cho:"), self.recipient)
+        row = QHBoxLayout()
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText(self.tr("Thư mục lưu gói, ví dụ ổ USB"))
+        choose = QPushButton(self.tr("Chọn thư mục…"))
+        choose.clicked.connect(self._choose_folder)
+        row.addWidget(self.folder, 1)
+        row.addWidget(choose)
+        form.addRow(self.tr("Lưu vào:"), row)
+        self.file_name = QLabel()
+        form.addRow(self.tr("Tên tệp:"), self.file_name)
+        layout.addLayout(form)
+        self.export_button = QPushButton(self.tr("Xuất gói"))
+        self.export_button.clicked.connect(self.export)
+        layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.export_result = QLabel()
+        self.export_result.setWordWrap(True)
+        self.export_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.export_result)
+        layout.addStretch(1)
+        self.recipient.currentIndexChanged.connect(self._update_file_name)
+        return page
+
+    def _choose_folder(self) -> None:
+        folder = self.ask_folder()
+        if folder:
+            self.folder.setText(folder)
+
+    def _update_file_name(self) -> None:
+        code = self.recipient.currentData()
+        try:
+            self.file_name.setText(exporter.suggested_file_name(self.ctx.store, code) if code else "")
+        except LhtlError as exc:
+            self.file_name.setText(exc.message)
+
+    def export(self) -> None:
+        folder = self.folder.text().strip()
+        code = self.recipient.currentData()
+        if not folder or not Path(folder).is_dir():
+            show_error(self, ValidationError(self.tr("Hãy chọn thư mục lưu gói (ví dụ ổ USB) đang có trên máy.")))
+            return
+        if not code:
+            show_error(self, ValidationError(self.tr("Đơn vị này không có nơi nhận gói.")))
+            return
+        go, passphrase = self._passphrase()
+        if not go:
+            return
+        store = self.ctx.store
+        self.export_button.setEnabled(False)
+
+        def work() -> exporter.ExportResult:
+            return exporter.export_bundle(store, Path(folder), to_unit=code, passphrase=passphrase)
+
+        def done(result: exporter.ExportResult) -> None:
+            self.export_button.setEnabled(True)
+            self.last_export = result
+            self.export_result.setText(self.tr("Đã ghi gói số {seq} gửi {to}: {path} ({n} thiết chế, {r} giá trị).")
+                                       .format(seq=result.seq, to=self.recipient.currentText(), path=str(result.path),
+                                               n=num(result.institutions), r=num(result.records)))
+            self.ctx.changed.emit("sync")
+
+        run_task(self, self.tr("Đang xuất gói…"), work, done, self._failed(self.export_button))
+
+    def _failed(self, button: QPushButton) -> Any:
+        def failed(exc: BaseException) -> None:
+            button.setEnabled(True)
+            if isinstance(exc, LhtlError):
+                show_error(self, exc)
+            else:
+                raise exc
+        return failed
+
+    # -- Nhận gói -----------------------------------------------------------------------------------------
+    def _build_receive(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(self.tr("Chọn hoặc kéo thả một hay nhiều tệp .lhtl vào đây. «Xem trước» cho biết sẽ có gì mới, "
+                               "thay đổi, cũ hơn hay xung đột mà chưa ghi gì; «Nhập» sao lưu dữ liệu rồi nhập từng tệp."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        self.files = QListWidget()
+        self.files.setMaximumHeight(90)
+        row.addWidget(self.files, 1)
+        buttons = QVBoxLayout()
+        add = QPushButton(self.tr("Chọn tệp…"))
+        add.clicked.connect(self._choose_files)
+        clear = QPushButton(self.tr("Bỏ chọn"))
+        clear.clicked.connect(self._clear_files)
+        buttons.addWidget(add)
+        buttons.addWidget(clear)
+        row.addLayout(buttons)
+        layout.addLayout(row)
+        actions = QHBoxLayout()
+        self.preview_button = QPushButton(self.tr("Xem trước"))
+        self.preview_button.clicked.connect(lambda: self.run_import(dry_run=True))
+        self.import_button = QPushButton(self.tr("Nhập"))
+        self.import_button.clicked.connect(lambda: self.run_import(dry_run=False))
+        actions.addWidget(self.preview_button)
+        actions.addWidget(self.import_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.result_summary = QLabel()
+        self.result_summary.setWordWrap(True)
+        layout.addWidget(self.result_summary)
+        self.results_model = TextTableModel([self.tr("Tệp"), self.tr("Kết quả"), self.tr("Mới"), self.tr("Thay đổi"),
+                                             self.tr("Không đổi"), self.tr("Cũ hơn"), self.tr("Xung đột"),
+                                             self.tr("Lý do")])
+        self.results_view = _table(self.results_model)
+        layout.addWidget(self.results_view, 1)
+        self.preview_model = TextTableModel([self.tr("Tệp"), self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Mới"),
+                                             self.tr("Thay đổi"), self.tr("Không đổi"), self.tr("Cũ hơn"),
+                                             self.tr("Xung đột")])
+        layout.addWidget(QLabel(self.tr("Chi tiết theo đơn vị và thiết chế:")))
+        self.preview_view = _table(self.preview_model)
+        layout.addWidget(self.preview_view, 2)
+        self._update_import_buttons()
+        return page
+
+    def add_files(self, paths: list[str | Path]) -> None:
+        for raw in paths:
+            path = Path(raw)
+            if path not in self.pending:
+                self.pending.append(path)
+                self.files.addItem(path.name)
+        self._update_import_buttons()
+
+    def _choose_files(self) -> None:
+        self.add_files(list(self.ask_files()))
+
+    def _clear_files(self) -> None:
+        self.pending.clear()
+        self.files.clear()
+        self._update_import_buttons()
+
+    def _update_import_buttons(self) -> None:
+        self.preview_button.setEnabled(bool(self.pending))
+        self.import_button.setEnabled(bool(self.pending))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths: list[str | Path] = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.add_files(paths)
+            self.tabs.setCurrentIndex(1)
+            event.acceptProposedAction()
+
+    def run_import(self, *, dry_run: bool) -> None:
+        if not self.pending:
+            return
+        files = list(self.pending)
+        store = self.ctx.store
+        for b in (self.preview_button, self.import_button):
+            b.setEnabled(False)
+
+        def work() -> list[FileResult]:
+            return importer.import_files(store, files, dry_run=dry_run)
+
+        def done(results: list[FileResult]) -> None:
+            self.show_results(results)
+            if not dry_run:
+                self._clear_files()
+                self.ctx.changed.emit("sync")
+                self.refresh()
+            self._update_import_buttons()
+
+        def failed(exc: BaseException) -> None:
+            self._update_import_buttons()
+            if isinstance(exc, LhtlError):
+                show_error(self, exc)
+            else:
+                raise exc
+
+        run_task(self, self.tr("Đang xem trước…") if dry_run else self.tr("Đang sao lưu và nhập gói…"), work, done,
+                 failed)
+
+    def show_results(self, results: list[FileResult]) -> None:
+        self.last_results = results
+        rows = []
+        details = []
+        for r in results:
+            status = importer.STATUS_LABELS[r.status]
+            if r.dry_run and r.status == importer.ACCEPTED:
+                status = self.tr("sẽ nhập")
+            rows.append((Path(r.file).name, status, num(r.new), num(r.changed), num(r.unchanged), num(r.stale),
+                         num(r.conflicts), r.reason))
+            for p in r.preview:
+                details.append((Path(r.file).name, p.unit_name, p.institution_name, num(p.new), num(p.changed),
+                                num(p.unchanged), num(p.stale), num(p.conflicts)))
+        self.results_model.set_rows(rows)
+        self.preview_model.set_rows(details)
+        bad = sum(1 for r in results if r.status in (importer.REJECTED, importer.QUARANTINED))
+        conflicts = sum(r.conflicts for r in results)
+        dry = any(r.dry_run for r in results)
+        text = (self.tr("Xem trước {n} tệp — chưa ghi gì.") if dry else self.tr("Đã xử lý {n} tệp.")).format(
+            n=len(results))
+        if bad:
+            text += " " + self.tr("{bad} tệp bị từ chối hoặc đang cách ly: xem cột «Lý do».").format(bad=bad)
+        if conflicts:
+            text += " " + self.tr("{c} giá trị xung đột: xem mục «Xung đột».").format(c=conflicts)
+        self.result_summary.setText(text)
+
+    # -- Hộp thư đến --------------------------------------------------------------------------------------
+    def _build_inbox(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(self.tr("Gói đã nhận từ từng đơn vị. Mỗi gói là bản đầy đủ nên thiếu một gói không làm mất số "
+                               "liệu, nhưng nên hỏi lại đơn vị gửi."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.inbox_model = TextTableModel([self.tr("Đơn vị"), self.tr("Gói cuối (số)"), self.tr("Lập lúc"),
+                                           self.tr("Nhận lúc"), self.tr("Tệp"), self.tr("Tình trạng")])
+        layout.addWidget(_table(self.inbox_model))
+        return page
+
+    # -- Xung đột -----------------------------------------------------------------------------------------
+    def _build_conflicts(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(self.tr("Hai nơi sửa cùng một số liệu mà không thấy nhau: cả hai giá trị được giữ. Báo cáo tạm "
+                               "dùng giá trị của cấp cao hơn (đánh dấu ⚠) cho đến khi cán bộ chọn hoặc nhập giá trị "
+                               "thống nhất và ghi lý do."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.conflicts_model = TextTableModel([self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Kỳ"),
+                                               self.tr("Chỉ số"), self.tr("Giá trị tạm (⚠)"), self.tr("Các giá trị")])
+        self.conflicts_view = _table(self.conflicts_model)
+        layout.addWidget(self.conflicts_view, 2)
+        self.sides_model = TextTableModel([self.tr("Giá trị"), self.tr("Đơn vị"), self.tr("Người nhập"),
+                                           self.tr("Lý do"), self.tr("Thời điểm")])
+        self.sides_view = _table(self.sides_model)
+        layout.addWidget(QLabel(self.tr("Các bên của xung đột đang chọn (bấm một dòng để lấy giá trị đó):")))
+        layout.addWidget(self.sides_view, 1)
+        box = QGroupBox(self.tr("Giá trị thống nhất"))
+        form = QFormLayout(box)
+        self.resolve_value = QLineEdit()
+        self.resolve_reason = QLineEdit()
+        self.resolve_reason.setPlaceholderText(self.tr("Ví dụ: đã gọi điện thống nhất với xã"))
+        form.addRow(self.tr("Giá trị:"), self.resolve_value)
+        form.addRow(self.tr("Lý do:"), self.resolve_reason)
+        self.resolve_button = QPushButton(self.tr("Lưu giá trị thống nhất"))
+        self.resolve_button.clicked.connect(self.resolve)
+        self.resolve_message = QLabel()
+        self.resolve_message.setObjectName("fieldError")
+        self.resolve_message.setWordWrap(True)
+        form.addRow(self.resolve_button, self.resolve_message)
+        layout.addWidget(box)
+        self.conflicts_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_sides())
+        self.sides_view.clicked.connect(self._pick_side)
+        return page
+
+    def selected_conflict(self) -> Conflict | None:
+        row = self.conflicts_view.currentIndex().row()
+        return self.conflicts[row] if 0 <= row < len(self.conflicts) else None
+
+    def _show_sides(self) -> None:
+        c = self.selected_conflict()
+        self.sides_model.set_rows([] if c is None else [
+            (num(r.value) if r.value is not None else self.tr("(đã xóa)"), r.author_unit, r.author_name or r.author_key[:8],
+             r.reason or "", when(r.created_at)) for r in c.siblings])
+        self.resolve_message.setText("")
+
+    def _pick_side(self) -> None:
+        c = self.selected_conflict()
+        row = self.sides_view.currentIndex().row()
+        if c is not None and 0 <= row < len(c.siblings) and c.siblings[row].value is not None:
+            self.resolve_value.setText(str(c.siblings[row].value))
+
+    def resolve(self) -> None:
+        c = self.selected_conflict()
+        if c is None:
+            self.resolve_message.setText(self.tr("Hãy chọn một xung đột trong danh sách."))
+            return
+        reason = self.resolve_reason.text().strip()
+        if not reason:
+            self.resolve_message.setText(self.tr("Hãy ghi lý do chọn giá trị này."))
+            return
+        try:
+            entry.set_values(self.ctx.store, c.institution_id, c.period, {c.indicator: self.resolve_value.text()},
+                             reason)
+        except LhtlError as exc:
+            self.resolve_message.setText(exc.message)
+            return
+        self.resolve_value.clear()
+        self.resolve_reason.clear()
+        self.resolve_message.setText(self.tr("Đã lưu. Giá trị thống nhất sẽ đi kèm gói gửi tiếp theo."))
+        self.ctx.changed.emit("values")
+        self.refresh()
+
+    # -- Khóa và đăng ký ----------------------------------------------------------------------------------
+    def _build_keys(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.own_key = QLabel()
+        self.own_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.own_key.setWordWrap(True)
+        layout.addWidget(self.own_key)
+        write = QPushButton(self.tr("Ghi tệp đăng ký khóa của máy này…"))
+        write.clicked.connect(self.write_enrolment)
+        layout.addWidget(write, 0, Qt.AlignmentFlag.AlignLeft)
+        box = QGroupBox(self.tr("Đăng ký khóa của đơn vị khác"))
+        form = QFormLayout(box)
+        row = QHBoxLayout()
+        self.enrol_file = QLineEdit()
+        pick = QPushButton(self.tr("Chọn tệp…"))
+        pick.clicked.connect(lambda: self.enrol_file.setText(self.ask_enrolment_file() or self.enrol_file.text()))
+        row.addWidget(self.enrol_file, 1)
+        row.addWidget(pick)
+        form.addRow(self.tr("Tệp đăng ký:"), row)
+        self.enrol_fingerprint = QLineEdit()
+        self.enrol_fingerprint.setPlaceholderText("0000 0000 0000 0000 0000 0000")
+        form.addRow(self.tr("Dấu vân tay (24 chữ số đọc từ phiếu in hoặc qua điện thoại):"), self.enrol_fingerprint)
+        self.enrol_button = QPushButton(self.tr("Đối chiếu và đăng ký"))
+        self.enrol_button.clicked.connect(self.enrol)
+        self.enrol_message = QLabel()
+        self.enrol_message.setWordWrap(True)
+        form.addRow(self.enrol_button, self.enrol_message)
+        layout.addWidget(box)
+        layout.addWidget(QLabel(self.tr("Các khóa được tin cậy:")))
+        self.keys_model = TextTableModel([self.tr("Đơn vị"), self.tr("Mã khóa"), self.tr("Dấu vân tay"),
+                                          self.tr("Trạng thái"), self.tr("Đăng ký tại đây")])
+        self.keys_view = _table(self.keys_model)
+        layout.addWidget(self.keys_view, 1)
+        row = QHBoxLayout()
+        retire = QPushButton(self.tr("Ghi nhận đã thay khóa"))
+        retire.clicked.connect(lambda: self.change_status("retired"))
+        revoke = QPushButton(self.tr("Thu hồi khóa"))
+        revoke.clicked.connect(lambda: self.change_status("revoked"))
+        row.addWidget(retire)
+        row.addWidget(revoke)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.trusted: list[Any] = []
+        return page
+
+    def write_enrolment(self) -> None:
+        folder = self.ask_folder()
+        if not folder:
+            return
+        go, passphrase = self._passphrase()
+        if not go:
+            return
+        try:
+            path = enrolment.export_enrolment(self.ctx.store, Path(folder), passphrase=passphrase)
+        except LhtlError as exc:
+            show_error(self, exc)
+            return
+        info = enrolment.own_key_info(self.ctx.store)
+        self.enrol_message.setText(self.tr("Đã ghi {path}. Gửi tệp cho cấp trên và đọc dấu vân tay {fp} qua điện "
+                                           "thoại.").format(path=str(path), fp=info.fingerprint))
+
+    def enrol(self) -> None:
+        path = self.enrol_file.text().strip()
+        if not path:
+            self.enrol_message.setText(self.tr("Hãy chọn tệp đăng ký khóa."))
+            return
+        go, passphrase = self._passphrase()
+        if not go:
+            return
+        try:
+            result = enrolment.enrol_key(self.ctx.store, path, self.enrol_fingerprint.text(), passphrase=passphrase)
+        except LhtlError as exc:
+            self.enrol_message.setText(exc.message)
+            return
+        text = (self.tr("Khóa của {unit} đã được đăng ký trước đó.") if result.already
+                else self.tr("Đã đăng ký khóa của {unit}.")).format(unit=result.unit_name)
+        if result.waiting:
+            text += " " + self.tr("Có {n} tệp đang cách ly từ đơn vị này: vào «Tệp cách ly» để nhập lại.").format(
+                n=result.waiting)
+        self.enrol_message.setText(text)
+        self.enrol_fingerprint.clear()
+        self.ctx.changed.emit("sync")
+        self.refresh()
+
+    def change_status(self, status: str) -> None:
+        row = self.keys_view.currentIndex().row()
+        if not 0 <= row < len(self.trusted):
+            self.enrol_message.setText(self.tr("Hãy chọn một khóa trong danh sách."))
+            return
+        go, passphrase = self._passphrase()
+        if not go:
+            return
+        try:
+            enrolment.change_key_status(self.ctx.store, self.trusted[row].key_id, status, passphrase=passphrase)
+        except LhtlError as exc:
+            self.enrol_message.setText(exc.message)
+            return
+        self.enrol_message.setText(self.tr("Đã cập nhật trạng thái khóa; thông tin này đi kèm gói gửi tiếp theo."))
+        self.refresh()
+
+    # -- Tệp cách ly --------------------------------------------------------------------------------------
+    def _build_quarantine(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(self.tr("Các tệp được ký bằng khóa chưa đăng ký. Chúng không được nhập và không bị xóa: hãy đăng "
+                               "ký khóa của đơn vị gửi (đối chiếu dấu vân tay), rồi bấm «Nhập lại»."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.quarantine_model = TextTableModel([self.tr("Tệp"), self.tr("Mã khóa"), self.tr("Nhận lúc"),
+                                                self.tr("Kích thước")])
+        layout.addWidget(_table(self.quarantine_model), 1)
+        self.requeue_button = QPushButton(self.tr("Nhập lại các tệp cách ly"))
+        self.requeue_button.clicked.connect(self.import_quarantined)
+        layout.addWidget(self.requeue_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return page
+
+    def import_quarantined(self) -> None:
+        store = self.ctx.store
+        self.requeue_button.setEnabled(False)
+
+        def done(results: list[FileResult]) -> None:
+            self.requeue_button.setEnabled(True)
+            self.show_results(results)
+            self.tabs.setCurrentIndex(1)
+            self.ctx.changed.emit("sync")
+            self.refresh()
+
+        run_task(self, self.tr("Đang nhập lại…"), lambda: importer.import_quarantined(store), done,
+                 self._failed(self.requeue_button))
+
+    # -- refresh ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Called when the page is shown or `ctx.changed` fires."""
+        store = self.ctx.store
+        current = self.recipient.currentData()
+        self.recipient.blockSignals(True)
+        self.recipient.clear()
+        for code, name in exporter.recipients(store):
+            self.recipient.addItem(f"{name} ({code})", code)
+        if current is not None and self.recipient.findData(current) >= 0:
+            self.recipient.setCurrentIndex(self.recipient.findData(current))
+        self.recipient.blockSignals(False)
+        self._update_file_name()
+
+        self.inbox_model.set_rows([
+            (f"{r.unit_name} ({r.unit})", str(r.last_seq), when(r.last_created), when(r.last_imported), r.last_file,
+             r.gap_text) for r in inbox.inbox(store)])
+
+        self.conflicts = sync_conflicts.open_conflicts(store)
+        self.conflicts_model.set_rows([
+            (c.unit_name, c.institution_name, c.period, c.indicator, num(c.provisional.value),
+             "; ".join(f"{num(r.value)} ({r.author_unit}, {r.author_name or r.author_key[:8]})" for r in c.siblings))
+            for c in self.conflicts])
+        self._show_sides()
+        self.tabs.setTabText(3, self.tr("Xung đột ({n})").format(n=len(self.conflicts)) if self.conflicts
+                             else self.tr("Xung đột"))
+
+        info = enrolment.own_key_info(store)
+        self.own_key.setText(self.tr("Khóa của máy này ({unit}): mã {key}\nDấu vân tay: {fp}").format(
+            unit=info.unit_name, key=info.key_id[:8], fp=info.fingerprint))
+        self.trusted = [k for k in enrolment.trusted_keys(store) if k.key_id != info.key_id]
+        units = store.units()
+        self.keys_model.set_rows([
+            (f"{units[k.unit].name} ({k.unit})" if k.unit in units else k.unit, k.key_id[:8], k.fingerprint,
+             STATUS_LABELS.get(k.status, k.status), self.tr("có") if k.direct else self.tr("qua cấp dưới"))
+            for k in self.trusted])
+
+        rows = inbox.quarantined(store)
+        self.quarantine_model.set_rows([
+            (r["file_name"], r["key_id"][:8], when(r["received_at"]), f"{num(int(r['size']) // 1024)} KB")
+            for r in rows])
+        self.requeue_button.setEnabled(bool(rows))
+        self.tabs.setTabText(5, self.tr("Tệp cách ly ({n})").format(n=len(rows)) if rows else self.tr("Tệp cách ly"))
+
