@@ -45,6 +45,8 @@ def choose_provisional(siblings: Iterable[ValueRecord]) -> ValueRecord | None:
     records = list(siblings)
     if not records:
         return None
+    if len(records) == 1:  # the usual case: no conflict, nothing to compare (keeps reports fast)
+        return records[0]
     return min(
         records,
         key=lambda r: (LEVEL_RANK[level_of(r.author_unit)], _neg(r.created_at), r.edit_id),

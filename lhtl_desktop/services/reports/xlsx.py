@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from copy import copy
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -71,12 +73,21 @@ def _title(ws: Worksheet, text: str, ncols: int, row: int = 1) -> None:
 
 def _put(ws: Worksheet, row: int, col: int, value: object, fmt: str | None = None, font: Font = BODY,
          align: Alignment | None = None) -> None:
+    """Write a bordered cell. Styling a cell through openpyxl's descriptors costs a list search per
+    attribute; cells of one look share a style array, so it is computed once per workbook and copied."""
     cell = ws.cell(row=row, column=col, value=value)
+    styles: dict[tuple[int, str | None, int], Any] = ws.parent.__dict__.setdefault("_lhtl_styles", {})
+    key = (id(font), fmt, id(align))
+    cached = styles.get(key)
+    if cached is not None:
+        cell._style = copy(cached)
+        return
     cell.font, cell.border = font, BORDER
     if fmt:
         cell.number_format = fmt
     if align is not None:
         cell.alignment = align
+    styles[key] = copy(cell._style)
 
 
 def _cover(wb: Workbook, r: Report) -> None:
