@@ -204,3 +204,17 @@ def test_place_and_date_use_leading_zeros_only_where_decree_30_says() -> None:
     assert fmt(dt.date(2026, 2, 28)) == "Gia Lâm, ngày 28 tháng 02 năm 2026"
     assert fmt(dt.date(2026, 3, 9)) == "Gia Lâm, ngày 09 tháng 3 năm 2026"
     assert fmt(dt.date(2026, 12, 31)) == "Gia Lâm, ngày 31 tháng 12 năm 2026"
+
+
+def test_commune_installation_issues_as_its_committee(tmp_path: Path) -> None:
+    from tests.reports.data import build_local
+
+    s = open_store(tmp_path / "xa.sqlite3")
+    build_local(s, GIA_LAM, "Nguyễn Văn An")
+    out = tmp_path / "xa.pdf"
+    report = reports.write_report(s, 2025, None, out, dt.date(2026, 1, 5))
+    text = pdf_text(out)
+    assert report.issuer_lines == ("UBND XÃ GIA LÂM",)
+    assert "UBND XÃ GIA LÂM" in text and "Gia Lâm, ngày 05 tháng 01 năm 2026" in text
+    assert "Nguyễn Văn An" in text
+    s.close()
