@@ -129,7 +129,7 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
 
     # Trust with the certificates the bundle carries (they only add keys below trusted ones).
     trusted_all, valid = local.trust(body.certificates)
-    signer = trusted_all[env.keyid]
+    signer = trusted_all.get(env.keyid, signer)
     if signer.status == "revoked":
         raise BundleError(_("Gói được ký bằng khóa đã bị thu hồi của đơn vị {unit}: bị từ chối.").format(
             unit=_unit_name(local, signer.unit)))

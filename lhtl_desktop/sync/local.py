@@ -43,8 +43,8 @@ class Local:
         return hierarchy.subtree(self.units, code or self.unit.code, two_tier=self.two_tier)
 
     def trust(self, extra: Iterable[Certificate] = ()) -> tuple[dict[str, TrustedKey], list[Certificate]]:
-        return resolve_trust(self.own_keys, [*self.certificates, *extra], self.units, self.unit.code,
-                             two_tier=self.two_tier)
+        return resolve_trust(self.own_keys, self.certificates, self.units, self.unit.code, two_tier=self.two_tier,
+                             extra=extra)
 
     def own_private_sealed(self, store: Store) -> str:
         row = store.key(self.own_key_id)

@@ -22,7 +22,7 @@ import binascii
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,7 +161,8 @@ class TrustedKey:
 
 
 def resolve_trust(own: Iterable[OwnKey], certificates: Iterable[Certificate], units: Mapping[str, Unit],
-                  my_unit: str, *, two_tier: bool) -> tuple[dict[str, TrustedKey], list[Certificate]]:
+                  my_unit: str, *, two_tier: bool,
+                  extra: Iterable[Certificate] = ()) -> tuple[dict[str, TrustedKey], list[Certificate]]:
     """Every key this installation trusts (unit, status), found by following certificates from my own keys,
     and the certificates that were valid on the way."""
     trusted: dict[str, TrustedKey] = {}
@@ -169,7 +170,10 @@ def resolve_trust(own: Iterable[OwnKey], certificates: Iterable[Certificate], un
         status = "active" if k.status == "own" else k.status
         trusted[k.key_id] = TrustedKey(k.key_id, k.unit, k.public_key, status, True)
     own_ids = set(trusted)
-    pending = [c for c in certificates if c.subject_key_id not in own_ids]
+    # Stored certificates first, to a fixed point; only then those a bundle brings: a bundle can add keys
+    # but never change the unit of a key already trusted here.
+    phases = [[c for c in certificates if c.subject_key_id not in own_ids],
+              [c for c in extra if c.subject_key_id not in own_ids]]
 
     def below(ancestor: str, code: str) -> bool:
         return ancestor != code and hierarchy.is_ancestor_or_self(units, ancestor, code, two_tier=two_tier)
@@ -184,6 +188,26 @@ def resolve_trust(own: Iterable[OwnKey], certificates: Iterable[Certificate], un
         return issuer.direct and below(issuer.unit, my_unit) and below(cert.subject_unit, issuer.unit)
 
     valid: list[Certificate] = []
+    pending: list[Certificate] = []
+    for phase in phases:
+        pending = [*pending, *phase]
+        pending = _follow(pending, trusted, valid, own_ids, may_certify)
+
+    # Status: the worst any trusted issuer has said; the limits from the earliest retirement/revocation.
+    for cert in valid:
+        key = trusted[cert.subject_key_id]
+        if STATUS_RANK[cert.status] == 0:
+            continue
+        status = cert.status if STATUS_RANK[cert.status] > STATUS_RANK[key.status] else key.status
+        max_seq = _min_opt(key.max_seq, cert.max_seq)
+        max_counter = _min_opt(key.max_counter, cert.max_counter)
+        trusted[key.key_id] = TrustedKey(key.key_id, key.unit, key.public_key, status, key.direct, max_seq, max_counter)
+    return trusted, valid
+
+
+def _follow(pending: list[Certificate], trusted: dict[str, TrustedKey], valid: list[Certificate], own_ids: set[str],
+            may_certify: Callable[[TrustedKey, Certificate], bool]) -> list[Certificate]:
+    """Accept certificates whose issuer is trusted until nothing changes; return those still waiting."""
     changed = True
     while changed:
         changed = False
@@ -208,17 +232,7 @@ def resolve_trust(own: Iterable[OwnKey], certificates: Iterable[Certificate], un
                 trusted[cert.subject_key_id] = TrustedKey(known.key_id, known.unit, known.public_key, known.status,
                                                           True, known.max_seq, known.max_counter)
         pending = rest
-
-    # Status: the worst any trusted issuer has said; the limits from the earliest retirement/revocation.
-    for cert in valid:
-        key = trusted[cert.subject_key_id]
-        if STATUS_RANK[cert.status] == 0:
-            continue
-        status = cert.status if STATUS_RANK[cert.status] > STATUS_RANK[key.status] else key.status
-        max_seq = _min_opt(key.max_seq, cert.max_seq)
-        max_counter = _min_opt(key.max_counter, cert.max_counter)
-        trusted[key.key_id] = TrustedKey(key.key_id, key.unit, key.public_key, status, key.direct, max_seq, max_counter)
-    return trusted, valid
+    return pending
 
 
 def _min_opt(a: int | None, b: int | None) -> int | None:
