@@ -98,3 +98,17 @@ def test_quarantine_listing_and_revocation(pair, tmp_path: Path, capsys) -> None
     a.ok("export", "--out", str(newer), "--passphrase-env", "PASS_A")
     code, out, _err = hub.run("import", str(newer), "--json")
     assert code == 3 and "thu hồi" in json.loads(out)[0]["reason"]
+
+
+def test_two_tier_province_imports_a_commune_directly(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    province = make_site(tmp_path, capsys, "37", "Sở VHTTDL")
+    province.ok("settings", "--two-tier", "on")
+    commune = make_site(tmp_path, capsys, "14389", "Nguyễn Văn A", "--report-to", "37")
+    enrol(province, commune, tmp_path)
+    inst = commune.add("lib_commune", "Thư viện xã Gia Lâm")
+    commune.ok("set", "--institution", inst, "--period", "2025", "LIB_VISITS=42")
+    out = json.loads(commune.ok("export", "--out", str(tmp_path), "--json"))
+    assert out["to"] == "37" and Path(out["file"]).name.startswith("lhtl-14389-Gia-Lam-den-37-")
+    [r] = province.json("import", out["file"])
+    assert (r["status"], r["new"]) == ("accepted", 1)
+    assert province.json("get", "--institution", inst, "--period", "2025") == {"LIB_VISITS": 42}
