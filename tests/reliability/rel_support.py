@@ -108,3 +108,52 @@ def session_results() -> dict[str, dict[str, object]]:
 
 def dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+# -- sync: a hub, an enrolled commune, a valid bundle -------------------------------------------------------
+HUB = "372"
+
+
+def make_sync_pair(tmp: Path, institutions_n: int = 6) -> tuple[Path, Path, Path]:
+    """(hub db, commune db, bundle file): the hub has enrolled the commune, nothing imported yet; the commune
+    has `institutions_n` institutions with values over two years; the bundle is its export to the hub."""
+    from lhtl_desktop.sync import enrolment, exporter
+
+    hub_db, commune_db = tmp / "hub" / "lhtl.sqlite3", tmp / "commune" / "lhtl.sqlite3"
+    hub = make_installation(hub_db, unit=HUB, officer="Lê Văn Cụm")
+    commune = make_installation(commune_db)
+    try:
+        enrol_file = enrolment.export_enrolment(commune, tmp / "enrol.lhtl")
+        fingerprint = str(commune.key(str(commune.get_meta("own_key_id")))["fingerprint"])  # type: ignore[index]
+        enrolment.enrol_key(hub, enrol_file, fingerprint)
+        for i in range(institutions_n):
+            lib = institutions.add_institution(commune, COMMUNE, "lib_commune", f"Thư viện thôn {i + 1}")
+            for year in ("2024", "2025"):
+                entry.set_values(commune, lib.id, year, {c: str(100 * (i + 1) + int(year) % 10)
+                                                         for c in LIB_CODES})
+        (tmp / "bundles").mkdir()
+        bundle = exporter.export_bundle(commune, tmp / "bundles", to_unit=HUB).path
+    finally:
+        hub.close()
+        commune.close()
+    return hub_db, commune_db, bundle
+
+
+def import_state(path: Path) -> tuple[object, ...]:
+    """What an import changes, without its timestamps: records, institutions, bundles, certificates,
+    quarantine. Two databases with equal states hold the same data."""
+    conn = sqlite3.connect(str(path))
+    try:
+        def q(sql: str) -> list[tuple[object, ...]]:
+            return [tuple(r) for r in conn.execute(sql).fetchall()]
+
+        return (
+            q("SELECT edit_id, institution_id, period, indicator, value, vv FROM value_records ORDER BY edit_id"),
+            q("SELECT edit_id FROM value_history ORDER BY edit_id"),
+            q("SELECT id, name, unit_code FROM institutions ORDER BY id"),
+            q("SELECT bundle_id, payload_hash, seq FROM sync_bundles ORDER BY bundle_id"),
+            q("SELECT subject_key_id, issuer_key_id, status, version FROM sync_certificates ORDER BY 1, 2"),
+            q("SELECT payload_hash FROM sync_quarantine ORDER BY 1"),
+        )
+    finally:
+        conn.close()
