@@ -1,4 +1,4 @@
-"""Sync commands (ARCHITECTURE.md §5): key show|export|enroll|list|retire|revoke, export, import, conflicts,
+"""Sync commands (ARCHITECTURE.md §5): key show|export|enroll|list|new|retire|revoke, export, import, conflicts,
 inbox, quarantine. Printing and exit codes only; the work is in lhtl_desktop.sync."""
 
 from __future__ import annotations
@@ -59,6 +59,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _passphrase_option(p)
     p = _command(ksub, "list", _("liệt kê các khóa được tin cậy"), cmd_key_list)
     add_json_option(p)
+    new_help = _("tạo khóa mới cho máy này khi đổi cán bộ hoặc quên mật khẩu bảo vệ khóa")
+    p = ksub.add_parser(
+        "new", help=new_help, description=new_help + ". " + _(
+            "Không cần mật khẩu cũ: số liệu trong cơ sở dữ liệu không bị mã hóa, chỉ việc ký gói mới cần khóa. Khóa "
+            "cũ được ghi là đã thay (giữ lại để kiểm chứng số liệu cũ, không ký được nữa); những gì khóa cũ đã nhập "
+            "vẫn giữ nguyên và được gửi lên trong các gói ký bằng khóa mới. Sau đó gửi tệp đăng ký khóa mới (--out) "
+            "cho cấp trên và đọc dấu vân tay mới qua điện thoại; cấp trên đăng ký bằng «key enroll» và khóa cũ được "
+            "ghi là đã thay ở cấp trên."),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_db_option(p)
+    p.set_defaults(handler=cmd_key_new)
+    p.add_argument("--out", metavar="TỆP", help=_("ghi ngay tệp đăng ký khóa mới (tệp hoặc thư mục) để gửi cấp trên"))
+    p.add_argument("--officer", metavar="TÊN", help=_("họ tên cán bộ mới (mặc định: giữ tên hiện tại)"))
+    p.add_argument("--passphrase-env", metavar="BIẾN",
+                   help=_("tên biến môi trường chứa mật khẩu MỚI bảo vệ khóa mới (nên đặt; ít nhất 8 ký tự)"))
+    add_json_option(p)
     for name, status, text in (("retire", "retired", _("ghi nhận khóa của đơn vị cấp dưới đã được thay (đổi cán bộ)")),
                                ("revoke", "revoked", _("thu hồi khóa của đơn vị cấp dưới (mất máy, lộ khóa)"))):
         p = _command(ksub, name, text, cmd_key_status)
@@ -114,8 +130,34 @@ def cmd_key_enroll(args: argparse.Namespace) -> int:
     else:
         print(_("Đã đăng ký khóa của {unit} ({code}), dấu vân tay {fp}.").format(
             unit=result.unit_name, code=result.unit, fp=result.fingerprint))
+    for key_id in result.retired:
+        print(_("Khóa cũ {key} của {unit} được ghi là đã thay: những gì khóa cũ nhập trước khi đổi vẫn được nhận, "
+                "gói mới ký bằng khóa cũ bị từ chối.").format(key=key_id[:8], unit=result.unit_name))
     if result.waiting:
         print(_("Có {n} tệp đang cách ly từ khóa này: nhập lại bằng «import --quarantined».").format(n=result.waiting))
+    return 0
+
+
+def cmd_key_new(args: argparse.Namespace) -> int:
+    store = _store(args)
+    result = enrolment.new_own_key(store, passphrase=_passphrase(args), officer=args.officer, out=args.out)
+    if args.json:
+        print_json({"key_id": result.key_id, "fingerprint": result.fingerprint, "old_key_id": result.old_key_id,
+                    "old_max_seq": result.old_max_seq, "old_max_counter": result.old_max_counter,
+                    "protected": result.protected,
+                    "enrolment_file": str(result.enrolment_path) if result.enrolment_path else None})
+        return 0
+    print(_("Đã tạo khóa mới: mã {key}").format(key=result.key_id))
+    print(_("Dấu vân tay mới (đọc cho cấp trên qua điện thoại): {fp}").format(fp=result.fingerprint))
+    print(_("Khóa cũ {key} đã được ghi là đã thay (gói cuối số {seq}, sửa đổi cuối số {n}).").format(
+        key=result.old_key_id[:8], seq=result.old_max_seq, n=result.old_max_counter))
+    if result.enrolment_path:
+        print(_("Đã ghi tệp đăng ký khóa mới: {path} — gửi cho cấp trên để đăng ký («key enroll»).").format(
+            path=result.enrolment_path))
+    else:
+        print(_("Tiếp theo: ghi tệp đăng ký khóa mới bằng «key export --out TỆP» và gửi cho cấp trên."))
+    if not result.protected:
+        print(_("⚠ Khóa mới chưa có mật khẩu bảo vệ: nên đặt mật khẩu (--passphrase-env) hoặc đổi trong «Cài đặt»."))
     return 0
 
 
@@ -123,14 +165,19 @@ def cmd_key_list(args: argparse.Namespace) -> int:
     store = _store(args)
     keys = enrolment.trusted_keys(store)
     units = store.units()
+    counts = enrolment.records_by_key(store)
     rows: list[dict[str, Any]] = [{"key_id": k.key_id, "unit": k.unit, "unit_name": units[k.unit].name if k.unit in units else k.unit,
-             "fingerprint": k.fingerprint, "status": k.status, "direct": k.direct} for k in keys]
+             "fingerprint": k.fingerprint, "status": k.status, "direct": k.direct, "max_seq": k.max_seq,
+             "max_counter": k.max_counter, "records": counts.get(k.key_id, 0)} for k in keys]
     if args.json:
         print_json(rows)
     else:
         for r in rows:
             print(f"{r['key_id'][:8]}  {r['unit']:>5}  {r['unit_name']:<30}  {r['fingerprint']}  "
                   f"{STATUS_LABELS.get(str(r['status']), r['status'])}")
+            if r["status"] == "revoked" and r["records"]:
+                print("    " + _("⚠ {n} giá trị do khóa này nhập trước khi bị thu hồi vẫn được giữ và tính; hãy rà soát "
+                              "và điều chỉnh (set --why) nếu cần.").format(n=r["records"]))
     return 0
 
 
@@ -146,11 +193,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"file": str(result.path), "bundle_id": result.bundle_id, "seq": result.seq,
                     "from": result.from_unit, "to": result.to_unit, "institutions": result.institutions,
-                    "records": result.records})
+                    "records": result.records, "withheld": result.withheld})
     else:
         print(_("Đã ghi gói số {seq} gửi {to}: {path} ({n} thiết chế, {r} giá trị).").format(
             seq=result.seq, to=result.to_unit, path=result.path, n=fmt_int(result.institutions),
             r=fmt_int(result.records)))
+        if result.withheld:
+            print(_("Không gửi {n} giá trị do khóa đã thay hoặc đã thu hồi nhập sau mốc của khóa đó (xem «key list»).")
+                  .format(n=fmt_int(result.withheld)))
     return 0
 
 

@@ -71,6 +71,15 @@ def set_key_status(store: Store, key_id: str, status: str) -> None:
     store.db.execute("UPDATE keys SET status = ? WHERE key_id = ?", [status, key_id])
 
 
+def retire_own_key(store: Store, key_id: str) -> None:
+    """An earlier key of this installation: kept (its public key verifies history), never signs again."""
+    store.db.execute("UPDATE keys SET status = 'retired', private_key = NULL WHERE key_id = ?", [key_id])
+
+
+def registry_version(store: Store) -> int:
+    return int(store.get_meta("registry_version", "0") or "0")
+
+
 def next_registry_version(store: Store) -> int:
     """The registry's version number, advanced by one (call inside a transaction)."""
     version = int(store.get_meta("registry_version", "0") or "0") + 1
@@ -83,8 +92,12 @@ def certificate_rows(store: Store) -> list[dict[str, Any]]:
     return list(store.db.query("SELECT * FROM sync_certificates ORDER BY issued_at, subject_key_id"))
 
 
+_RANK = "CASE {t}.status WHEN 'revoked' THEN 2 WHEN 'retired' THEN 1 ELSE 0 END"
+
+
 def save_certificates(store: Store, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Insert certificates; an existing (subject, issuer) is replaced only by a higher version."""
+    """Insert certificates; an existing (subject, issuer) is replaced only by a worse status, or the same status
+    at a higher version — never by a better status, whatever its version: the registry only moves forward."""
     params = [
         (r["subject_key_id"], r["issuer_key_id"], r["subject_unit"], r["issuer_unit"], r["status"], r["version"],
          r["issued_at"], r["body"], r["sig"])
@@ -97,7 +110,8 @@ def save_certificates(store: Store, rows: Iterable[Mapping[str, Any]]) -> int:
         "ON CONFLICT(subject_key_id, issuer_key_id) DO UPDATE SET subject_unit = excluded.subject_unit, "
         "issuer_unit = excluded.issuer_unit, status = excluded.status, version = excluded.version, "
         "issued_at = excluded.issued_at, body = excluded.body, sig = excluded.sig "
-        "WHERE excluded.version > sync_certificates.version",
+        f"WHERE ({_RANK.format(t='excluded')}, excluded.version) > "
+        f"({_RANK.format(t='sync_certificates')}, sync_certificates.version)",
         params,
     )
     return store.db.conn.total_changes - before
@@ -188,6 +202,12 @@ def max_counter_of(store: Store, key_id: str) -> int:
     return int(row[0] or 0)
 
 
+def records_by_author(store: Store) -> dict[str, int]:
+    """How many current value records each key authored."""
+    return {k: n for k, n in store.db.execute(
+        "SELECT author_key, COUNT(*) FROM value_records GROUP BY author_key").fetchall()}
+
+
 # -- inbox (imported bundles) -------------------------------------------------------------------------------
 def bundle_seen(store: Store, bundle_id: str, payload_hash: str) -> bool:
     row = store.db.execute("SELECT 1 FROM sync_bundles WHERE bundle_id = ? OR payload_hash = ?",
@@ -228,6 +248,11 @@ def inbox_rows(store: Store) -> list[dict[str, Any]]:
 def next_export_seq(store: Store, key_id: str) -> int:
     row = store.db.execute("SELECT MAX(seq) FROM sync_exports WHERE key_id = ?", [key_id]).fetchone()
     return int(row[0] or 0) + 1
+
+
+def max_export_seq(store: Store, key_id: str) -> int:
+    """The last bundle number this installation signed with a key (0: none)."""
+    return next_export_seq(store, key_id) - 1
 
 
 def record_export(store: Store, row: Mapping[str, Any]) -> None:

@@ -3,6 +3,14 @@
 The child writes a self-signed enrolment file; the parent trusts it only after the officer types the
 fingerprint read from the child's printed sheet or phone call, and then issues a certificate signed with
 its own key. Nothing is ever trusted on first use.
+
+Officer change, lost passphrase (`new_own_key`, CLI `key new`): the installation makes a new key without
+needing the old passphrase (the data is not encrypted; only signing needs a key). The old key is retired
+here — its public key kept to verify history, its private key erased — with its marks: the last bundle
+number it signed and its last edit counter. The new key's enrolment file declares those marks (signed by
+the new key, whose fingerprint the parent checks), so the parent, on enrolling the new key, retires the
+old one at exactly that point: everything the old key wrote before the change is accepted when it arrives
+inside the new key's bundles, and nothing it signs afterwards is.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lhtl_desktop.errors import BundleError, NotFoundError, RefusedError
+from lhtl_desktop.errors import BundleError, NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import now_utc
 from lhtl_desktop.storage import Store, sync_store
@@ -27,11 +35,26 @@ from lhtl_desktop.sync.envelope import (
     verify_envelope,
     write_atomic,
 )
-from lhtl_desktop.sync.keys import fingerprint_of, key_id_of, normalise_fingerprint, open_private, unb64
+from lhtl_desktop.sync.keys import (
+    fingerprint_of,
+    generate_key_pair,
+    key_id_of,
+    normalise_fingerprint,
+    open_private,
+    unb64,
+)
 from lhtl_desktop.sync.local import Local, load_local
-from lhtl_desktop.sync.trust import STATUS_RANK, TrustedKey, issue_certificate
+from lhtl_desktop.sync.trust import (
+    STATUS_RANK,
+    Certificate,
+    TrustedKey,
+    issue_certificate,
+    strongest_per_issuer,
+)
 
 _UNIT_RE = re.compile(r"[0-9]{2}|[0-9]{3}|[0-9]{5}", re.ASCII)
+_KEYID_RE = re.compile(r"[0-9a-f]{32}", re.ASCII)
+MAX_REPLACES = 50
 
 
 @dataclass(frozen=True)
@@ -44,6 +67,15 @@ class KeyInfo:
 
 
 @dataclass(frozen=True)
+class Replaced:
+    """An earlier key of the enrolling installation, and where it stopped."""
+
+    key_id: str
+    max_seq: int
+    max_counter: int
+
+
+@dataclass(frozen=True)
 class Enrolment:
     key_id: str
     unit: str
@@ -52,6 +84,7 @@ class Enrolment:
     public_key: str
     fingerprint: str
     created: str
+    replaces: tuple[Replaced, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +95,18 @@ class EnrolResult:
     fingerprint: str
     already: bool
     waiting: int  # quarantined files signed by this key, now importable
+    retired: tuple[str, ...] = ()  # earlier keys of that unit retired (or given their final marks) here
+
+
+@dataclass(frozen=True)
+class NewOwnKey:
+    key_id: str
+    fingerprint: str
+    old_key_id: str
+    old_max_seq: int
+    old_max_counter: int
+    protected: bool
+    enrolment_path: Path | None
 
 
 def own_key_info(store: Store) -> KeyInfo:
@@ -80,12 +125,24 @@ def enrolment_file_name(store: Store) -> str:
 def export_enrolment(store: Store, out: Path | str, *, passphrase: str | None = None) -> Path:
     """Write this installation's self-signed enrolment file (the parent checks its fingerprint)."""
     local = load_local(store)
+    return _write_enrolment(store, local, out, open_private(local.own_private_sealed(store), passphrase))
+
+
+def _predecessors(local: Local) -> list[dict[str, Any]]:
+    """My earlier keys with their final marks, as the enrolment file declares them."""
+    return [{"key_id": k.key_id, "max_seq": k.max_seq or 0, "max_counter": k.max_counter or 0}
+            for k in local.own_keys if k.status != "own"][:MAX_REPLACES]
+
+
+def _write_enrolment(store: Store, local: Local, out: Path | str, private: Any) -> Path:
     row = store.key(local.own_key_id)
     assert row is not None
-    private = open_private(local.own_private_sealed(store), passphrase)
-    body = {"format": "lhtl-enrolment", "format_version": 1, "unit": local.unit.code, "unit_name": local.unit.name,
-            "officer": local.officer, "key_id": row["key_id"], "public_key": row["public_key"],
-            "created": now_utc()}
+    body: dict[str, Any] = {
+        "format": "lhtl-enrolment", "format_version": 1, "unit": local.unit.code, "unit_name": local.unit.name,
+        "officer": local.officer, "key_id": row["key_id"], "public_key": row["public_key"], "created": now_utc()}
+    replaces = _predecessors(local)
+    if replaces:
+        body["replaces"] = replaces
     path = Path(out)
     if path.is_dir():
         path = path / enrolment_file_name(store)
@@ -98,11 +155,12 @@ def read_enrolment(data: bytes) -> Enrolment:
     if env.payload_type != ENROLMENT_TYPE:
         raise BundleError(_("Tệp này là gói số liệu, không phải tệp đăng ký khóa: hãy dùng «Nhập gói»."))
     # The key is inside the payload: verify the self-signature with it before trusting any other field.
-    doc = strict_json(gunzip_bounded(env.payload, limit=64 * 1024), max_depth=2)
+    doc = strict_json(gunzip_bounded(env.payload, limit=64 * 1024), max_depth=4)
     keys = {"format", "format_version", "unit", "unit_name", "officer", "key_id", "public_key", "created"}
-    if not isinstance(doc, dict) or set(doc) != keys or doc["format"] != "lhtl-enrolment" \
+    if not isinstance(doc, dict) or set(doc) - {"replaces"} != keys or doc["format"] != "lhtl-enrolment" \
             or doc["format_version"] != 1 or not all(isinstance(doc[k], str) for k in keys - {"format_version"}):
         raise BundleError(_("Tệp đăng ký khóa không hợp lệ."))
+    replaces = _read_replaces(doc.get("replaces", []), doc["key_id"])
     try:
         public_raw = unb64(doc["public_key"])
     except ValueError:
@@ -112,11 +170,30 @@ def read_enrolment(data: bytes) -> Enrolment:
         raise BundleError(_("Tệp đăng ký khóa không hợp lệ."))
     verify_envelope(env, doc["public_key"])
     return Enrolment(doc["key_id"], doc["unit"], doc["unit_name"][:200], doc["officer"][:200], doc["public_key"],
-                     fingerprint_of(public_raw), doc["created"][:40])
+                     fingerprint_of(public_raw), doc["created"][:40], replaces)
+
+
+def _read_replaces(items: Any, key_id: str) -> tuple[Replaced, ...]:
+    bad = BundleError(_("Tệp đăng ký khóa không hợp lệ."))
+    if not isinstance(items, list) or len(items) > MAX_REPLACES:
+        raise bad
+    out: list[Replaced] = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"key_id", "max_seq", "max_counter"} \
+                or not isinstance(item["key_id"], str) or not _KEYID_RE.fullmatch(item["key_id"]) \
+                or item["key_id"] == key_id \
+                or not all(type(item[k]) is int and 0 <= item[k] < 2**53 for k in ("max_seq", "max_counter")):
+            raise bad
+        out.append(Replaced(item["key_id"], item["max_seq"], item["max_counter"]))
+    return tuple(out)
 
 
 def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphrase: str | None = None) -> EnrolResult:
-    """Trust a child's (or my parent's) key after the typed fingerprint matches; issue a certificate."""
+    """Trust a child's (or my parent's) key after the typed fingerprint matches; issue a certificate.
+
+    When the file declares earlier keys of that unit (officer change, lost passphrase), each one I trust is
+    retired here at the marks declared — or those I have seen, when higher — so that its earlier edits keep
+    flowing inside the new key's bundles and nothing it signs afterwards is accepted."""
     typed = normalise_fingerprint(typed_fingerprint)
     enrolment = read_enrolment(read_file_capped(Path(path)))
     if enrolment.fingerprint != typed:
@@ -131,32 +208,80 @@ def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphr
                                     or local.below_or_self(enrolment.unit, me)):
         raise RefusedError(_("{unit} không phải đơn vị cấp dưới hay cấp trên của {me}: không đăng ký khóa.").format(
             unit=local.units[enrolment.unit].name, me=local.unit.name))
-    if any(k.key_id == enrolment.key_id for k in local.own_keys):
+    own_ids = {k.key_id for k in local.own_keys}
+    if enrolment.key_id in own_ids:
         raise RefusedError(_("Đây là khóa của chính máy này."))
+    trusted, _valid = local.trust()
     waiting = sum(1 for r in sync_store.quarantine_rows(store) if r["key_id"] == enrolment.key_id)
-    existing = [c for c in local.certificates
-                if c.subject_key_id == enrolment.key_id and c.issuer_key_id == local.own_key_id]
-    if existing:
-        if any(c.status != "active" for c in existing):
-            raise RefusedError(_("Khóa này đã bị thu hồi hoặc đã thay; không đăng ký lại."))
+    known = trusted.get(enrolment.key_id)
+    if known is not None and known.status != "active":
+        raise RefusedError(_("Khóa này đã bị thu hồi hoặc đã thay; không đăng ký lại."))
+    retire = _retirements(store, local, trusted, enrolment)
+    existing = [c for c in local.certificates if c.subject_key_id == enrolment.key_id and c.issuer_key_id in own_ids]
+    if existing and not retire:
         return EnrolResult(enrolment.key_id, enrolment.unit, local.units[enrolment.unit].name,
                            enrolment.fingerprint, True, waiting)
     private = open_private(local.own_private_sealed(store), passphrase)
     now = now_utc()
     with store.atomic():
-        version = sync_store.next_registry_version(store)
-        cert = issue_certificate(private, issuer_key_id=local.own_key_id, issuer_unit=me,
-                                 subject_key_id=enrolment.key_id, subject_public_key=enrolment.public_key,
-                                 subject_unit=enrolment.unit, status="active", version=version, issued_at=now,
-                                 officer=local.officer)
-        sync_store.save_certificates(store, [_row(cert)])
+        certs: list[Certificate] = []
+        if not existing:
+            certs.append(issue_certificate(
+                private, issuer_key_id=local.own_key_id, issuer_unit=me, subject_key_id=enrolment.key_id,
+                subject_public_key=enrolment.public_key, subject_unit=enrolment.unit, status="active",
+                version=sync_store.next_registry_version(store), issued_at=now, officer=local.officer))
+        for old, status, max_seq, max_counter in retire:
+            certs.append(issue_certificate(
+                private, issuer_key_id=local.own_key_id, issuer_unit=me, subject_key_id=old.key_id,
+                subject_public_key=old.public_key, subject_unit=old.unit, status=status,
+                version=sync_store.next_registry_version(store), issued_at=now, officer=local.officer,
+                max_seq=max_seq, max_counter=max_counter))
+            sync_store.set_key_status(store, old.key_id, status)
+        sync_store.save_certificates(store, [_row(c) for c in certs])
         if store.key(enrolment.key_id) is None:
             store.insert_key({"key_id": enrolment.key_id, "unit_code": enrolment.unit,
                               "public_key": enrolment.public_key, "fingerprint": enrolment.fingerprint,
                               "status": "trusted", "private_key": None, "officer": enrolment.officer,
                               "created_at": now})
     return EnrolResult(enrolment.key_id, enrolment.unit, local.units[enrolment.unit].name, enrolment.fingerprint,
-                       False, waiting)
+                       bool(existing), waiting, tuple(old.key_id for old, *_rest in retire))
+
+
+def _retirements(store: Store, local: Local, trusted: dict[str, TrustedKey],
+                 enrolment: Enrolment) -> list[tuple[TrustedKey, str, int, int]]:
+    """(earlier key, status, max_seq, max_counter) to certify for each earlier key the enrolment declares.
+
+    The marks: the higher of what the unit declares (its last bundle and edit, signed by the new key whose
+    fingerprint was just checked) and what I have already accepted. A key already retired or revoked keeps its
+    status; only a lower counter mark is raised to the declared one (so edits made before the change and
+    never sent still arrive), never its bundle number when revoked: a revoked key signs nothing."""
+    own_ids = {k.key_id for k in local.own_keys}
+    out: list[tuple[TrustedKey, str, int, int]] = []
+    for item in enrolment.replaces:
+        old = trusted.get(item.key_id)
+        if old is None:
+            continue  # never enrolled here: nothing to retire
+        if old.unit != enrolment.unit or old.key_id in own_ids:
+            raise RefusedError(_("Tệp đăng ký khai thay một khóa không phải của {unit}: không đăng ký.").format(
+                unit=local.units[enrolment.unit].name))
+        mine = strongest_per_issuer(c for c in local.certificates
+                                    if c.subject_key_id == old.key_id and c.issuer_key_id == local.own_key_id)
+        seen_seq = sync_store.max_seq_from(store, old.key_id)
+        seen_counter = sync_store.max_counter_of(store, old.key_id)
+        max_seq, max_counter = max(seen_seq, item.max_seq), max(seen_counter, item.max_counter)
+        cert = mine[0] if mine else None
+        status = old.status if STATUS_RANK[old.status] >= STATUS_RANK["retired"] else "retired"
+        if cert is None or cert.status == "active":
+            if status == "revoked":
+                max_seq = old.max_seq or 0
+            out.append((old, status, max_seq, max_counter))
+            continue
+        have_seq, have_counter = cert.max_seq or 0, cert.max_counter or 0
+        if cert.status == "revoked":
+            max_seq = have_seq
+        if max_counter > have_counter or max_seq > have_seq:
+            out.append((old, cert.status, max(max_seq, have_seq), max(max_counter, have_counter)))
+    return out
 
 
 def _row(cert: Any) -> dict[str, Any]:
@@ -185,23 +310,84 @@ def change_key_status(store: Store, key_id: str, status: str, *, passphrase: str
         return key
     private = open_private(local.own_private_sealed(store), passphrase)
     now = now_utc()
+    if key.status == "retired":
+        # Revoking a retired key keeps the retirement's marks: what it wrote before the change stays accepted.
+        max_seq, max_counter = key.max_seq or 0, key.max_counter or 0
+    else:
+        max_seq = sync_store.max_seq_from(store, key.key_id)
+        max_counter = sync_store.max_counter_of(store, key.key_id)
     with store.atomic():
         version = sync_store.next_registry_version(store)
         cert = issue_certificate(private, issuer_key_id=local.own_key_id, issuer_unit=local.unit.code,
                                  subject_key_id=key.key_id, subject_public_key=key.public_key, subject_unit=key.unit,
                                  status=status, version=version, issued_at=now, officer=local.officer,
-                                 max_seq=sync_store.max_seq_from(store, key.key_id),
-                                 max_counter=sync_store.max_counter_of(store, key.key_id))
+                                 max_seq=max_seq, max_counter=max_counter)
         sync_store.save_certificates(store, [_row(cert)])
         sync_store.set_key_status(store, key.key_id, status)
     updated, _valid = load_local(store).trust()
     return updated[key.key_id]
 
 
+def new_own_key(store: Store, *, passphrase: str | None = None, officer: str | None = None,
+                out: Path | str | None = None) -> NewOwnKey:
+    """Officer change or lost passphrase: make a new key for this installation and retire the old one here.
+
+    Needs no old passphrase: the data is not encrypted and the old key never signs again (its private key is
+    erased; its public key stays to verify history). Its marks — the last bundle number it signed and its
+    last edit counter — are recorded in a certificate the new key signs, and declared in the new key's
+    enrolment file (written to `out` when given) so the parent retires the old key at exactly that point.
+    Certificates the old key issued (units enrolled here) are issued again by the new key, so trust in them
+    survives even if the old key is later revoked."""
+    local = load_local(store)
+    old_id = local.own_key_id
+    old_row = store.key(old_id)
+    if old_row is None:
+        raise NotFoundError(_("Máy này chưa có khóa."))
+    name = " ".join((officer or "").split())
+    if officer is not None and not name:
+        raise ValidationError(_("Hãy nhập họ tên cán bộ."), field="officer")
+    if len(name) > 200:
+        raise ValidationError(_("Họ tên cán bộ quá dài (tối đa 200 ký tự)."), field="officer")
+    key, private = generate_key_pair(passphrase)  # refuses a too-short passphrase before anything is written
+    now = now_utc()
+    with store.atomic():
+        max_seq = sync_store.max_export_seq(store, old_id)
+        max_counter = sync_store.max_counter_of(store, old_id)
+        store.insert_key({"key_id": key.key_id, "unit_code": local.unit.code, "public_key": key.public_key,
+                          "fingerprint": key.fingerprint, "status": "own", "private_key": key.private_key,
+                          "officer": name or local.officer, "created_at": key.created_at})
+        sync_store.retire_own_key(store, old_id)
+        store.set_meta("own_key_id", key.key_id)
+        if name:
+            store.set_meta("officer", name)
+        me = local.unit.code
+        certs = [issue_certificate(
+            private, issuer_key_id=key.key_id, issuer_unit=me, subject_key_id=old_id,
+            subject_public_key=str(old_row["public_key"]), subject_unit=me, status="retired",
+            version=sync_store.next_registry_version(store), issued_at=now, officer=name or local.officer,
+            max_seq=max_seq, max_counter=max_counter)]
+        for cert in strongest_per_issuer(c for c in local.certificates if c.issuer_key_id == old_id):
+            if cert.subject_key_id == key.key_id:
+                continue
+            certs.append(issue_certificate(
+                private, issuer_key_id=key.key_id, issuer_unit=me, subject_key_id=cert.subject_key_id,
+                subject_public_key=cert.subject_public_key, subject_unit=cert.subject_unit, status=cert.status,
+                version=sync_store.next_registry_version(store), issued_at=now, officer=name or local.officer,
+                max_seq=cert.max_seq, max_counter=cert.max_counter))
+        sync_store.save_certificates(store, [_row(c) for c in certs])
+    path = _write_enrolment(store, load_local(store), out, private) if out is not None else None
+    return NewOwnKey(key.key_id, key.fingerprint, old_id, max_seq, max_counter, bool(passphrase), path)
+
+
 def trusted_keys(store: Store) -> list[TrustedKey]:
     """Every key this installation trusts (own, enrolled here, or certified through them), by unit."""
     trusted, _valid = load_local(store).trust()
     return sorted(trusted.values(), key=lambda k: (k.unit, k.key_id))
+
+
+def records_by_key(store: Store) -> dict[str, int]:
+    """Current values each key wrote: a revoked key's earlier values stay counted and are listed for review."""
+    return sync_store.records_by_author(store)
 
 
 def local_of(store: Store) -> Local:

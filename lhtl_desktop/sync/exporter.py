@@ -16,7 +16,7 @@ from pathlib import Path
 from lhtl_desktop.errors import NotFoundError, RefusedError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import CATALOG_VERSION
-from lhtl_desktop.model.records import new_id, now_utc
+from lhtl_desktop.model.records import ValueRecord, new_id, now_utc
 from lhtl_desktop.model.units import normalise_code
 from lhtl_desktop.storage import Store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
@@ -35,6 +35,7 @@ class ExportResult:
     to_unit: str
     institutions: int
     records: int
+    withheld: int = 0  # records a retired/revoked key wrote after its mark: refused everywhere, so not sent
 
 
 def default_recipient(local: Local) -> str:
@@ -80,6 +81,17 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
         path = path / suggested_file_name(store, target)
     institutions = sync_store.scope_institutions(store, scope)
     records = sync_store.scope_records(store, scope)
+    # Edits a retired or revoked key made after its mark are refused at every level; a hub that accepted some
+    # before it learnt of a revocation from above keeps them for review but does not pass them on.
+    trusted, _valid = local.trust()
+
+    def beyond_mark(rec: ValueRecord) -> bool:
+        key = trusted.get(rec.author_key)
+        return key is not None and key.status != "active" and rec.vv.get(rec.author_key, 0) > (key.max_counter or 0)
+
+    sent = [r for r in records if not beyond_mark(r)]
+    withheld = len(records) - len(sent)
+    records = sent
     certificates = [{"body": r["body"], "sig": r["sig"]} for r in sync_store.certificate_rows(store)]
     bundle_id = new_id()
     created = now_utc()
@@ -98,7 +110,7 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
                                          "to_unit": target, "created_at": created, "file_name": path.name,
                                          "records": len(records)})
         write_atomic(path, data)  # inside the transaction: a failed write leaves no export recorded
-    return ExportResult(path, bundle_id, seq, local.unit.code, target, len(institutions), len(records))
+    return ExportResult(path, bundle_id, seq, local.unit.code, target, len(institutions), len(records), withheld)
 
 
 def _vv(text: str) -> dict[str, int]:

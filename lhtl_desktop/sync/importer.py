@@ -134,8 +134,11 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
         raise BundleError(_("Gói được ký bằng khóa đã bị thu hồi của đơn vị {unit}: bị từ chối.").format(
             unit=_unit_name(local, signer.unit)))
     if signer.status == "retired" and body.seq > (signer.max_seq or 0):
-        raise BundleError(_("Gói số {seq} được ký bằng khóa đã thay của đơn vị {unit}: gói mới từ khóa cũ bị từ chối. "
-                            "Đơn vị gửi cần dùng khóa mới.").format(seq=body.seq, unit=_unit_name(local, signer.unit)))
+        # Decided by the bundle number, which the signer cannot backdate; the claimed date plays no part.
+        raise BundleError(_("Gói số {seq} được ký bằng khóa đã thay của đơn vị {unit} (khóa này chỉ còn giá trị đến gói "
+                            "số {mark}): gói mới từ khóa cũ bị từ chối. Đơn vị gửi cần dùng khóa mới (lệnh «key new» "
+                            "rồi đăng ký lại với cấp trên).").format(
+            seq=body.seq, mark=signer.max_seq or 0, unit=_unit_name(local, signer.unit)))
     if body.schema_version > SCHEMA_VERSION:
         raise BundleError(_("Gói được tạo bởi phiên bản chương trình mới hơn: hãy cập nhật chương trình rồi nhập lại."))
 
@@ -185,8 +188,12 @@ def _check_authority(local: Local, body: Body, signer: TrustedKey, trusted: dict
                     author=_unit_name(local, key.unit), unit=_unit_name(local, unit)))
             checked.add(tag)
         if key.status != "active" and counter > (key.max_counter or 0):
-            raise BundleError(_("Gói chứa sửa đổi mới của khóa {state} ({author}): bị từ chối.").format(
-                state=_("đã thu hồi") if key.status == "revoked" else _("đã thay"),
+            # Decided by the key's own edit counter, which no claimed date can lower.
+            raise BundleError(_("Gói chứa sửa đổi mới (số {n}, sau mốc {mark}) của khóa {state} {key} ({author}): bị "
+                                "từ chối toàn bộ, không nhập gì. Sửa đổi làm sau khi khóa bị thay hoặc thu hồi không "
+                                "được chấp nhận ở bất cứ cấp nào; đơn vị {author} cần nhập lại bằng khóa mới.").format(
+                n=counter, mark=key.max_counter or 0,
+                state=_("đã thu hồi") if key.status == "revoked" else _("đã thay"), key=author_key[:8],
                 author=_unit_name(local, key.unit)))
 
     for v in body.institutions:
@@ -306,7 +313,8 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
         if sync_store.bundle_seen(store, body.bundle_id, vb.payload_hash):  # another window got there first
             result.status, result.reason = DUPLICATE, _("Gói đã nhập trước đó: không thay đổi gì.")
             return result
-        sync_store.save_certificates(store, [_cert_row(c) for c in vb.certificates])
+        if sync_store.save_certificates(store, [_cert_row(c) for c in vb.certificates]):
+            sync_store.next_registry_version(store)  # my view of the registry moved forward
         if plan.institution_rows:
             sync_store.upsert_institutions(store, plan.institution_rows)
         sync_store.apply_records(store, plan.inserts, plan.supersede, now)

@@ -101,15 +101,21 @@ def open_private(sealed_json: str, passphrase: str | None) -> Ed25519PrivateKey:
 
 
 def generate_key(passphrase: str | None = None) -> NewKey:
+    return generate_key_pair(passphrase)[0]
+
+
+def generate_key_pair(passphrase: str | None = None) -> tuple[NewKey, Ed25519PrivateKey]:
+    """A new key (sealed with `passphrase` when given) and its private key, to sign with at once."""
     private = Ed25519PrivateKey.generate()
     public_raw = raw_public(private.public_key())
-    return NewKey(
+    key = NewKey(
         key_id=key_id_of(public_raw),
         public_key=b64(public_raw),
         fingerprint=fingerprint_of(public_raw),
         private_key=seal_private(private, passphrase),
         created_at=now_utc(),
     )
+    return key, private
 
 
 def public_from_b64(text: str) -> Ed25519PublicKey:

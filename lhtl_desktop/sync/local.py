@@ -59,10 +59,22 @@ def load_local(store: Store) -> Local:
         raise NotInitialisedError(
             _("Chưa thiết lập. Chạy «init --unit MÃ --officer TÊN» hoặc mở cửa sổ chương trình để thiết lập."))
     units = store.units()
-    own = [OwnKey(r["key_id"], r["unit_code"], r["public_key"], r["status"])
-           for r in sync_store.key_rows(store) if r.get("private_key")]
     certs: list[Certificate] = []
     for row in sync_store.certificate_rows(store):
         certs.append(parse_certificate({"body": row["body"], "sig": row["sig"]}))
+    # My keys: the one in use (it has the private key) and the earlier ones of my unit (`key new` keeps their
+    # public key and erases the private one). A key of my own unit is never enrolled from outside.
+    rows = [r for r in sync_store.key_rows(store)
+            if r.get("private_key") or (r["unit_code"] == meta["unit_code"] and r["status"] != "trusted")]
+    own_ids = {r["key_id"] for r in rows}
+    own: list[OwnKey] = []
+    for r in rows:
+        marks = [c for c in certs if c.subject_key_id == r["key_id"] and c.issuer_key_id in own_ids
+                 and c.issuer_key_id != r["key_id"]]
+        seq = min((c.max_seq for c in marks if c.max_seq is not None), default=None)
+        counter = min((c.max_counter for c in marks if c.max_counter is not None), default=None)
+        status = "own" if r["key_id"] == meta.get("own_key_id") else (
+            r["status"] if r["status"] in ("retired", "revoked") else "retired")
+        own.append(OwnKey(r["key_id"], r["unit_code"], r["public_key"], status, seq, counter))
     return Local(unit=units[meta["unit_code"]], officer=meta.get("officer", ""), own_key_id=meta["own_key_id"],
                  two_tier=meta.get("two_tier") == "1", units=dict(units), own_keys=own, certificates=certs)

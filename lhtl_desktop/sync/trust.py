@@ -10,9 +10,18 @@ canonical JSON is needed. Certificates travel up (and down) inside bundles:
 - a key I enrolled whose unit is above mine (my parent) may also certify keys of its own ancestors (so a
   commune trusts the province's corrections relayed down by its hub).
 
-Status only gets worse (active → retired → revoked), and for one (subject, issuer) only the highest
-version counts: the registry only moves forward. A retired or revoked key's *new* edits are refused: the
-certificate that retires it records the last bundle number and edit counter accepted before.
+Status only gets worse (active → retired → revoked): the registry only moves forward. For one
+(subject, issuer) the worst status any version said stands, and among the versions saying it the highest
+version speaks (an issuer may raise a retired key's marks when the successor key declares its last edits).
+Across issuers, the worst status and the lowest marks win. So an older registry state received later —
+an old bundle still carrying "active" — never undoes a retirement or revocation.
+
+A retired or revoked key's *new* edits are refused, whatever dates they claim: "new" is decided by numbers
+the signer cannot backdate. The certificate that retires it records the last bundle number (`max_seq`) and
+the last edit counter of that key (`max_counter`, its component of the version vectors) accepted before.
+A bundle it signs with a higher number, or a record whose own-key counter is above the mark — even inside
+another key's bundle — is refused. A revoked key signs nothing any more (every bundle refused); the records
+it wrote up to the mark stay, counted and listed for review (`key list`).
 """
 
 from __future__ import annotations
@@ -142,7 +151,9 @@ class OwnKey:
     key_id: str
     unit: str
     public_key: str
-    status: str  # 'own' (in use) or 'retired'/'revoked'
+    status: str  # 'own' (in use) or 'retired'/'revoked' (an earlier key of this installation)
+    max_seq: int | None = None  # retired: the last bundle number it signed here
+    max_counter: int | None = None  # retired: its last edit counter here
 
 
 @dataclass(frozen=True)
@@ -167,8 +178,12 @@ def resolve_trust(own: Iterable[OwnKey], certificates: Iterable[Certificate], un
     and the certificates that were valid on the way."""
     trusted: dict[str, TrustedKey] = {}
     for k in own:
-        status = "active" if k.status == "own" else k.status
-        trusted[k.key_id] = TrustedKey(k.key_id, k.unit, k.public_key, status, True)
+        if k.status == "own":
+            trusted[k.key_id] = TrustedKey(k.key_id, k.unit, k.public_key, "active", True)
+        else:
+            trusted[k.key_id] = TrustedKey(k.key_id, k.unit, k.public_key, k.status, True,
+                                           k.max_seq if k.max_seq is not None else 0,
+                                           k.max_counter if k.max_counter is not None else 0)
     own_ids = set(trusted)
     # Stored certificates first, to a fixed point; only then those a bundle brings: a bundle can add keys
     # but never change the unit of a key already trusted here.
@@ -194,7 +209,7 @@ def resolve_trust(own: Iterable[OwnKey], certificates: Iterable[Certificate], un
         pending = _follow(pending, trusted, valid, own_ids, may_certify)
 
     # Status: the worst any trusted issuer has said; the limits from the earliest retirement/revocation.
-    for cert in valid:
+    for cert in strongest_per_issuer(valid):
         key = trusted[cert.subject_key_id]
         if STATUS_RANK[cert.status] == 0:
             continue
@@ -203,6 +218,22 @@ def resolve_trust(own: Iterable[OwnKey], certificates: Iterable[Certificate], un
         max_counter = _min_opt(key.max_counter, cert.max_counter)
         trusted[key.key_id] = TrustedKey(key.key_id, key.unit, key.public_key, status, key.direct, max_seq, max_counter)
     return trusted, valid
+
+
+def cert_rank(cert: Certificate) -> tuple[int, int]:
+    """Order of the versions of one (subject, issuer): a worse status first, then a higher version."""
+    return STATUS_RANK[cert.status], cert.version
+
+
+def strongest_per_issuer(certs: Iterable[Certificate]) -> list[Certificate]:
+    """For each (subject, issuer) the one certificate that speaks: the worst status, then the highest version."""
+    best: dict[tuple[str, str], Certificate] = {}
+    for cert in certs:
+        pair = (cert.subject_key_id, cert.issuer_key_id)
+        cur = best.get(pair)
+        if cur is None or cert_rank(cert) > cert_rank(cur):
+            best[pair] = cert
+    return list(best.values())
 
 
 def _follow(pending: list[Certificate], trusted: dict[str, TrustedKey], valid: list[Certificate], own_ids: set[str],
