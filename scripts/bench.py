@@ -381,8 +381,8 @@ def bench_startup(b: Bench) -> None:
     platform_name = "Xvfb (xcb)" if display else "offscreen"
     try:
         dbs = {"commune": province_data(b)["communes"][0].db, "province": imported_province(b)}
-        runs = b.runs(7, 3)
         for label, db in dbs.items():
+            runs = b.runs(7 if label == "commune" else 5, 3)
             copy = copy_db(db, b.work / f"startup-{label}.sqlite3")
             child_env = {**env, "LHTL_DB": str(copy), "HOME": str(b.work / "home"),
                          "XDG_DATA_HOME": str(b.work / "home" / "data")}
@@ -618,7 +618,10 @@ def child_entry(db: str, count: str) -> None:
     app.processEvents()
     switch, save, floor_switch, floor_save = [], [], [], []
     rng = random.Random(SEED)
+    began = time.perf_counter()
     for i in range(n):
+        if i >= 20 and time.perf_counter() - began > 90:  # keep `make bench` within its 10 minutes
+            break
         # Switch: Down in the list of institutions (wrapping to the top), until the form is shown.
         page.list.setFocus()
         start = time.perf_counter()
@@ -662,7 +665,7 @@ def child_entry(db: str, count: str) -> None:
 def bench_entry(b: Bench) -> None:
     path = copy_db(imported_province(b), b.work / "entry.sqlite3")
     size = describe_db(path)
-    n = b.runs(150, 40)
+    n = b.runs(100, 30)
     env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
     env["QT_QPA_PLATFORM"] = "offscreen"
     done = subprocess.run([sys.executable, str(Path(__file__)), "--child", "entry", str(path), str(n)],
@@ -845,12 +848,34 @@ def bench_size(b: Bench) -> None:
                       "institutions, and the key certificates — the DHIS2 document carries values only."))
 
 
+@contextmanager
+def profiled(name: str, enabled: bool) -> Iterator[None]:
+    if not enabled:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        folder = ROOT / "build" / "bench-profiles"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.txt").write_text(profiler.output_text(unicode=True, color=False), encoding="utf-8")
+        print(f"   profile: {folder / (name + '.txt')}", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller national sample")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
     parser.add_argument("--keep", action="store_true", help="keep the generated data (printed path)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "BENCHMARKS.md"))
+    parser.add_argument("--profile", action="store_true",
+                        help="profile each section with pyinstrument (dev dependency); text profiles go to "
+                             "build/bench-profiles/ (work done in child processes is not included)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("child_args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -869,7 +894,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
         for name in SECTIONS:
             if name in only:
-                with section(name):
+                with section(name), profiled(name, args.profile):
                     BENCHES[name](b)
     finally:
         if args.keep:
