@@ -92,9 +92,12 @@ class MainWindow(QMainWindow):
             refresh()
 
     def _on_changed(self, topic: str) -> None:
-        # Pages other than the visible one refresh when they are shown (see _switch).
-        if topic == "settings":
+        # Pages other than the visible one refresh when they are shown (see _switch). After a restore the
+        # store is a new object with other data: the identity and the visible page must show it at once.
+        if topic in ("settings", "restore"):
             self._show_identity()
+        if topic == "restore":
+            self._switch(self.stack.currentIndex())
 
     def show_page(self, key: str) -> QWidget:
         self.navigation.setCurrentRow(PAGE_KEYS.index(key))

@@ -31,6 +31,7 @@ from lhtl_desktop.services import account
 from lhtl_desktop.services.installation import set_hub, set_officer, set_two_tier
 from lhtl_desktop.services.settings import set_threshold
 from lhtl_desktop.sync.keys import is_protected, open_private, seal_private
+from lhtl_desktop.ui.backup_dialog import BackupPanel
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import LOG_NAME, show_error
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_percent
@@ -202,13 +203,9 @@ class SettingsPage(QWidget):
         layout.addWidget(box)
         backup = QGroupBox(self.tr("Sao lưu"))
         backup_layout = QVBoxLayout(backup)
-        note = QLabel(self.tr(
-            "Sao lưu tự động và khôi phục chưa có trong phiên bản này. Trong lúc chờ, hãy đóng chương trình "
-            "rồi chép cả thư mục dữ liệu ở trên sang USB hoặc ổ đĩa khác định kỳ."))
-        note.setWordWrap(True)
-        backup_layout.addWidget(note)
-        layout.addWidget(backup)
-        layout.addStretch(1)
+        self.backup_panel = BackupPanel(self.ctx)
+        backup_layout.addWidget(self.backup_panel)
+        layout.addWidget(backup, 1)
         self.open_folder.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(account.data_folder(self.ctx.store)))))
         return tab
@@ -392,6 +389,7 @@ class SettingsPage(QWidget):
                          "thay đơn vị. Nên đặt mật khẩu."))
         self.db_label.setText(str(self.ctx.store.path))
         self.folder_label.setText(str(account.data_folder(self.ctx.store)))
+        self.backup_panel.refresh()
         if self.hub_tab is not None:
             self._fill_hubs()
         if self.threshold_tab is not None:

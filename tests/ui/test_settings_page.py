@@ -105,3 +105,23 @@ def test_province_hub_reassignment_and_two_tier(qtbot, province_ctx):
     assert installation(store).two_tier
     assert parent_of(store, "14389") == "37"
     assert page.hub_model.index(row, 3).data() == "Tỉnh"
+
+
+def test_settings_page_backs_up_to_usb(qtbot, commune, tmp_path):
+    """The «Dữ liệu và sao lưu» tab carries the real backup panel: a USB backup is a readable copy."""
+    from lhtl_desktop.storage import open_store
+
+    page = SettingsPage(commune.ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page.backup_panel.choose_save_path = lambda name: str(usb / name)
+    page.backup_panel.usb_button.click()
+    copies = list(usb.iterdir())
+    assert len(copies) == 1
+    copy = open_store(copies[0])
+    try:
+        assert installation(copy).unit.code == installation(commune.store).unit.code
+    finally:
+        copy.close()
