@@ -24,10 +24,10 @@ from lhtl_desktop.model.validation import (
     jump_warning,
     parse_value,
 )
-from lhtl_desktop.model.version_vector import advance
 from lhtl_desktop.services.installation import installation, require_in_scope
 from lhtl_desktop.services.institutions import require_institution
 from lhtl_desktop.storage import Store
+from lhtl_desktop.storage.key_counters import next_vv
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def set_values(store: Store, inst_id: str, period: str, raw: Mapping[str, str | 
             warning = jump_warning(code, value, previous.get(code))
             rec = ValueRecord(
                 edit_id=new_id(), institution_id=inst.id, unit_code=inst.unit_code, period=per.key,
-                indicator=code, value=value, vv=advance((s.vv for s in siblings), me.key_id),
+                indicator=code, value=value, vv=next_vv(store, (s.vv for s in siblings), me.key_id),
                 author_key=me.key_id, author_unit=me.unit.code, created_at=result.saved_at,
                 reason=reason, warning=warning.message if warning else None, author_name=me.officer,
             )
@@ -169,7 +169,7 @@ def clear_value(store: Store, inst_id: str, period: str, code: str, why: str | N
         store.supersede((s.edit_id for s in siblings), now)
         store.insert_record(ValueRecord(
             edit_id=new_id(), institution_id=inst.id, unit_code=inst.unit_code, period=per.key,
-            indicator=ind.code, value=None, vv=advance((s.vv for s in siblings), me.key_id),
+            indicator=ind.code, value=None, vv=next_vv(store, (s.vv for s in siblings), me.key_id),
             author_key=me.key_id, author_unit=me.unit.code, created_at=now, reason=reason,
             author_name=me.officer,
         ))

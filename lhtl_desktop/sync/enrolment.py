@@ -23,7 +23,7 @@ from typing import Any
 from lhtl_desktop.errors import BundleError, NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import now_utc
-from lhtl_desktop.storage import Store, sync_store
+from lhtl_desktop.storage import Store, key_counters, sync_store
 from lhtl_desktop.sync.envelope import (
     ENROLMENT_TYPE,
     EXTENSION,
@@ -352,7 +352,7 @@ def new_own_key(store: Store, *, passphrase: str | None = None, officer: str | N
     now = now_utc()
     with store.atomic():
         max_seq = sync_store.max_export_seq(store, old_id)
-        max_counter = sync_store.max_counter_of(store, old_id)
+        max_counter = max(sync_store.max_counter_of(store, old_id), key_counters.last_counter(store, old_id))
         store.insert_key({"key_id": key.key_id, "unit_code": local.unit.code, "public_key": key.public_key,
                           "fingerprint": key.fingerprint, "status": "own", "private_key": key.private_key,
                           "officer": name or local.officer, "created_at": key.created_at})
