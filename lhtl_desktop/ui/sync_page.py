@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -109,6 +110,24 @@ class SyncPage(QWidget):
         text, ok = QInputDialog.getText(self, self.tr("Mật khẩu bảo vệ khóa"),
                                         self.tr("Nhập mật khẩu bảo vệ khóa để ký:"), QLineEdit.EchoMode.Password)
         return text if ok else None
+
+    def ask_new_key(self) -> tuple[bool, str, str]:
+        """(go on?, new officer's name or "", passphrase for the new key or ""). Tests replace this."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Tạo khóa mới"), self.tr(
+            "Tạo khóa mới khi đổi cán bộ hoặc quên mật khẩu bảo vệ khóa. Không cần mật khẩu cũ và không mất số liệu. "
+            "Khóa cũ sẽ không ký được nữa; cấp trên cần đăng ký khóa mới (đối chiếu dấu vân tay mới). Tiếp tục?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Tạo khóa mới"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Hủy"))
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return False, "", ""
+        officer, ok = QInputDialog.getText(self, self.tr("Tạo khóa mới"),
+                                           self.tr("Họ tên cán bộ (để trống: giữ tên hiện tại):"))
+        if not ok:
+            return False, "", ""
+        passphrase, ok = QInputDialog.getText(self, self.tr("Tạo khóa mới"), self.tr(
+            "Mật khẩu MỚI bảo vệ khóa mới (ít nhất 8 ký tự; để trống: không bảo vệ):"), QLineEdit.EchoMode.Password)
+        return ok, officer.strip(), passphrase
 
     def _passphrase(self) -> tuple[bool, str | None]:
         """(go on?, passphrase). Only asks when the key is protected."""
@@ -427,9 +446,15 @@ class SyncPage(QWidget):
         self.own_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.own_key.setWordWrap(True)
         layout.addWidget(self.own_key)
+        own_row = QHBoxLayout()
         write = QPushButton(self.tr("Ghi tệp đăng ký khóa của máy này…"))
         write.clicked.connect(self.write_enrolment)
-        layout.addWidget(write, 0, Qt.AlignmentFlag.AlignLeft)
+        self.new_key_button = QPushButton(self.tr("Tạo khóa mới (đổi cán bộ, quên mật khẩu)…"))
+        self.new_key_button.clicked.connect(self.new_key)
+        own_row.addWidget(write)
+        own_row.addWidget(self.new_key_button)
+        own_row.addStretch(1)
+        layout.addLayout(own_row)
         box = QGroupBox(self.tr("Đăng ký khóa của đơn vị khác"))
         form = QFormLayout(box)
         row = QHBoxLayout()
@@ -480,6 +505,39 @@ class SyncPage(QWidget):
         info = enrolment.own_key_info(self.ctx.store)
         self.enrol_message.setText(self.tr("Đã ghi {path}. Gửi tệp cho cấp trên và đọc dấu vân tay {fp} qua điện "
                                            "thoại.").format(path=str(path), fp=info.fingerprint))
+
+    def new_key(self) -> None:
+        """Officer change or lost passphrase: a new key, the old one retired here, the enrolment file written."""
+        go, officer, passphrase = self.ask_new_key()
+        if not go:
+            return
+        folder = self.ask_folder()
+        if not folder:
+            return
+        store = self.ctx.store
+        self.new_key_button.setEnabled(False)
+
+        def work() -> enrolment.NewOwnKey:
+            return enrolment.new_own_key(store, passphrase=passphrase or None, officer=officer or None,
+                                         out=Path(folder))
+
+        def done(result: enrolment.NewOwnKey) -> None:
+            self.new_key_button.setEnabled(True)
+            self.enrol_message.setText(self.tr(
+                "Đã tạo khóa mới; khóa cũ {old} được ghi là đã thay. Đã ghi {path}: gửi tệp này cho cấp trên và đọc "
+                "dấu vân tay mới {fp} qua điện thoại để cấp trên đăng ký.").format(
+                old=result.old_key_id[:8], path=str(result.enrolment_path), fp=result.fingerprint))
+            self.ctx.changed.emit("sync")
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.new_key_button.setEnabled(True)
+            if isinstance(exc, LhtlError):
+                self.enrol_message.setText(exc.message)
+            else:
+                raise exc
+
+        run_task(self, self.tr("Đang tạo khóa mới…"), work, done, failed)
 
     def enrol(self) -> None:
         path = self.enrol_file.text().strip()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from lhtl_desktop.services import institutions
-from lhtl_desktop.storage import Store, open_store, sync_store
+from lhtl_desktop.storage import Store, sync_store
 from lhtl_desktop.sync import enrolment
 from lhtl_desktop.sync.enrolment import change_key_status, enrol_key, new_own_key
 from lhtl_desktop.sync.envelope import BUNDLE_TYPE, pae
@@ -403,3 +403,40 @@ def test_hub_officer_change_keeps_the_communes_trusted_at_the_province(chain: An
     status = {k.key_id: k.status for k in enrolment.trusted_keys(province.store)}
     assert status[a.key_id] == "active" and status[result.old_key_id] == "revoked"
     assert status[result.key_id] == "active"
+
+
+# -- the «Đồng bộ» page ---------------------------------------------------------------------------------------
+def test_new_key_button_on_the_sync_page(qtbot, qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from lhtl_desktop.ui.app import create_application
+    from lhtl_desktop.ui.context import AppContext
+    from lhtl_desktop.ui.sync_page import SyncPage
+
+    create_application(["lhtl"])
+    hub, a = make_node(tmp_path, "372"), make_node(tmp_path, "14389")
+    enrol(hub, a)
+    old_key = a.key_id
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page = SyncPage(AppContext(a.store))
+    qtbot.addWidget(page)
+    page.ask_folder = lambda: str(usb)  # type: ignore[method-assign]
+
+    page.ask_new_key = lambda: (False, "", "")  # type: ignore[method-assign]  # the officer cancels
+    before = a.store.dump()
+    page.new_key_button.click()
+    assert a.store.dump() == before
+
+    page.ask_new_key = lambda: (True, "Phạm Thị Mới", "mat-khau-moi-2026")  # type: ignore[method-assign]
+    page.new_key_button.click()
+    qtbot.waitUntil(lambda: a.key_id != old_key and page.new_key_button.isEnabled(), timeout=10_000)
+    new = a.store.key(a.key_id)
+    assert new is not None
+    assert new["fingerprint"] in page.own_key.text() and new["fingerprint"] in page.enrol_message.text()
+    [path] = list(usb.iterdir())
+    assert str(path) in page.enrol_message.text()
+    assert a.store.key(old_key)["status"] == "retired"  # type: ignore[index]
+    result = enrol_key(hub.store, path, str(new["fingerprint"]))
+    assert result.retired == (old_key,)
+    assert {k.key_id: k.status for k in enrolment.trusted_keys(hub.store)}[old_key] == "retired"
+    for n in (hub, a):
+        n.store.close()
