@@ -15,10 +15,6 @@ from lhtl_desktop.services import entry, institutions
 from lhtl_desktop.storage import Store, open_store
 from lhtl_desktop.sync import enrolment, exporter, importer
 
-needs_rotation = pytest.mark.xfail(
-    not hasattr(enrolment, "new_own_key"), strict=True,
-    reason="sync has no API yet to make a new own key (officer change / lost passphrase)")
-
 
 class Site:
     def __init__(self, db: Path) -> None:
@@ -61,7 +57,6 @@ def _new_edit(site: Site, value: int) -> None:
     entry.set_values(site.store, lib.id, "2025", {LIB_CODES[0]: str(value)})
 
 
-@needs_rotation
 def test_officer_change_new_key_certified_old_key_refused(sites) -> None:  # type: ignore[no-untyped-def]
     hub, commune, tmp = sites
     old = _old_laptop(commune, tmp)
@@ -116,7 +111,6 @@ def test_registry_only_moves_forward(sites) -> None:  # type: ignore[no-untyped-
     assert retired_again.status == "revoked"
 
 
-@needs_rotation
 def test_lost_passphrase_new_key_keeps_every_value(tmp_path: Path) -> None:
     hub_db, commune_db, first = make_sync_pair(tmp_path, institutions_n=2)
     hub, commune = Site(hub_db), Site(commune_db)
