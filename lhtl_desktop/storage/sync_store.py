@@ -6,13 +6,21 @@ import 129 commune bundles in seconds.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.records import ValueRecord
-from lhtl_desktop.storage.store import _RECORD_COLUMNS, Store, _institution, _record
+from lhtl_desktop.storage.store import (
+    _RECORD_COLUMNS,
+    Store,
+    _institution,
+    _record,
+    disk_full_error,
+    is_disk_full,
+)
 
 _INSERT_RECORD = (
     f"INSERT INTO value_records ({_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -42,20 +50,25 @@ def immediate(store: Store) -> Iterator[Store]:
         with store.atomic():
             yield store
         return
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield store
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("COMMIT")
+            yield store
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+    except sqlite3.OperationalError as exc:
+        if is_disk_full(exc):  # rolled back above: say so in Vietnamese, as Store.atomic does
+            raise disk_full_error() from exc
+        raise
 
 
 # -- who am I -----------------------------------------------------------------------------------------

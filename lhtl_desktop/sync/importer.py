@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lhtl_desktop.errors import BundleError
+from lhtl_desktop.errors import BundleError, LhtlError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import ValueRecord, now_utc
 from lhtl_desktop.storage import Store, sync_store
@@ -351,9 +351,31 @@ def import_file(store: Store, path: Path | str, *, dry_run: bool = False, backup
     return import_files(store, [path], dry_run=dry_run, backup=backup)[0]
 
 
+class ImportCancelled(LhtlError):
+    """The officer stopped a batch import; the whole batch was rolled back."""
+
+
 def import_files(store: Store, paths: Sequence[Path | str], *, dry_run: bool = False, backup: bool = True,
-                 progress: Callable[[int, int, str], None] | None = None) -> list[FileResult]:
-    """Import several files in the given order, one transaction each; one rolling backup before the first write."""
+                 progress: Callable[[int, int, str], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> list[FileResult]:
+    """Import several files in the given order; one rolling backup before the first write.
+
+    Without `cancel` each file is its own transaction. With `cancel` (the window's «Hủy» button) the batch runs
+    in one outer transaction, each file a savepoint, and `cancel()` is asked before every file: when it says
+    yes, everything this batch wrote is rolled back and ImportCancelled is raised — the database is exactly as
+    it was before the batch.
+    """
+    if cancel is None:
+        return _import_each(store, paths, dry_run=dry_run, backup=backup, progress=progress, cancel=None)
+    if backup and not dry_run:
+        rolling_backup(store, "import")  # outside the batch transaction: a backup is never rolled back
+    with sync_store.immediate(store):
+        return _import_each(store, paths, dry_run=dry_run, backup=False, progress=progress, cancel=cancel)
+
+
+def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, backup: bool,
+                 progress: Callable[[int, int, str], None] | None,
+                 cancel: Callable[[], bool] | None) -> list[FileResult]:
     results: list[FileResult] = []
     backed_up = not backup or dry_run
 
@@ -366,6 +388,10 @@ def import_files(store: Store, paths: Sequence[Path | str], *, dry_run: bool = F
     local = load_local(store)
     for n, raw_path in enumerate(paths):
         path = Path(raw_path)
+        if cancel is not None and cancel():
+            raise ImportCancelled(
+                _("Đã hủy nhập sau {done}/{total} tệp; cơ sở dữ liệu giữ nguyên như trước khi nhập.").format(
+                    done=n, total=len(paths)))
         if progress is not None:
             progress(n, len(paths), path.name)
         try:

@@ -42,7 +42,7 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
 from lhtl_desktop.ui.look import VI_LOCALE
 from lhtl_desktop.ui.models import TextTableModel
-from lhtl_desktop.ui.tasks import run_task
+from lhtl_desktop.ui.tasks import TaskControl, run_cancellable_task, run_task
 
 
 def when(iso: str) -> str:
@@ -304,8 +304,10 @@ class SyncPage(QWidget):
         for b in (self.preview_button, self.import_button):
             b.setEnabled(False)
 
-        def work() -> list[FileResult]:
-            return importer.import_files(store, files, dry_run=dry_run)
+        def work(control: TaskControl) -> list[FileResult]:
+            # A real import can be stopped: the batch then rolls back whole (see importer.import_files).
+            return importer.import_files(store, files, dry_run=dry_run, progress=control.report,
+                                         cancel=None if dry_run else control.cancelled)
 
         def done(results: list[FileResult]) -> None:
             self.show_results(results)
@@ -317,13 +319,15 @@ class SyncPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._update_import_buttons()
-            if isinstance(exc, LhtlError):
+            if isinstance(exc, importer.ImportCancelled):
+                self.result_summary.setText(exc.message)  # the files stay listed, to import later
+            elif isinstance(exc, LhtlError):
                 show_error(self, exc)
             else:
                 raise exc
 
-        run_task(self, self.tr("Đang xem trước…") if dry_run else self.tr("Đang sao lưu và nhập gói…"), work, done,
-                 failed)
+        self.import_task = run_cancellable_task(
+            self, self.tr("Đang xem trước…") if dry_run else self.tr("Đang sao lưu và nhập gói…"), work, done, failed)
 
     def show_results(self, results: list[FileResult]) -> None:
         self.last_results = results

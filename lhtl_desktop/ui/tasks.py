@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 _running: set[_Task] = set()
 
@@ -65,3 +65,48 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[[], Any], on_done:
     task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
     QThreadPool.globalInstance().start(task)
     return dialog
+
+
+class TaskControl(QObject):
+    """Handed to a cancellable task: `report()` moves the progress bar, `cancelled()` asks if «Hủy» was pressed.
+
+    Both are safe to call from the worker thread: the report is a queued signal, the flag a plain bool that
+    only the main thread sets.
+    """
+
+    progressed = Signal(int, int, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancelled = False
+
+    def report(self, done: int, total: int, text: str) -> None:
+        self.progressed.emit(done, total, text)
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+
+def run_cancellable_task(parent: QWidget | None, label: str, fn: Callable[[TaskControl], Any],
+                         on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
+                         ) -> tuple[QProgressDialog, TaskControl]:
+    """Like run_task, with a progress bar fed by `control.report` and a «Hủy» button that sets the flag."""
+    control = TaskControl()
+    dialog = run_task(parent, label, lambda: fn(control), on_done, on_error)
+    cancel = QPushButton(dialog.tr("Hủy"))
+    dialog.setCancelButton(cancel)
+    # The dialog must not close itself on «Hủy»: the task finishes its current step and then reports back.
+    dialog.canceled.disconnect()
+    dialog.canceled.connect(control.cancel)
+    dialog.canceled.connect(lambda: dialog.setLabelText(dialog.tr("Đang hủy, chờ xong bước hiện tại…")))
+
+    def show(done: int, total: int, text: str) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+        dialog.setLabelText(f"{label}\n{text}")
+
+    control.progressed.connect(show, Qt.ConnectionType.QueuedConnection)
+    return dialog, control

@@ -3,14 +3,12 @@ the database as it was. Service level; the window shows the same callback in its
 
 from __future__ import annotations
 
-import inspect
 import shutil
 from pathlib import Path
 
 import pytest
 from rel_support import COMMUNE, HUB, LIB_CODES, import_state, integrity, make_sync_pair, record
 
-from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.services import entry, institutions
 from lhtl_desktop.storage import open_store
 from lhtl_desktop.sync import exporter, importer
@@ -53,8 +51,6 @@ def test_many_bundles_in_one_go_report_progress(many, tmp_path: Path) -> None:  
     assert ok
 
 
-@pytest.mark.xfail("cancel" not in inspect.signature(importer.import_files).parameters, strict=True,
-                   reason="importer.import_files has no cancel hook yet (the window cannot stop a long import)")
 def test_cancel_leaves_the_database_as_it_was(many, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     hub_db, bundles = many
     db = tmp_path / "hub.sqlite3"
@@ -69,9 +65,8 @@ def test_cancel_leaves_the_database_as_it_was(many, tmp_path: Path) -> None:  # 
         return calls > len(bundles) // 2
 
     try:
-        importer.import_files(store, bundles, cancel=cancel)  # type: ignore[call-arg]
-    except LhtlError:  # a typed "đã hủy" is fine; anything else is a failure
-        pass
+        with pytest.raises(importer.ImportCancelled, match="Đã hủy nhập"):
+            importer.import_files(store, bundles, cancel=cancel)
     finally:
         store.close()
     assert import_state(db) == before

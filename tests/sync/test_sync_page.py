@@ -184,3 +184,24 @@ def test_revoke_from_the_keys_list(qtbot, app, net: Net) -> None:  # type: ignor
     row = next(r for r in range(page.keys_model.rowCount()) if "14389" in cell(page.keys_model, r, 0))
     assert cell(page.keys_model, row, 3) == "đã thu hồi"
     assert import_file(net.hub.store, net.a.export()).status == "rejected"
+
+
+def test_cancelled_import_leaves_the_database_as_it_was(qtbot, app, net: Net, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from lhtl_desktop.ui.tasks import TaskControl
+
+    files = [net.a.export(), net.b.export()]
+    page = page_for(qtbot, net.hub)
+    drop(page, files)
+    before = net.hub.store.dump()
+    asked: list[bool] = []
+
+    def cancelled_after_first(self: TaskControl) -> bool:  # «Hủy» pressed while the first file was importing
+        asked.append(True)
+        return len(asked) > 1
+
+    monkeypatch.setattr(TaskControl, "cancelled", cancelled_after_first)
+    page.run_import(dry_run=False)
+    qtbot.waitUntil(lambda: "Đã hủy nhập" in page.result_summary.text(), timeout=10_000)
+    assert "1/2" in page.result_summary.text()
+    assert net.hub.store.dump() == before  # the first file's writes were rolled back too
+    assert page.files.count() == 2  # still listed, to import later
