@@ -44,6 +44,7 @@ lint: $(STAMP)
 
 screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py
+	$(PY) -m tests.reports.screenshots
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py

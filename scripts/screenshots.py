@@ -161,12 +161,20 @@ def main() -> int:
         bad.setText("12a")  # refused in place, nothing saved
         entry.commit("LIB_LLL_PARTICIPANTS")  # type: ignore[attr-defined]
         grab("03-nhap-so-lieu")
-        window.show_page("sync")
+        sync = window.show_page("sync")
         grab("04-dong-bo")
+        sync.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
+        grab("04b-dong-bo-khoa")
         window.show_page("reports")
         grab("05-bao-cao")
-        window.show_page("settings")
+        own_settings = window.show_page("settings")
         grab("06-cai-dat")
+        from lhtl_desktop.services.backups import make_backup
+
+        make_backup(window.ctx.store, "manual")
+        own_settings.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+        own_settings.refresh()  # type: ignore[attr-defined]
+        grab("06b-cai-dat-sao-luu")
         window.close()
 
         province_db = Path(tmp) / "province.sqlite3"

@@ -141,6 +141,10 @@ class ReportsPage(QWidget):
         self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
 
         top = QHBoxLayout()
+        title = QLabel(self.tr("Báo cáo"))
+        title.setObjectName("pageTitle")
+        top.addWidget(title)
+        top.addSpacing(24)
         top.addWidget(scope_label)
         top.addWidget(self.scope, 1)
         top.addWidget(year_label)

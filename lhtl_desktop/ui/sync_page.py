@@ -82,6 +82,9 @@ class SyncPage(QWidget):
         self.last_export: exporter.ExportResult | None = None
         self.conflicts: list[Conflict] = []
         layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Đồng bộ"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_send(), self.tr("Gửi gói"))
