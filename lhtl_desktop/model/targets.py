@@ -7,7 +7,8 @@ Rules, as the domain brief fixes them:
   institution with no data stays in the denominator, does not meet, and is listed as missing;
 - growth = (V_Y / V_{Y−1} − 1) × 100 over the scope's sum V; no value when V_{Y−1} is 0 or absent;
 - on track (between milestones): value ≥ the straight line from the previous milestone (or the first year
-  with data) to the next milestone.
+  with data) to the next milestone. Share targets only: a growth threshold is a rate each year must reach
+  ("≥ 10 %/year 2026–2030"), so a growth below the year's rate is behind.
 """
 
 from __future__ import annotations
@@ -281,8 +282,9 @@ def evaluate_target(
     current, reported, missing = _sum_at(target, year, insts, values_by_year.get(year, empty))
     previous, _reported_prev, missing_prev = _sum_at(target, year - 1, insts, values_by_year.get(year - 1, empty))
     value = growth_value(current, previous)
-    first_data = _first_growth(target, year, insts, values_by_year)
-    met, status = _status(value, threshold, ms, year, first_data)
+    # A growth threshold is a rate every year must reach (≥ 5 %/year to 2025, ≥ 10 %/year 2026–2030): there is
+    # no straight line to be "on track" on, so a year below its rate is behind (no first-data point, no line).
+    met, status = _status(value, threshold, {}, year, None)
     if not reported and not missing and not any(
         i.type in target.types and i.active_in(year - 1) for i in insts
     ):
@@ -302,17 +304,6 @@ def _first_share(target: TargetDefinition, year: int, insts: list[InstitutionFac
         share = _share_at(target, y, insts, values_by_year[y])
         if share.value is not None and len(share.missing) < share.denominator:
             return y, share.value
-    return None
-
-
-def _first_growth(target: TargetDefinition, year: int, insts: list[InstitutionFacts],
-                  values_by_year: ValuesByYear) -> tuple[int, float] | None:
-    for y in sorted(y for y in values_by_year if y < year):
-        cur = _sum_at(target, y, insts, values_by_year[y])[0]
-        prev = _sum_at(target, y - 1, insts, values_by_year.get(y - 1, {}))[0]
-        g = growth_value(cur, prev)
-        if g is not None:
-            return y, g
     return None
 
 
