@@ -205,3 +205,46 @@ def test_cancelled_import_leaves_the_database_as_it_was(qtbot, app, net: Net, mo
     assert "1/2" in page.result_summary.text()
     assert net.hub.store.dump() == before  # the first file's writes were rolled back too
     assert page.files.count() == 2  # still listed, to import later
+
+
+def test_window_stays_responsive_during_a_long_import_and_cancel_restores(qtbot, app, net: Net, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A long import runs off the UI thread: the event loop keeps turning, the progress bar moves, and «Hủy»
+    (the dialog's own button) rolls the whole batch back."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from lhtl_desktop.sync import importer as importer_module
+
+    files = []
+    for i in range(30):  # 30 snapshots, each newer than the last
+        net.a.set("lib", "2025", LIB_VISITS=2000 + i)
+        files.append(net.a.export())
+    real_import_bytes = importer_module.import_bytes
+
+    def slow_import_bytes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.05)  # stands in for a large commune file on an old PC
+        return real_import_bytes(*args, **kwargs)
+
+    monkeypatch.setattr(importer_module, "import_bytes", slow_import_bytes)
+    page = page_for(qtbot, net.hub)
+    drop(page, files)
+    before = net.hub.store.dump()
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(10)
+    page.run_import(dry_run=False)
+    dialog, _control = page.import_task
+    qtbot.waitUntil(lambda: dialog.value() >= 5, timeout=10_000)
+    assert len(ticks) >= 10  # the UI thread kept handling events while files were imported
+    assert "14389" in dialog.labelText()  # the file being imported is named
+    from PySide6.QtWidgets import QPushButton
+
+    button = dialog.findChild(QPushButton)
+    assert button is not None and button.text() == "Hủy"
+    button.click()
+    qtbot.waitUntil(lambda: "Đã hủy nhập" in page.result_summary.text(), timeout=10_000)
+    timer.stop()
+    assert net.hub.store.dump() == before
+    assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.5  # never frozen for half a second
