@@ -688,6 +688,18 @@ def bench_entry(b: Bench) -> None:
 
 
 # -- 4b. national scale: communes → hubs → province ---------------------------------------------------------
+def peak_rss() -> int:
+    """Peak resident memory of this process, in bytes. Linux: VmHWM of /proc/self/status — getrusage's
+    ru_maxrss survives exec and would report the parent's size at fork time."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
+
 def child_national(plan_file: str) -> None:
     """Inside a fresh process (so its peak memory is its own): every hub imports its communes' bundles and
     exports its subtree upward; the province imports the hub bundles. Prints timings and peak RSS."""
@@ -696,8 +708,7 @@ def child_national(plan_file: str) -> None:
 
     plan = json.loads(Path(plan_file).read_text(encoding="utf-8"))
     out = Path(plan["outbox"])
-    scale = 1 if sys.platform == "darwin" else 1024
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    baseline = peak_rss()
     t_hubs = t_exports = 0.0
     hub_bundles = []
     values = 0
@@ -727,7 +738,7 @@ def child_national(plan_file: str) -> None:
         at_province = sum(r.new for r in results)
     finally:
         store.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    peak = peak_rss()
     print(json.dumps({"baseline_rss": baseline, "hub_import": t_hubs, "hub_export": t_exports, "province_import": t_province,
                       "values_at_hubs": values, "values_at_province": at_province, "peak_rss": peak,
                       "hub_bundle_bytes": sum(Path(p).stat().st_size for p in hub_bundles)}))
