@@ -4,15 +4,15 @@ Hubs are the province's former districts (legacy tree of vietnam-provinces). Eac
 former district that most of its legacy communes came from; a tie goes to the lowest district code.
 Only districts that win at least one commune become hubs (22 for Ninh Bình). The result is copied into
 the database at set-up and is editable there; nothing here is consulted afterwards.
+
+vietnam-provinces (its legacy tables above all) takes a noticeable time to import, so it is imported inside
+the functions that read it: importing this module for a constant costs nothing at start-up.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-
-from vietnam_provinces import Province, ProvinceCode, Ward
-from vietnam_provinces.legacy import District
 
 from lhtl_desktop.errors import NotFoundError
 from lhtl_desktop.i18n import _
@@ -40,10 +40,14 @@ class ProvinceReference:
 
 def provinces() -> list[tuple[str, str]]:
     """(code, name) of the 34 provinces, by code."""
+    from vietnam_provinces import Province
+
     return sorted((f"{int(p.code):02d}", p.name) for p in Province.iter_all())
 
 
 def province_of_commune(commune_code: str) -> str:
+    from vietnam_provinces import Ward
+
     for w in Ward.iter_all():
         if int(w.code) == int(commune_code):
             return f"{int(w.province_code):02d}"
@@ -51,6 +55,9 @@ def province_of_commune(commune_code: str) -> str:
 
 
 def province_of_hub(hub_code: str) -> str:
+    from vietnam_provinces import Province
+    from vietnam_provinces.legacy import District
+
     try:
         d = District.from_code(int(hub_code))  # type: ignore[arg-type]
     except (ValueError, KeyError):
@@ -63,6 +70,9 @@ def province_of_hub(hub_code: str) -> str:
 
 
 def load_province(code: str = DEFAULT_PROVINCE) -> ProvinceReference:
+    from vietnam_provinces import Province, ProvinceCode, Ward
+    from vietnam_provinces.legacy import District
+
     try:
         prov = Province.from_code(ProvinceCode(int(code)))
     except ValueError:

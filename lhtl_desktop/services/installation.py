@@ -14,7 +14,6 @@ from lhtl_desktop.model.keys import NewKey
 from lhtl_desktop.model.records import now_utc
 from lhtl_desktop.model.targets import DEFAULT_TARGETS
 from lhtl_desktop.model.units import Unit, level_of, normalise_code
-from lhtl_desktop.reference.units import load_province, province_of_commune, province_of_hub
 from lhtl_desktop.storage import Store
 
 ROLE_LABELS = {
@@ -54,6 +53,9 @@ def refuse_if_initialised(store: Store) -> None:
 def init_installation(store: Store, unit_code: str, officer: str, key: NewKey,
                       report_to: str | None = None) -> Installation:
     """Create the installation: reference data, catalogue, targets, own key — all in one transaction."""
+    # The reference tables (vietnam-provinces) are only needed here, at set-up: not imported at start-up.
+    from lhtl_desktop.reference.units import load_province, province_of_commune, province_of_hub
+
     refuse_if_initialised(store)
     code = normalise_code(unit_code)
     officer_name = clean_text(officer, _("tên cán bộ"), required=True) or ""
