@@ -3,11 +3,15 @@
 Each row shows the status word, the value against the threshold in force, a progress bar and the
 numerator/denominator; selecting a row lists the institutions that meet, do not meet or have no data, and
 for the two growth targets draws the scope's yearly sums.
+
+The constructor only builds the widgets. `refresh()` evaluates at once (a year or scope the officer chose);
+`refresh_in_background()` evaluates on a worker with its own read connection while the window stays usable —
+what the main window does when it shows the page (at start-up, or after a change elsewhere).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,14 +33,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.model.targets import Status, TargetKind, TargetResult
 from lhtl_desktop.services.dashboard import institution_lines, scope_choices, yearly_sums
 from lhtl_desktop.services.evaluation import Evaluation, evaluate
+from lhtl_desktop.storage.reader import open_reader
 from lhtl_desktop.ui.bar_chart import BarChart
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import fmt_int, fmt_percent
 from lhtl_desktop.ui.models import PROGRESS, TargetTableModel, TextTableModel
+from lhtl_desktop.ui.tasks import run_in_background
 
 CHART_YEARS = 6
 
@@ -62,10 +69,15 @@ class ProgressDelegate(QStyledItemDelegate):
 
 
 class DashboardPage(QWidget):
+    loaded = Signal()  # an evaluation is on screen (after refresh() or a background evaluation)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation: Evaluation | None = None
+        self.loading = False  # a background evaluation is running; its result is shown when it arrives
+        self._generation = 0  # bumped by every new evaluation, so an older one that arrives late is dropped
+        self._keep: str | None = None  # the target selected before a background evaluation cleared the table
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         title = QLabel(self.tr("Tổng quan thực hiện chỉ tiêu"))
@@ -150,17 +162,67 @@ class DashboardPage(QWidget):
 
         self.scope.currentIndexChanged.connect(self.refresh)
         self.year.valueChanged.connect(self.refresh)
-        self.hide_na.toggled.connect(self.refresh)
+        self.hide_na.toggled.connect(self._show_results)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_detail(cur.row()))
-        self.refresh()
+        self.show_detail(-1)
 
     def set_year(self, year: int) -> None:
         self.year.setValue(year)
 
     def refresh(self) -> None:
-        keep = self._current_target()
-        ev = evaluate(self.ctx.store, self.year.value(), self.scope.currentData())
+        """Evaluate the chosen scope and year now and show it."""
+        self._generation += 1
+        self.loading = False
+        self.show_evaluation(evaluate(self.ctx.store, self.year.value(), self.scope.currentData()))
+
+    def refresh_in_background(self) -> None:
+        """Evaluate on a worker thread with a read connection of its own; the page says it is computing and
+        the rest of the window stays usable. A newer refresh (or a change of year or scope) supersedes it."""
+        self._generation += 1
+        generation = self._generation
+        year, scope = self.year.value(), self.scope.currentData()
+        path = self.ctx.store.path
+        self.loading = True
+        self._keep = self._current_target() or self._keep
+        self.evaluation = None
+        self.model.set_rows([])
+        self.show_detail(-1)
+        self.detail_text.setText("")
+        self.summary.setText(self.tr("Đang tính các chỉ tiêu năm {year}…").format(year=year))
+
+        def work() -> Evaluation:
+            reader = open_reader(path)
+            try:
+                return evaluate(reader, year, scope)
+            finally:
+                reader.close()
+
+        def done(ev: Evaluation) -> None:
+            if generation == self._generation:
+                self.loading = False
+                self.show_evaluation(ev)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            self.loading = False
+            if not isinstance(exc, LhtlError):
+                raise exc
+            self.summary.setText(exc.message)
+
+        run_in_background(work, done, failed, owner=self)
+
+    def show_evaluation(self, ev: Evaluation) -> None:
         self.evaluation = ev
+        self._show_results()
+        self.loaded.emit()
+
+    def _show_results(self) -> None:
+        ev = self.evaluation
+        if ev is None:
+            return
+        keep = self._current_target() or self._keep
+        self._keep = None
         results = [r for r in ev.results if not (self.hide_na.isChecked() and r.status == Status.NOT_APPLICABLE)]
         self.model.set_rows(results)
         self.table.resizeRowsToContents()

@@ -264,7 +264,6 @@ class EntryPage(QWidget):
         QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_institution)
         QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_institution)
         self._set_reason_visible(False)
-        self.refresh()
 
     # -- period and list ------------------------------------------------------------------------------
     @property

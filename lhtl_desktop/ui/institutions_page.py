@@ -234,7 +234,7 @@ class InstitutionsPage(QWidget):
         self.show_closed.toggled.connect(self.refresh)
         self.table.doubleClicked.connect(lambda _index: self.edit())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.refresh()
+        self._update_buttons()
 
     def refresh(self) -> None:
         rows = inst_service.list_institutions(self.ctx.store)

@@ -1,12 +1,25 @@
 """The main window: a left navigation and one page per task (ARCHITECTURE.md §4).
 
-Pages share one `AppContext`; a page refreshes when it is shown or when `ctx.changed` fires, so nothing
-reaches into another page. `build_main_window(store)` is what `make bench` times for cold start.
+Pages share one `AppContext` and never reach into each other. How a page gets its data:
+
+- A page's constructor only builds its widgets; `refresh()` loads what it shows. The window builds a page the
+  first time it is shown (its module is imported then too) and loads it then.
+- After a write, the page that wrote updates itself and emits `ctx.changed`. Every *other* page is only
+  marked stale: nothing hidden recomputes while the officer types. A stale page loads again when it is shown.
+- A page with `refresh_in_background()` (the dashboard, the reports) computes on a worker while the window
+  stays usable; the navigation uses it. `show_page()` (for code and tests) loads synchronously and returns
+  the page ready.
+- At start-up the window is drawn first; the first page fills itself right after, in the background.
+
+`build_main_window(store)` is what `main.py` shows and what `make bench` times for cold start.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,14 +33,53 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dashboard_page import DashboardPage
-from lhtl_desktop.ui.entry_page import EntryPage
-from lhtl_desktop.ui.institutions_page import InstitutionsPage
-from lhtl_desktop.ui.reports_page import ReportsPage
-from lhtl_desktop.ui.settings_page import SettingsPage
-from lhtl_desktop.ui.sync_page import SyncPage
+from lhtl_desktop.ui.tasks import wait_for_background
 
 PAGE_KEYS = ("dashboard", "institutions", "entry", "sync", "reports", "settings")
+
+
+# Each page's module is imported when the page is first shown: the reports page pulls in the PDF and Excel
+# writers, the sync page the bundle code — neither is needed to draw the window.
+def _dashboard(ctx: AppContext) -> QWidget:
+    from lhtl_desktop.ui.dashboard_page import DashboardPage
+
+    return DashboardPage(ctx)
+
+
+def _institutions(ctx: AppContext) -> QWidget:
+    from lhtl_desktop.ui.institutions_page import InstitutionsPage
+
+    return InstitutionsPage(ctx)
+
+
+def _entry(ctx: AppContext) -> QWidget:
+    from lhtl_desktop.ui.entry_page import EntryPage
+
+    return EntryPage(ctx)
+
+
+def _sync(ctx: AppContext) -> QWidget:
+    from lhtl_desktop.ui.sync_page import SyncPage
+
+    return SyncPage(ctx)
+
+
+def _reports(ctx: AppContext) -> QWidget:
+    from lhtl_desktop.ui.reports_page import ReportsPage
+
+    return ReportsPage(ctx)
+
+
+def _settings(ctx: AppContext) -> QWidget:
+    from lhtl_desktop.ui.settings_page import SettingsPage
+
+    return SettingsPage(ctx)
+
+
+PAGE_FACTORIES: dict[str, Callable[[AppContext], QWidget]] = {
+    "dashboard": _dashboard, "institutions": _institutions, "entry": _entry, "sync": _sync,
+    "reports": _reports, "settings": _settings,
+}
 
 
 class MainWindow(QMainWindow):
@@ -40,28 +92,27 @@ class MainWindow(QMainWindow):
 
         style = self.style()
         icon = QStyle.StandardPixmap
-        self.pages: dict[str, QWidget] = {}
-        entries = [
-            ("dashboard", self.tr("Tổng quan"), icon.SP_ComputerIcon, DashboardPage),
-            ("institutions", self.tr("Thiết chế"), icon.SP_DirHomeIcon, InstitutionsPage),
-            ("entry", self.tr("Nhập số liệu"), icon.SP_FileDialogDetailedView, EntryPage),
-            ("sync", self.tr("Đồng bộ"), icon.SP_BrowserReload, SyncPage),
-            ("reports", self.tr("Báo cáo"), icon.SP_FileIcon, ReportsPage),
-            ("settings", self.tr("Cài đặt"), icon.SP_FileDialogContentsView, SettingsPage),
-        ]
+        labels = {
+            "dashboard": (self.tr("Tổng quan"), icon.SP_ComputerIcon),
+            "institutions": (self.tr("Thiết chế"), icon.SP_DirHomeIcon),
+            "entry": (self.tr("Nhập số liệu"), icon.SP_FileDialogDetailedView),
+            "sync": (self.tr("Đồng bộ"), icon.SP_BrowserReload),
+            "reports": (self.tr("Báo cáo"), icon.SP_FileIcon),
+            "settings": (self.tr("Cài đặt"), icon.SP_FileDialogContentsView),
+        }
+        self.pages: dict[str, QWidget] = {}  # the pages built so far (each is built when first shown)
+        self._fresh: set[str] = set()  # built pages whose data was loaded since the last change elsewhere
+        self._first_load_pending = True
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setFixedWidth(190)
         self.navigation.setIconSize(QSize(20, 20))
-        self.stack = QStackedWidget()
-        for key, label, std_icon, page_class in entries:
+        for key in PAGE_KEYS:
+            label, std_icon = labels[key]
             item = QListWidgetItem(style.standardIcon(std_icon), label)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.navigation.addItem(item)
-            page = page_class(ctx)
-            page.setObjectName(f"page_{key}")
-            self.pages[key] = page
-            self.stack.addWidget(page)
+        self.stack = QStackedWidget()
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -75,33 +126,87 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.identity)
         self._show_identity()
 
-        self.navigation.currentRowChanged.connect(self._switch)
-        ctx.changed.connect(self._on_changed)
         self.navigation.setCurrentRow(0)
+        self.stack.setCurrentWidget(self.page(PAGE_KEYS[0]))  # built now, filled once the window is drawn
+        self.navigation.currentRowChanged.connect(self._navigate)
+        ctx.changed.connect(self._on_changed)
 
-    def _show_identity(self) -> None:
-        me = self.ctx.installation
-        self.identity.setText(self.tr("{unit} · Cán bộ: {officer} · Dữ liệu: {path}").format(
-            unit=me.unit.name, officer=me.officer, path=str(self.ctx.store.path)))
+    # -- pages ------------------------------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page for `key`, built (not loaded) on first use."""
+        page = self.pages.get(key)
+        if page is None:
+            page = PAGE_FACTORIES[key](self.ctx)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        return page
 
-    def _switch(self, row: int) -> None:
-        self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
+    def current_key(self) -> str:
+        return PAGE_KEYS[max(self.navigation.currentRow(), 0)]
+
+    def show_page(self, key: str) -> QWidget:
+        """Show the page of `key` with its data loaded now (for code and tests; the officer uses the
+        navigation, which loads slow pages in the background)."""
+        self.navigation.blockSignals(True)
+        self.navigation.setCurrentRow(PAGE_KEYS.index(key))
+        self.navigation.blockSignals(False)
+        self._show(key, background=False)
+        return self.pages[key]
+
+    def _navigate(self, row: int) -> None:
+        if 0 <= row < len(PAGE_KEYS):
+            self._show(PAGE_KEYS[row], background=True)
+
+    def _show(self, key: str, background: bool) -> None:
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        if key not in self._fresh or (not background and getattr(page, "loading", False)):
+            self._load(key, background)
+
+    def _load(self, key: str, background: bool) -> None:
+        page = self.pages[key]
+        self._fresh.add(key)
+        later = getattr(page, "refresh_in_background", None)
+        if background and later is not None:
+            later()
+            return
         refresh = getattr(page, "refresh", None)
         if refresh is not None:
             refresh()
 
     def _on_changed(self, topic: str) -> None:
-        # Pages other than the visible one refresh when they are shown (see _switch). After a restore the
-        # store is a new object with other data: the identity and the visible page must show it at once.
+        # The page that wrote has updated itself; the hidden ones load again when they are shown. After a
+        # restore the store is a new object with other data: the identity and the visible page show it at once.
+        current = self.current_key()
+        self._fresh &= {current}
         if topic in ("settings", "restore"):
             self._show_identity()
         if topic == "restore":
-            self._switch(self.stack.currentIndex())
+            self._fresh.clear()
+            self._show(current, background=True)
 
-    def show_page(self, key: str) -> QWidget:
-        self.navigation.setCurrentRow(PAGE_KEYS.index(key))
-        return self.pages[key]
+    # -- window -----------------------------------------------------------------------------------------
+    def _show_identity(self) -> None:
+        me = self.ctx.installation
+        self.identity.setText(self.tr("{unit} · Cán bộ: {officer} · Dữ liệu: {path}").format(
+            unit=me.unit.name, officer=me.officer, path=str(self.ctx.store.path)))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 — Qt's name
+        super().showEvent(event)
+        if self._first_load_pending:
+            # Draw the window first; the first page fills itself right after, without holding the window.
+            self._first_load_pending = False
+            QTimer.singleShot(0, self._load_first_page)
+
+    def _load_first_page(self) -> None:
+        key = self.current_key()
+        if key not in self._fresh:
+            self._load(key, background=True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt's name
+        wait_for_background()  # a page computing in the background finishes (and closes its reader) first
+        super().closeEvent(event)
 
 
 def build_main_window(store: Store) -> MainWindow:

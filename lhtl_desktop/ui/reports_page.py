@@ -4,12 +4,16 @@ Printing draws the very layout the PDF writer uses (services.reports.layout: tex
 mm) with QPainter on the QPrinter, with the same font files registered in Qt. So the preview, the paper from
 a real printer and the saved PDF are the same sheet, in vector form; no PDF renderer is needed in the window
 (the PySide6 Essentials wheel has no QtPdf) and nothing is rasterised.
+
+The report writers (fpdf2, fontTools, openpyxl) are imported when a sheet is first built, not when the window
+starts; the page builds its summary only when it is shown, on a worker with its own read connection.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMarginsF, QPointF, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QPainter, QPen
@@ -31,14 +35,16 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
-from lhtl_desktop.services import reports
 from lhtl_desktop.services.installation import subtree
-from lhtl_desktop.services.reports.fonts import FontSet
-from lhtl_desktop.services.reports.layout import Document, LineOp, TextOp
-from lhtl_desktop.services.reports.sheet import Report, format_count, format_threshold, format_value
+from lhtl_desktop.storage.reader import open_reader
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
-from lhtl_desktop.ui.tasks import run_task
+from lhtl_desktop.ui.tasks import run_in_background, run_task
+
+if TYPE_CHECKING:
+    from lhtl_desktop.services.reports.fonts import FontSet
+    from lhtl_desktop.services.reports.layout import Document
+    from lhtl_desktop.services.reports.sheet import Report
 
 _registered: dict[str, str] = {}
 
@@ -82,6 +88,8 @@ def prepare_printer(printer: QPrinter, doc: Document) -> None:
 
 def paint_document(doc: Document, printer: QPrinter) -> None:
     """Draw every page of the sheet on the printer (or the preview), at the printer's resolution."""
+    from lhtl_desktop.services.reports.layout import LineOp, TextOp
+
     main, marks = qt_families(doc.fonts)
     painter = QPainter()
     if not painter.begin(printer):
@@ -178,18 +186,60 @@ class ReportsPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
+        self.loading = False  # a background build of the summary is running
+        self._generation = 0  # bumped by every build, so an older one that arrives late is dropped
         self.scope.currentIndexChanged.connect(self.update_summary)
         self.year.valueChanged.connect(self.update_summary)
-        ctx.changed.connect(lambda _topic: self.refresh())
-        self.refresh()
 
     # -- data ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Fill the scope list (my unit and every unit below it) and recompute the summary."""
+        """Fill the scope list (my unit and every unit below it) and recompute the summary now."""
+        if self._fill_scopes():
+            self.update_summary()
+
+    def refresh_in_background(self) -> None:
+        """Fill the scope list, then build the summary on a worker with a read connection of its own; the
+        page says so meanwhile and the window stays usable. A newer build supersedes it."""
+        if not self._fill_scopes():
+            return
+        self._generation += 1
+        generation = self._generation
+        year, scope = self.selected()
+        path = self.ctx.store.path
+        self.loading = True
+        self.report = None
+        self.table.setRowCount(0)
+        self.summary.setText(self.tr("Đang lập số liệu báo cáo năm {year}…").format(year=year))
+
+        def work() -> Report:
+            from lhtl_desktop.services import reports
+
+            reader = open_reader(path)
+            try:
+                return reports.build_report(reader, year, scope)
+            finally:
+                reader.close()
+
+        def done(report: Report) -> None:
+            if generation == self._generation:
+                self.loading = False
+                self._show_report(report)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            self.loading = False
+            if not isinstance(exc, LhtlError):
+                raise exc
+            self._show_refusal(exc)
+
+        run_in_background(work, done, failed, owner=self)
+
+    def _fill_scopes(self) -> bool:
         try:
             me = self.ctx.installation
         except LhtlError:
-            return
+            return False
         current = self.scope.currentData()
         units = self.ctx.store.units()
         self.scope.blockSignals(True)
@@ -200,23 +250,36 @@ class ReportsPage(QWidget):
         index = self.scope.findData(current) if current else 0
         self.scope.setCurrentIndex(max(index, 0))
         self.scope.blockSignals(False)
-        self.update_summary()
+        return True
 
     def selected(self) -> tuple[int, str | None]:
         return self.year.value(), self.scope.currentData()
 
     def build(self) -> Report:
+        from lhtl_desktop.services import reports
+
         year, scope = self.selected()
         return reports.build_report(self.ctx.store, year, scope)
 
     def update_summary(self) -> None:
+        """Build the summary of the chosen scope and year now (the officer chose them) and show it."""
+        self._generation += 1
+        self.loading = False
         try:
             report = self.build()
         except LhtlError as exc:
-            self.report = None
-            self.summary.setText(exc.message)
-            self.table.setRowCount(0)
+            self._show_refusal(exc)
             return
+        self._show_report(report)
+
+    def _show_refusal(self, exc: LhtlError) -> None:
+        self.report = None
+        self.summary.setText(exc.message)
+        self.table.setRowCount(0)
+
+    def _show_report(self, report: Report) -> None:
+        from lhtl_desktop.services.reports.sheet import format_count, format_threshold, format_value
+
         self.report = report
         self.summary.setText(self.tr("{scope} — năm {year}. Mã kiểm tra số liệu: {code}. "
                                      "Dấu vân tay khóa: {fp}.").format(
@@ -244,6 +307,8 @@ class ReportsPage(QWidget):
         store = self.ctx.store
 
         def work() -> tuple[Report, Document]:
+            from lhtl_desktop.services import reports
+
             report = reports.build_report(store, year, scope)
             return report, reports.layout_report(report)
 
@@ -294,6 +359,8 @@ class ReportsPage(QWidget):
         return path or None
 
     def save(self, kind: str) -> None:
+        from lhtl_desktop.services import reports
+
         path = self.ask_save_path(kind)
         if not path:
             return

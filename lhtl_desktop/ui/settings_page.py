@@ -125,7 +125,6 @@ class SettingsPage(QWidget):
         if me.level == Level.PROVINCE:
             self.threshold_tab = self._threshold_tab()
             self.tabs.addTab(self.threshold_tab, self.tr("Ngưỡng chỉ tiêu"))
-        self.refresh()
 
     # -- officer and key --------------------------------------------------------------------------------
     def _officer_tab(self) -> QWidget:

@@ -93,7 +93,6 @@ class SyncPage(QWidget):
         self.tabs.addTab(self._build_conflicts(), self.tr("Xung đột"))
         self.tabs.addTab(self._build_keys(), self.tr("Khóa và đăng ký"))
         self.tabs.addTab(self._build_quarantine(), self.tr("Tệp cách ly"))
-        self.refresh()
 
     # -- questions to the officer (tests replace these) -------------------------------------------------
     def ask_folder(self) -> str:

@@ -2,6 +2,8 @@
 
 `run_task` runs a plain function on the global thread pool and calls `on_done(result)` or
 `on_error(exception)` back on the main thread. Widgets are only touched on the main thread.
+`run_in_background` does the same without a dialog, for a page that fills itself while the window stays
+usable (the page shows its own "being computed" state meanwhile).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
@@ -36,6 +39,44 @@ class _Task(QRunnable):
             self.signals.done.emit(result)
 
 
+def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
+                      on_error: Callable[[BaseException], None], finish: Callable[[], None] | None = None,
+                      owner: QObject | None = None) -> None:
+    """Run `fn` on the global thread pool; `finish()` then `on_done(result)` or `on_error(exc)` on the main
+    thread. No dialog: the window stays usable, so `fn` must not share a transaction with the UI thread
+    (a reader of its own — `storage.reader.open_reader` — not the window's store). When `owner` (the page
+    that shows the result) is deleted before the work ends, the result is dropped."""
+    task = _Task(fn)
+    _running.add(task)
+
+    def gone() -> bool:
+        return owner is not None and not shiboken6.isValid(owner)
+
+    def done(result: object) -> None:
+        _running.discard(task)
+        if finish is not None:
+            finish()
+        if not gone():
+            on_done(result)
+
+    def failed(exc: object) -> None:
+        _running.discard(task)
+        if finish is not None:
+            finish()
+        assert isinstance(exc, BaseException)
+        if not gone():
+            on_error(exc)
+
+    task.signals.done.connect(done, Qt.ConnectionType.QueuedConnection)
+    task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    QThreadPool.globalInstance().start(task)
+
+
+def wait_for_background(msecs: int = 30_000) -> bool:
+    """Wait until the work started here has finished (a closing window must not leave a reader open)."""
+    return QThreadPool.globalInstance().waitForDone(msecs)
+
+
 def run_task(parent: QWidget | None, label: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
              on_error: Callable[[BaseException], None]) -> QProgressDialog:
     """Run `fn` in the background behind a modal, cancel-less progress dialog shown after 300 ms."""
@@ -44,26 +85,12 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[[], Any], on_done:
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setWindowTitle(dialog.tr("Đang xử lý"))
-    task = _Task(fn)
-    _running.add(task)
 
     def finish() -> None:
-        _running.discard(task)
         dialog.reset()
         dialog.deleteLater()
 
-    def done(result: object) -> None:
-        finish()
-        on_done(result)
-
-    def failed(exc: object) -> None:
-        finish()
-        assert isinstance(exc, BaseException)
-        on_error(exc)
-
-    task.signals.done.connect(done, Qt.ConnectionType.QueuedConnection)
-    task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-    QThreadPool.globalInstance().start(task)
+    run_in_background(fn, on_done, on_error, finish)
     return dialog
 
 

@@ -25,6 +25,7 @@ def page(qtbot: QtBot, province: Built, store: Store) -> ReportsPage:
     p = ReportsPage(AppContext(store))
     qtbot.addWidget(p)
     p.year.setValue(2025)
+    p.refresh()  # as the window does when it shows the page
     return p
 
 

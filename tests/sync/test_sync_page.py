@@ -29,6 +29,7 @@ def app(qapp: QApplication) -> QApplication:
 def page_for(qtbot, node) -> SyncPage:  # type: ignore[no-untyped-def]
     page = SyncPage(AppContext(node.store))
     qtbot.addWidget(page)
+    page.refresh()  # as the window does when it shows the page
     return page
 
 

@@ -11,6 +11,7 @@ from .conftest import commit_text, type_text
 def test_add_institution_typed_in_vietnamese(qtbot, commune):
     page = InstitutionsPage(commune.ctx)
     qtbot.addWidget(page)
+    page.refresh()  # as the window does when it shows the page
     before = page.model.rowCount()
     dialog = InstitutionDialog(commune.ctx, None, page)
     qtbot.addWidget(dialog)
@@ -69,6 +70,7 @@ def test_village_list_pasted_adds_one_house_each(qtbot, commune):
 def test_close_and_reopen_from_page(qtbot, commune, monkeypatch):
     page = InstitutionsPage(commune.ctx)
     qtbot.addWidget(page)
+    page.refresh()  # as the window does when it shows the page
     page.select_id(commune.houses[1].id)
     assert page.close_button.isEnabled()
     monkeypatch.setattr("lhtl_desktop.ui.institutions_page.CloseDialog.exec", lambda self: self.year.setValue(2026) or 1)

@@ -20,10 +20,12 @@ def test_navigation_and_pages(qtbot, commune):
     qtbot.addWidget(window)
     labels = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert labels == ["Tổng quan", "Thiết chế", "Nhập số liệu", "Đồng bộ", "Báo cáo", "Cài đặt"]
-    assert isinstance(window.pages["sync"], SyncPage)
-    assert isinstance(window.pages["reports"], ReportsPage)
+    assert list(window.pages) == ["dashboard"]  # the other pages are built when first shown
+    assert isinstance(window.show_page("sync"), SyncPage)
+    assert isinstance(window.show_page("reports"), ReportsPage)
     for key in PAGE_KEYS:
         assert window.show_page(key) is window.stack.currentWidget()
+    assert set(window.pages) == set(PAGE_KEYS)
 
 
 def test_fits_1366x768(qtbot, commune):

@@ -17,6 +17,7 @@ from .conftest import commit_text, type_text
 def test_officer_name_typed_and_saved(qtbot, commune):
     page = SettingsPage(commune.ctx)
     qtbot.addWidget(page)
+    page.refresh()  # as the window does when it shows the page
     assert page.tabs.count() == 2  # a commune has no hub or threshold settings
     page.officer.selectAll()
     type_text(page.officer, "Phạm Thị ")
@@ -29,6 +30,7 @@ def test_officer_name_typed_and_saved(qtbot, commune):
 def test_empty_officer_refused(qtbot, commune):
     page = SettingsPage(commune.ctx)
     qtbot.addWidget(page)
+    page.refresh()  # as the window does when it shows the page
     before = commune.store.dump()
     page.officer.clear()
     page.save_officer()
@@ -74,6 +76,7 @@ def province_ctx(store, app):
 def test_province_thresholds_and_history(qtbot, province_ctx):
     page = SettingsPage(province_ctx)
     qtbot.addWidget(page)
+    page.refresh()  # as the window does when it shows the page
     assert page.tabs.count() == 4
     page.threshold_target.setCurrentIndex(page.threshold_target.findData("LIB_COMM_LLL"))
     page.threshold_year.setValue(2030)
@@ -95,6 +98,7 @@ def test_province_thresholds_and_history(qtbot, province_ctx):
 def test_province_hub_reassignment_and_two_tier(qtbot, province_ctx):
     page = SettingsPage(province_ctx)
     qtbot.addWidget(page)
+    page.refresh()  # as the window does when it shows the page
     store = province_ctx.store
     row = page._hub_codes.index("14389")
     page.hub_table.selectRow(row)
