@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lhtl_desktop.model.criteria import CRITERIA
@@ -10,11 +10,16 @@ from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import parse_year
 from lhtl_desktop.model.records import ValueRecord, choose_provisional
 from lhtl_desktop.model.targets import (
+    InstitutionFacts,
+    Status,
     TargetDefinition,
     TargetKind,
     TargetResult,
     ValuesByYear,
+    YearValues,
     evaluate_target,
+    on_track_line,
+    threshold_in_force,
 )
 from lhtl_desktop.services.installation import installation, require_unit, subtree
 from lhtl_desktop.storage import Store
@@ -54,7 +59,100 @@ def values_by_year(records: Sequence[ValueRecord]) -> tuple[ValuesByYear, frozen
     return out, frozenset(provisional)
 
 
+class ValueTable:
+    """Values read for an evaluation or a sheet, grouped in SQL (Store.grouped_values).
+
+    values[year][institution][indicator] holds the value in force, the provisional sibling (choose_provisional:
+    higher level first, then later) where a conflict is open; tombstones leave no value. conflicts holds every
+    (institution, period, indicator) read that has more than one current record, provisional those of them
+    whose provisional sibling carries a value. Only the periods and indicators asked for are read.
+    """
+
+    def __init__(self, units: Sequence[str]) -> None:
+        self.units = list(units)
+        self.values: dict[int, dict[str, dict[str, int]]] = {}
+        self.conflicts: set[tuple[str, str, str]] = set()
+        self.provisional: set[tuple[str, str, str]] = set()
+        self._read: dict[int, set[str] | None] = {}  # year → indicators read (None: every indicator)
+
+    def read(self, store: Store, year: int, indicators: Sequence[str] | None) -> None:
+        """Read one year, for these indicators (None: every indicator); what was read before is not read again."""
+        have = self._read.get(year, set())
+        if have is None:
+            return
+        need: list[str] | None = None if indicators is None else [c for c in indicators if c not in have]
+        if need is not None and not need:
+            return
+        singles, conflicted = store.grouped_values(self.units, [str(year)], need)
+        self._read[year] = None if need is None else have | set(need)
+        values = self.values.setdefault(year, {})
+        for inst, _period, code, value in singles:
+            if value is not None:
+                row = values.get(inst)
+                if row is None:
+                    row = values[inst] = {}
+                row[code] = value
+        groups: dict[tuple[str, str, str], list[ValueRecord]] = {}
+        for rec in conflicted:
+            groups.setdefault(rec.key, []).append(rec)
+        for key, recs in groups.items():
+            self.conflicts.add(key)
+            chosen = choose_provisional(recs)
+            if chosen is None or chosen.value is None:
+                continue
+            values.setdefault(key[0], {})[key[2]] = chosen.value
+            self.provisional.add(key)
+
+    def year(self, year: int) -> dict[str, dict[str, int]]:
+        return self.values.get(year, {})
+
+
+def _line_needs_first_data(milestones: Mapping[int, float | None], year: int) -> bool:
+    """Whether a share target's on-track line for `year` starts at the first year with data: no milestone
+    before the year, one after it, and the year is not itself the milestone in force (which needs no line)."""
+    threshold = threshold_in_force(milestones, year)
+    if threshold is None or threshold[0] == year:
+        return False
+    return on_track_line(milestones, year, None) is None and on_track_line(milestones, year, (year - 1, 0.0)) is not None
+
+
+def _with_first_data(store: Store, table: ValueTable, target: TargetDefinition, year: int, scope: str,
+                     facts: Sequence[InstitutionFacts], used: set[tuple[int, str]]) -> TargetResult:
+    """Evaluate a share target whose line starts at the first earlier year with data: read earlier years of its
+    criterion's inputs, oldest first, only until that year is found."""
+    criterion = CRITERIA[target.criterion or ""]
+    inputs = criterion.inputs
+    data: dict[int, YearValues] = {year: table.year(year)}
+    period = store.next_period_with_data(inputs)
+    while period is not None and period < str(year):  # four-digit years: text order is year order
+        if period.isdigit():  # not a six-month report: targets read years
+            yr = int(period)
+            table.read(store, yr, inputs)
+            used.update((yr, code) for code in inputs)
+            data[yr] = table.year(yr)
+            year_values = data[yr]
+            if any(f.type in target.types and f.active_in(yr) and criterion.evaluate(year_values.get(f.id)) is not None
+                   for f in facts):
+                # An active institution of the group with data: the share has a value and not everyone is
+                # missing, so the line starts here (model.targets._first_share's test).
+                break
+        period = store.next_period_with_data(inputs, period)
+    return evaluate_target(target, year, scope, facts, data, target.milestones)
+
+
 def evaluate(store: Store, year: int | str, scope: str | None = None) -> Evaluation:
+    return evaluate_with_values(store, year, scope)[0]
+
+
+def evaluate_with_values(store: Store, year: int | str, scope: str | None = None, *,
+                         every_indicator: bool = False) -> tuple[Evaluation, ValueTable]:
+    """`evaluate`, and the values it read. every_indicator: read every indicator of Y and Y−1 (a summary sheet
+    prints them all); the evaluation is the same either way.
+
+    Reads: year Y for the targets' indicators, Y−1 for growth indicators; earlier years only for a share
+    target that is behind and whose on-track line starts at the first year with data (no milestone before Y,
+    e.g. CC_VILLAGE_ACTIVE until 2030) — and then only its criterion's inputs, up to that first year.
+    """
     y = parse_year(year)
     me = installation(store)
     scope_unit = require_unit(store, scope) if scope else me.unit
@@ -62,19 +160,27 @@ def evaluate(store: Store, year: int | str, scope: str | None = None) -> Evaluat
     insts = store.institutions(units)
     targets = store.target_definitions()
     indicators = _indicators_of(targets)
+    growth = sorted({t.indicator or "" for t in targets if t.kind == TargetKind.GROWTH})
 
-    # Years: Y and Y−1 always; earlier years while Y precedes some target's first milestone (its on-track
-    # line then starts at the first year with data — e.g. CC_VILLAGE_ACTIVE, whose first milestone is 2030).
-    first_milestones = [min((yr for yr, thr in t.milestones.items() if thr is not None), default=y) for t in targets]
-    years = {y, y - 1}
-    if y <= max(first_milestones, default=y):
-        years |= {yr for yr in store.years_with_data(units, indicators) if yr < y}
-        years |= {yr - 1 for yr in list(years)}
-    records = store.records_for(units, [str(yr) for yr in sorted(years)], indicators)
-    data, provisional = values_by_year(records)
+    table = ValueTable(units)
+    table.read(store, y, None if every_indicator else indicators)
+    table.read(store, y - 1, None if every_indicator else growth)
+    used: set[tuple[int, str]] = {(y, code) for code in indicators} | {(y - 1, code) for code in growth}
     facts = [i.facts() for i in insts]
-    results = [evaluate_target(t, y, scope_unit.code, facts, data, t.milestones) for t in targets]
-    return Evaluation(y, scope_unit.code, scope_unit.name, results, {i.id: i for i in insts}, provisional)
+    results: list[TargetResult] = []
+    for t in targets:
+        facts_t = [f for f in facts if f.type in t.types]  # the maths skips other types anyway
+        if t.kind == TargetKind.GROWTH:
+            result = evaluate_target(t, y, scope_unit.code, facts_t, {y: table.year(y), y - 1: table.year(y - 1)},
+                                     t.milestones)
+        else:
+            result = evaluate_target(t, y, scope_unit.code, facts_t, {y: table.year(y)}, t.milestones)
+            if result.status == Status.BEHIND and _line_needs_first_data(t.milestones, y):
+                result = _with_first_data(store, table, t, y, scope_unit.code, facts_t, used)
+        results.append(result)
+    provisional = frozenset((inst, code) for inst, period, code in table.provisional if (int(period), code) in used)
+    ev = Evaluation(y, scope_unit.code, scope_unit.name, results, {i.id: i for i in insts}, provisional)
+    return ev, table
 
 
 def result_as_json(result: TargetResult) -> dict[str, object]:

@@ -7,6 +7,7 @@ Writes run inside `atomic()` (sqlite-utils' `db.atomic()`: BEGIN … COMMIT, sav
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from lhtl_desktop.model.records import ValueRecord
 from lhtl_desktop.model.targets import TargetDefinition, TargetKind
 from lhtl_desktop.model.units import Unit
 
+_KEY_OF_ROW = operator.itemgetter(0, 1, 2)  # (institution_id, period, indicator) of a grouped_values row
 _RECORD_COLUMNS = (
     "edit_id, institution_id, unit_code, period, indicator, value, vv, author_key, author_unit, "
     "author_name, created_at, reason, warning"
@@ -288,14 +290,15 @@ class Store:
         return json.loads(row[0]) if row else {}
 
     def institutions(self, unit_codes: Iterable[str] | None = None) -> list[Institution]:
-        sql = "SELECT * FROM institutions"
+        sql = "SELECT id, unit_code, type, name, village, opened_year, closed_year FROM institutions"
         params: list[str] = []
         if unit_codes is not None:
             codes = list(unit_codes)
             sql += f" WHERE unit_code IN ({','.join('?' * len(codes))})"
             params = codes
         sql += " ORDER BY unit_code, type, name COLLATE NOCASE, id"
-        return [_institution(r) for r in self.db.query(sql, params)]
+        # Positional rows (not sqlite-utils' dicts): a province reads thousands of institutions per evaluation.
+        return [Institution(*row) for row in self.db.execute(sql, params).fetchall()]
 
     # -- value records ----------------------------------------------------------------------------
     def current_records(self, inst_id: str, period: str) -> list[ValueRecord]:
@@ -353,6 +356,71 @@ class Store:
             sql += f" AND indicator IN ({','.join('?' * len(indicators))})"
             params += list(indicators)
         return [_record(r) for r in self.db.query(sql, params)]
+
+    def grouped_values(
+        self, unit_codes: Sequence[str], periods: Sequence[str], indicators: Sequence[str] | None = None
+    ) -> tuple[list[tuple[str, str, str, int | None]], list[ValueRecord]]:
+        """Current values of institutions in these units for these periods (and indicators), grouped by key.
+
+        Returns (singles, conflicted): (institution_id, period, indicator, value) for every key with exactly one
+        current record (value None: a tombstone), and the full records of every key with more than one (an open
+        conflict), so that `choose_provisional` decides those. Reads four columns and no version vector: reports
+        and evaluation read tens of thousands of keys, and conflicts are rare. (The grouping is a set of keys
+        here, not SQL's GROUP BY: its temporary B-tree doubled the time of the query.)
+        """
+        if not unit_codes or not periods or (indicators is not None and not indicators):
+            return [], []
+        # The rows are found on the (period, indicator) index and then read in rowid order (IN builds a sorted
+        # list of rowids): a fifth faster than visiting the table in index order.
+        inner = f"SELECT rowid FROM value_records WHERE period IN ({','.join('?' * len(periods))})"
+        params: list[Any] = list(periods)
+        if indicators is not None:
+            inner += f" AND indicator IN ({','.join('?' * len(indicators))})"
+            params += list(indicators)
+        sql = (
+            f"SELECT institution_id, period, indicator, value FROM value_records WHERE rowid IN ({inner}) "
+            f"AND unit_code IN ({','.join('?' * len(unit_codes))})"
+        )
+        params += list(unit_codes)
+        rows: list[tuple[str, str, str, int | None]] = self.db.execute(sql, params).fetchall()
+        if len(set(map(_KEY_OF_ROW, rows))) == len(rows):
+            return rows, []  # the usual case: no open conflict
+        counts: dict[tuple[str, str, str], int] = {}
+        for row in rows:
+            key = _KEY_OF_ROW(row)
+            counts[key] = counts.get(key, 0) + 1
+        singles = [row for row in rows if counts[_KEY_OF_ROW(row)] == 1]
+        conflicted = [key for key, n in counts.items() if n > 1]
+        return singles, self.records_for_keys(conflicted)
+
+    def records_for_keys(self, keys: Sequence[tuple[str, str, str]]) -> list[ValueRecord]:
+        """Current records of these (institution_id, period, indicator) keys, by key then creation time."""
+        out: list[ValueRecord] = []
+        chunk = 300  # 900 parameters a statement, well under SQLite's limit
+        for start in range(0, len(keys), chunk):
+            part = keys[start:start + chunk]
+            out.extend(
+                _record(r) for r in self.db.query(
+                    f"SELECT {_RECORD_COLUMNS} FROM value_records WHERE (institution_id, period, indicator) "
+                    f"IN (VALUES {','.join(['(?, ?, ?)'] * len(part))}) "
+                    "ORDER BY institution_id, period, indicator, created_at",
+                    [x for key in part for x in key],
+                )
+            )
+        return out
+
+    def next_period_with_data(self, indicators: Sequence[str], after: str | None = None) -> str | None:
+        """The first period (in text order) after `after` in which any of these indicators has a current
+        record, in any unit; None when there is none. One step of the (period, indicator) index: callers that
+        look for the first year with data read years one at a time from here."""
+        if not indicators:
+            return None
+        row = self.db.execute(
+            f"SELECT MIN(period) FROM value_records WHERE period > ? "
+            f"AND indicator IN ({','.join('?' * len(indicators))})",
+            [after or "", *indicators],
+        ).fetchone()
+        return row[0] if row else None
 
     def years_with_data(self, unit_codes: Sequence[str], indicators: Sequence[str]) -> list[int]:
         rows = self.db.execute(

@@ -227,18 +227,18 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
     y = parse_year(year)
     me = installation(store)
     scope_unit = require_report_scope(store, scope)
-    ev = _evaluation.evaluate(store, y, scope_unit.code)
+    # One read serves the evaluation and the sheet: every indicator of Y and Y−1, grouped by key, full records
+    # only where a conflict is open (the sheet prints every value of Y and marks conflicts of Y and Y−1).
+    ev, table = _evaluation.evaluate_with_values(store, y, scope_unit.code, every_indicator=True)
     units_all = store.units()
     two_tier = me.two_tier
     codes = subtree(store, scope_unit.code)
     definitions = {t.code: t for t in store.target_definitions()}
 
-    records = store.records_for(codes, [str(y), str(y - 1)])
-    data, _prov = _evaluation.values_by_year(records)
-    conflicts = {(i, p, ind) for i, p, ind in store.conflict_keys(codes)}
+    data = {yr: table.year(yr) for yr in (y, y - 1)}
     conflicted_y: dict[str, set[str]] = {}
     conflicted_any: set[str] = set()
-    for inst_id, period, ind in conflicts:
+    for inst_id, period, ind in table.conflicts:
         if period == str(y):
             conflicted_y.setdefault(inst_id, set()).add(ind)
         if period in (str(y), str(y - 1)):
