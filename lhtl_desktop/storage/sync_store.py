@@ -29,7 +29,14 @@ _CHUNK = 500
 
 
 def vv_text(vv: Mapping[str, int]) -> str:
-    return json.dumps(dict(sorted(vv.items())), separators=(",", ":"))
+    """The stored form of a version vector: compact JSON, keys sorted (the same text json.dumps gives)."""
+    parts = []
+    for k, n in sorted(vv.items()):
+        # Key ids are hex and counters integers: written directly, as json.dumps would write them.
+        if type(k) is not str or type(n) is not int or not (k.isascii() and k.isalnum()):
+            return json.dumps(dict(sorted(vv.items())), separators=(",", ":"))
+        parts.append(f'"{k}":{n}')
+    return "{" + ",".join(parts) + "}"
 
 
 def record_tuple(rec: ValueRecord) -> tuple[Any, ...]:

@@ -123,6 +123,110 @@ def _year(value: Any, what: str) -> int | None:
     return _int(value, MIN_YEAR, MAX_YEAR, what)
 
 
+# Field labels for the messages, translated once (not for every field of every record).
+_L_BUNDLE_ID = _("mã gói")
+_L_FROM = _("đơn vị gửi")
+_L_TO = _("đơn vị nhận")
+_L_SEQ = _("số thứ tự gói")
+_L_CREATED = _("thời điểm tạo")
+_L_SCHEMA = _("phiên bản lược đồ")
+_L_CATALOG = _("phiên bản danh mục")
+_L_INST_ID = _("mã thiết chế")
+_L_INST_UNIT = _("đơn vị của thiết chế")
+_L_INST_NAME = _("tên thiết chế")
+_L_VILLAGE = _("tên thôn")
+_L_OPENED = _("năm thành lập")
+_L_CLOSED = _("năm ngừng hoạt động")
+_L_AUTHOR_KEY = _("khóa tác giả")
+_L_EDIT_ID = _("mã lần sửa")
+_L_UPDATED = _("thời điểm sửa")
+_L_UNIT = _("đơn vị")
+_L_PERIOD = _("kỳ báo cáo")
+_L_AUTHOR_UNIT = _("đơn vị tác giả")
+_L_REASON = _("lý do điều chỉnh")
+_L_WARNING = _("cảnh báo")
+_L_AUTHOR_NAME = _("tên người nhập")
+_L_ENTERED = _("thời điểm nhập")
+
+
+class _Seen:
+    """Values of one body already found valid, so that the many repeats (key ids, unit codes, periods, times,
+    names) are checked once. Each method accepts exactly what the full check accepts and, on anything
+    else, runs the full check, which raises with its message."""
+
+    def __init__(self, units: Mapping[str, Unit]) -> None:
+        self.units = units
+        self.key_ids: set[str] = set()
+        self.stamps: set[str] = set()
+        self.periods: set[str] = set()
+        self.unit_codes: set[str] = set()
+        self.texts: set[str] = set()  # NFC, no control characters; length and emptiness checked per use
+
+    def key_id(self, doc: Mapping[str, Any], key: str, what: str) -> str:
+        value = doc.get(key)
+        if type(value) is str and value in self.key_ids:
+            return value
+        checked = _str(doc, key, _KEYID_RE, what)
+        self.key_ids.add(checked)
+        return checked
+
+    def stamp(self, doc: Mapping[str, Any], key: str, what: str) -> str:
+        value = doc.get(key)
+        if type(value) is str and value in self.stamps:
+            return value
+        checked = _str(doc, key, _TS_RE, what)
+        self.stamps.add(checked)
+        return checked
+
+    def known_unit(self, doc: Mapping[str, Any], key: str, what: str) -> str:
+        """A unit code of this province (format first, then membership)."""
+        value = doc.get(key)
+        if type(value) is str and value in self.unit_codes:
+            return value
+        code = _str(doc, key, _UNIT_RE, what)
+        if code not in self.units:
+            raise _bad(_("đơn vị «{code}» không thuộc tỉnh này").format(code=code))
+        self.unit_codes.add(code)
+        return code
+
+    def period(self, doc: Mapping[str, Any]) -> str:
+        value = doc.get("period")
+        if type(value) is str and value in self.periods:
+            return value
+        period = _str(doc, "period", _PERIOD_RE, _L_PERIOD)
+        try:
+            if parse_period(period).key != period:
+                raise _bad(_("kỳ báo cáo «{p}» không hợp lệ").format(p=period))
+        except ValidationError as exc:
+            raise _bad(exc.message.rstrip(".")) from None
+        self.periods.add(period)
+        return period
+
+    def text(self, value: Any, what: str, *, required: bool, limit: int = 200) -> str | None:
+        if value is None and not required:
+            return None
+        if (type(value) is str and value in self.texts and len(value) <= limit
+                and (not required or value.strip())):
+            return value  # type: ignore[no-any-return]
+        checked = _text(value, what, required=required, limit=limit)
+        if checked is not None:
+            self.texts.add(checked)
+        return checked
+
+    def vv(self, value: Any) -> dict[str, int]:
+        if type(value) is not dict or not value or len(value) > MAX_VV_ENTRIES:
+            raise _bad(_("véc-tơ phiên bản không hợp lệ"))
+        key_ids = self.key_ids
+        for k, n in value.items():
+            if type(n) is not int or not 1 <= n < 2**53:
+                raise _bad(_("véc-tơ phiên bản không hợp lệ"))
+            if k not in key_ids:
+                if not _KEYID_RE.fullmatch(k):
+                    raise _bad(_("véc-tơ phiên bản không hợp lệ"))
+                key_ids.add(k)
+        return value  # a fresh dict from the parser, owned by the record from now on
+
+
 def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     """Check every field of a decoded body. Units must be known here; values must fit the catalogue."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -132,13 +236,14 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
                             "trình ở cả hai nơi cho cùng phiên bản.").format(v=str(doc.get("format_version"))[:20]))
     if set(doc) != _TOP_KEYS:
         raise _bad(_("thiếu hoặc thừa trường"))
-    bundle_id = _str(doc, "bundle_id", _UUID_RE, _("mã gói"))
-    from_unit = _str(doc, "from_unit", _UNIT_RE, _("đơn vị gửi"))
-    to_unit = _str(doc, "to_unit", _UNIT_RE, _("đơn vị nhận"))
-    seq = _int(doc["seq"], 1, 2**53, _("số thứ tự gói"))
-    created = _str(doc, "created", _TS_RE, _("thời điểm tạo"))
-    schema_version = _int(doc["schema_version"], 1, 10_000, _("phiên bản lược đồ"))
-    catalog_version = _str(doc, "catalog_version", _CATALOG_RE, _("phiên bản danh mục"))
+    seen = _Seen(units)
+    bundle_id = _str(doc, "bundle_id", _UUID_RE, _L_BUNDLE_ID)
+    from_unit = _str(doc, "from_unit", _UNIT_RE, _L_FROM)
+    to_unit = _str(doc, "to_unit", _UNIT_RE, _L_TO)
+    seq = _int(doc["seq"], 1, 2**53, _L_SEQ)
+    created = _str(doc, "created", _TS_RE, _L_CREATED)
+    schema_version = _int(doc["schema_version"], 1, 10_000, _L_SCHEMA)
+    catalog_version = _str(doc, "catalog_version", _CATALOG_RE, _L_CATALOG)
     for code in (from_unit, to_unit):
         if code not in units:
             raise _bad(_("đơn vị «{code}» không thuộc tỉnh này").format(code=code))
@@ -161,74 +266,73 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     institutions: dict[str, InstitutionVersion] = {}
     created_at: dict[str, str] = {}
     for item in insts_raw:
-        if not isinstance(item, dict) or set(item) != _INST_KEYS:
+        if type(item) is not dict or item.keys() != _INST_KEYS:
             raise _bad(_("thiết chế thiếu hoặc thừa trường"))
-        inst_id = _str(item, "id", _UUID_RE, _("mã thiết chế"))
+        inst_id = _str(item, "id", _UUID_RE, _L_INST_ID)
         if inst_id in institutions:
             raise _bad(_("thiết chế «{id}» lặp lại").format(id=inst_id))
-        unit = _str(item, "unit", _UNIT_RE, _("đơn vị của thiết chế"))
-        if unit not in units:
-            raise _bad(_("đơn vị «{code}» không thuộc tỉnh này").format(code=unit))
+        unit = seen.known_unit(item, "unit", _L_INST_UNIT)
         type_code = item["type"]
         if not isinstance(type_code, str) or type_code not in TYPES_BY_CODE:
             raise _bad(_("loại thiết chế «{t}» không có trong danh mục").format(t=str(type_code)[:40]))
         if units[unit].level not in TYPES_BY_CODE[type_code].levels:
             raise _bad(_("loại thiết chế «{t}» không hợp với cấp của đơn vị {code}").format(t=type_code, code=unit))
-        name = _text(item["name"], _("tên thiết chế"), required=True) or ""
-        village = _text(item["village"], _("tên thôn"), required=False)
-        inst = Institution(inst_id, unit, type_code, name, village, _year(item["opened_year"], _("năm thành lập")),
-                           _year(item["closed_year"], _("năm ngừng hoạt động")))
+        name = seen.text(item["name"], _L_INST_NAME, required=True) or ""
+        village = seen.text(item["village"], _L_VILLAGE, required=False)
+        inst = Institution(inst_id, unit, type_code, name, village, _year(item["opened_year"], _L_OPENED),
+                           _year(item["closed_year"], _L_CLOSED))
         institutions[inst_id] = InstitutionVersion(
-            inst, _vv(item["vv"]), _str(item, "author_key", _KEYID_RE, _("khóa tác giả")),
-            _str(item, "edit_id", _UUID_RE, _("mã lần sửa")), _str(item, "updated", _TS_RE, _("thời điểm sửa")))
-        created_at[inst_id] = _str(item, "created", _TS_RE, _("thời điểm tạo"))
+            inst, seen.vv(item["vv"]), seen.key_id(item, "author_key", _L_AUTHOR_KEY),
+            _str(item, "edit_id", _UUID_RE, _L_EDIT_ID), seen.stamp(item, "updated", _L_UPDATED))
+        created_at[inst_id] = seen.stamp(item, "created", _L_CREATED)
 
     records: list[ValueRecord] = []
-    seen: set[str] = set()
+    edit_ids: set[str] = set()
     kinds: dict[str, dict[str, IndicatorKind]] = {}
+    uuid_match = _UUID_RE.fullmatch
     for item in recs_raw:
-        if not isinstance(item, dict) or set(item) != _REC_KEYS:
+        if type(item) is not dict or item.keys() != _REC_KEYS:
             raise _bad(_("bản ghi thiếu hoặc thừa trường"))
-        edit_id = _str(item, "edit_id", _UUID_RE, _("mã lần sửa"))
-        if edit_id in seen:
+        edit_id = item["edit_id"]
+        if type(edit_id) is not str or not uuid_match(edit_id):
+            _str(item, "edit_id", _UUID_RE, _L_EDIT_ID)  # raises
+        if edit_id in edit_ids:
             raise _bad(_("bản ghi «{id}» lặp lại").format(id=edit_id))
-        seen.add(edit_id)
-        inst_id = _str(item, "institution", _UUID_RE, _("mã thiết chế"))
-        version = institutions.get(inst_id)
+        edit_ids.add(edit_id)
+        inst_id = item["institution"]
+        version = institutions.get(inst_id) if type(inst_id) is str else None  # its keys are checked ids
         if version is None:
+            inst_id = _str(item, "institution", _UUID_RE, _L_INST_ID)
             raise _bad(_("bản ghi của thiết chế «{id}» không có trong gói").format(id=inst_id))
         inst = version.institution
-        unit = _str(item, "unit", _UNIT_RE, _("đơn vị"))
-        if unit != inst.unit_code:
+        unit = item["unit"]
+        if unit != inst.unit_code:  # the institution's code is a checked code: equal means valid
+            _str(item, "unit", _UNIT_RE, _L_UNIT)
             raise _bad(_("bản ghi ghi sai đơn vị của thiết chế"))
-        period = _str(item, "period", _PERIOD_RE, _("kỳ báo cáo"))
-        try:
-            if parse_period(period).key != period:
-                raise _bad(_("kỳ báo cáo «{p}» không hợp lệ").format(p=period))
-        except ValidationError as exc:
-            raise _bad(exc.message.rstrip(".")) from None
-        if inst.type not in kinds:
-            kinds[inst.type] = {i.code: i.kind for i in indicators_for_type(inst.type)}
+        period = seen.period(item)
+        kind_of = kinds.get(inst.type)
+        if kind_of is None:
+            kind_of = kinds[inst.type] = {i.code: i.kind for i in indicators_for_type(inst.type)}
         indicator = item["indicator"]
-        if not isinstance(indicator, str) or indicator not in kinds[inst.type]:
+        kind = kind_of.get(indicator) if type(indicator) is str else None
+        if kind is None:
             raise _bad(_("chỉ số «{code}» không áp dụng cho loại thiết chế «{t}»").format(
                 code=str(indicator)[:40], t=inst.type))
         value = item["value"]
         if value is not None:
-            hi = 1 if kinds[inst.type][indicator] == IndicatorKind.FLAG else MAX_VALUE
-            value = _int(value, 0, hi, _("giá trị của {code}").format(code=indicator))
-        author_unit = _str(item, "author_unit", _UNIT_RE, _("đơn vị tác giả"))
-        if author_unit not in units:
-            raise _bad(_("đơn vị «{code}» không thuộc tỉnh này").format(code=author_unit))
-        reason = _text(item["reason"], _("lý do điều chỉnh"), required=False, limit=MAX_TEXT)
+            hi = 1 if kind == IndicatorKind.FLAG else MAX_VALUE
+            if type(value) is not int or not 0 <= value <= hi:
+                _int(value, 0, hi, _("giá trị của {code}").format(code=indicator))  # raises
+        author_unit = seen.known_unit(item, "author_unit", _L_AUTHOR_UNIT)
+        reason = seen.text(item["reason"], _L_REASON, required=False, limit=MAX_TEXT)
         if author_unit != unit and not (reason or "").strip():
             raise _bad(_("điều chỉnh của cấp trên cho {code} thiếu lý do").format(code=indicator))
         records.append(ValueRecord(
             edit_id=edit_id, institution_id=inst_id, unit_code=unit, period=period, indicator=indicator,
-            value=value, vv=_vv(item["vv"]), author_key=_str(item, "author_key", _KEYID_RE, _("khóa tác giả")),
-            author_unit=author_unit, created_at=_str(item, "created", _TS_RE, _("thời điểm nhập")), reason=reason,
-            warning=_text(item["warning"], _("cảnh báo"), required=False, limit=MAX_TEXT),
-            author_name=_text(item["author_name"], _("tên người nhập"), required=False) or "",
+            value=value, vv=seen.vv(item["vv"]), author_key=seen.key_id(item, "author_key", _L_AUTHOR_KEY),
+            author_unit=author_unit, created_at=seen.stamp(item, "created", _L_ENTERED), reason=reason,
+            warning=seen.text(item["warning"], _L_WARNING, required=False, limit=MAX_TEXT),
+            author_name=seen.text(item["author_name"], _L_AUTHOR_NAME, required=False) or "",
         ))
 
     certificates = tuple(parse_certificate(c) for c in certs_raw)

@@ -192,11 +192,13 @@ def gunzip_bounded(payload: bytes, limit: int | None = None) -> bytes:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
     return out
 
 
@@ -214,6 +216,11 @@ def _no_float(text: str) -> Any:
     raise ValueError("decimals not allowed")
 
 
+# A string can hold a surrogate only through a \\uD800–\\uDFFF escape: the UTF-8 decoder already refuses encoded
+# surrogates. Only a text with such an escape needs its decoded strings looked at.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def strict_json(data: bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     """Valid UTF-8, no duplicate keys, no NaN/Infinity, no decimals, bounded numbers and depth, no lone
     surrogates. Any breach is a BundleError."""
@@ -228,28 +235,33 @@ def strict_json(data: bytes, *, max_depth: int = MAX_DEPTH) -> Any:
         raise BundleError(_("Nội dung gói lồng nhau quá sâu.")) from None
     except ValueError as exc:
         raise BundleError(_("Nội dung gói không đúng định dạng JSON chặt chẽ ({err}).").format(err=str(exc)[:120])) from None
-    _check_tree(doc, max_depth)
+    if _too_deep(doc, max_depth):
+        raise BundleError(_("Nội dung gói lồng nhau quá sâu."))
+    if _SURROGATE_ESCAPE.search(text):
+        try:  # the whole document at once: strict UTF-8 refuses a lone surrogate in any key or string
+            json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BundleError(_("Nội dung gói có ký tự không hợp lệ (nửa cặp surrogate).")) from None
     return doc
 
 
-def _check_tree(doc: Any, max_depth: int) -> None:
+def _too_deep(doc: Any, max_depth: int) -> bool:
+    """Is any node (scalars included; the root is at depth 1) deeper than max_depth? Only containers are
+    visited: a container's children sit one level below it."""
+    if type(doc) is not dict and type(doc) is not list:
+        return max_depth < 1
     stack: list[tuple[Any, int]] = [(doc, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, depth = stack.pop()
-        if depth > max_depth:
-            raise BundleError(_("Nội dung gói lồng nhau quá sâu."))
-        if isinstance(node, str):
-            _check_text(node)
-        elif isinstance(node, dict):
-            for k, v in node.items():
-                _check_text(k)
-                stack.append((v, depth + 1))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-
-
-def _check_text(text: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise BundleError(_("Nội dung gói có ký tự không hợp lệ (nửa cặp surrogate).")) from None
+        node, depth = pop()
+        children = node.values() if type(node) is dict else node
+        if not children:
+            continue
+        if depth >= max_depth:
+            return True
+        depth += 1
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                push((child, depth))
+    return False

@@ -114,7 +114,7 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
     if env.payload_type != BUNDLE_TYPE:
         raise BundleError(_("Đây là tệp đăng ký khóa, không phải gói số liệu: hãy dùng «Đăng ký khóa» "
                             "(lệnh «key enroll») để xác nhận khóa của đơn vị."))
-    trusted, _valid = local.trust()
+    trusted, valid = local.trust()
     signer = trusted.get(env.keyid)
     if signer is None:
         raise UnknownKeyError(
@@ -127,8 +127,9 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
     body = parse_body(strict_json(gunzip_bounded(env.payload)), local.units)
     p_hash = payload_hash_of(env.payload)
 
-    # Trust with the certificates the bundle carries (they only add keys below trusted ones).
-    trusted_all, valid = local.trust(body.certificates)
+    # Trust with the certificates the bundle carries (they only add keys below trusted ones); a bundle without
+    # any (a commune's) changes nothing, so the trust found above stands.
+    trusted_all, valid = local.trust(body.certificates) if body.certificates else (trusted, valid)
     signer = trusted_all.get(env.keyid, signer)
     if signer.status == "revoked":
         raise BundleError(_("Gói được ký bằng khóa đã bị thu hồi của đơn vị {unit}: bị từ chối.").format(
@@ -386,6 +387,7 @@ def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, ba
             backed_up = True
 
     local = load_local(store)
+    registry = sync_store.registry_version(store)
     for n, raw_path in enumerate(paths):
         path = Path(raw_path)
         if cancel is not None and cancel():
@@ -402,8 +404,11 @@ def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, ba
         result = import_bytes(store, data, path.name, dry_run=dry_run, before_write=before_write, local=local)
         result.file = str(raw_path)
         results.append(result)
-        if result.status == ACCEPTED and not dry_run:
-            local = load_local(store)  # new certificates may make later files readable
+        if result.status == ACCEPTED and not dry_run and sync_store.registry_version(store) != registry:
+            # The file brought certificates (which moved my view of the registry forward): they may make
+            # later files readable. Otherwise nothing load_local reads has changed.
+            local = load_local(store)
+            registry = sync_store.registry_version(store)
     return results
 
 

@@ -99,6 +99,13 @@ def parse_certificate(wire: Any) -> Certificate:
     body, sig = wire["body"], wire["sig"]
     if not isinstance(body, str) or not isinstance(sig, str) or len(body) > 4096:
         raise _bad_cert()
+    return _parse_certificate(body, sig)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_certificate(body: str, sig: str) -> Certificate:
+    # Pure in its two strings and the result is immutable, so cached: every bundle and every reload of the
+    # local state carries the same few hundred certificates. A refusal raises and is never cached.
     try:
         raw = base64.b64decode(body.encode("ascii"), validate=True)
         if len(base64.b64decode(sig.encode("ascii"), validate=True)) != 64:
