@@ -268,6 +268,10 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         if any(i.unit_code == scope_unit.code for i in insts.values()):
             row_units.insert(0, scope_unit)
     inst_row = {i.id: row_of(i.unit_code) for i in insts.values()}
+    facts = {i.id: i.facts() for i in insts.values()}
+    in_rows: dict[str, list[Institution]] = {}
+    for inst in insts.values():
+        in_rows.setdefault(inst_row[inst.id], []).append(inst)
 
     # Targets and per-row counts.
     targets: list[TargetLine] = []
@@ -293,7 +297,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
             for idx, yr in ((0, y), (1, y - 1)):
                 year_values = data.get(yr, {})
                 for inst in insts.values():
-                    if inst.type not in t.types or not inst.facts().active_in(yr):
+                    if inst.type not in t.types or not facts[inst.id].active_in(yr):
                         continue
                     value = year_values.get(inst.id, {}).get(code)
                     if value is None:
@@ -308,7 +312,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
     inst_lines: list[InstitutionLine] = []
     year_values = data.get(y, {})
     for inst in insts.values():
-        if not inst.facts().active_in(y):
+        if not facts[inst.id].active_in(y):
             continue
         family = TYPES_BY_CODE[inst.type].family
         values = dict(year_values.get(inst.id, {}))
@@ -331,11 +335,11 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
 
     unit_lines: list[UnitLine] = []
     for u in row_units:
-        in_row = [i for i in insts.values() if inst_row[i.id] == u.code]
+        in_row = in_rows.get(u.code, [])
         name = u.name if u.code != scope_unit.code or scope_unit.level == Level.COMMUNE \
             else f"{u.name} {OWN_ROW_SUFFIX}"
         unit_lines.append(UnitLine(
-            u.code, name, sum(1 for i in in_row if i.facts().active_in(y)),
+            u.code, name, sum(1 for i in in_row if facts[i.id].active_in(y)),
             sum(1 for i in in_row if i.id in missing_targets), counts[u.code],
             any(i.id in conflicted_any for i in in_row)))
     total_counts: dict[str, tuple[int | None, int | None]] = {}
