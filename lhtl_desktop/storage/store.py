@@ -358,9 +358,10 @@ class Store:
         return [_record(r) for r in self.db.query(sql, params)]
 
     def grouped_values(
-        self, unit_codes: Sequence[str], periods: Sequence[str], indicators: Sequence[str] | None = None
+        self, unit_codes: Sequence[str] | None, periods: Sequence[str], indicators: Sequence[str] | None = None
     ) -> tuple[list[tuple[str, str, str, int | None]], list[ValueRecord]]:
-        """Current values of institutions in these units for these periods (and indicators), grouped by key.
+        """Current values of institutions in these units (None: every unit) for these periods (and indicators),
+        grouped by key.
 
         Returns (singles, conflicted): (institution_id, period, indicator, value) for every key with exactly one
         current record (value None: a tombstone), and the full records of every key with more than one (an open
@@ -368,7 +369,7 @@ class Store:
         and evaluation read tens of thousands of keys, and conflicts are rare. (The grouping is a set of keys
         here, not SQL's GROUP BY: its temporary B-tree doubled the time of the query.)
         """
-        if not unit_codes or not periods or (indicators is not None and not indicators):
+        if (unit_codes is not None and not unit_codes) or not periods or (indicators is not None and not indicators):
             return [], []
         # The rows are found on the (period, indicator) index and then read in rowid order (IN builds a sorted
         # list of rowids): a fifth faster than visiting the table in index order.
@@ -377,11 +378,10 @@ class Store:
         if indicators is not None:
             inner += f" AND indicator IN ({','.join('?' * len(indicators))})"
             params += list(indicators)
-        sql = (
-            f"SELECT institution_id, period, indicator, value FROM value_records WHERE rowid IN ({inner}) "
-            f"AND unit_code IN ({','.join('?' * len(unit_codes))})"
-        )
-        params += list(unit_codes)
+        sql = f"SELECT institution_id, period, indicator, value FROM value_records WHERE rowid IN ({inner})"
+        if unit_codes is not None:
+            sql += f" AND unit_code IN ({','.join('?' * len(unit_codes))})"
+            params += list(unit_codes)
         rows: list[tuple[str, str, str, int | None]] = self.db.execute(sql, params).fetchall()
         if len(set(map(_KEY_OF_ROW, rows))) == len(rows):
             return rows, []  # the usual case: no open conflict
