@@ -160,6 +160,18 @@ def scope_records(store: Store, unit_codes: Sequence[str]) -> list[ValueRecord]:
     return out
 
 
+def scope_record_rows(store: Store, unit_codes: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The same records as scope_records, as plain tuples in `_RECORD_COLUMNS` order (the vector as its
+    stored text): an export of a whole province writes them out without building a record for each."""
+    out: list[tuple[Any, ...]] = []
+    conn = store.db.conn
+    for chunk in _chunks(list(unit_codes)):
+        out += conn.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM value_records WHERE unit_code IN ({','.join('?' * len(chunk))}) "
+            "ORDER BY edit_id", list(chunk)).fetchall()
+    return out
+
+
 # -- merge: read what is stored, write the plan ---------------------------------------------------------
 def institution_versions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}

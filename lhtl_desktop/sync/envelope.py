@@ -61,9 +61,11 @@ class Envelope:
 
 
 # -- writing ---------------------------------------------------------------------------------------
-def seal(payload_type: str, body: dict[str, Any], keyid: str, private: Ed25519PrivateKey) -> bytes:
-    """Sign gzip(JSON body) and return the envelope bytes (UTF-8 JSON)."""
-    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+def seal(payload_type: str, body: dict[str, Any], keyid: str, private: Ed25519PrivateKey, *,
+         sort_keys: bool = True) -> bytes:
+    """Sign gzip(JSON body) and return the envelope bytes (UTF-8 JSON). A caller whose objects already hold
+    their keys in order passes sort_keys=False: the same bytes, without sorting every object again."""
+    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False)
     payload = gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
     sig = private.sign(pae(payload_type, payload))
     envelope = {

@@ -8,19 +8,21 @@ unit's subtree (a correction or conflict resolution travelling back down).
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lhtl_desktop.errors import NotFoundError, RefusedError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import CATALOG_VERSION
-from lhtl_desktop.model.records import ValueRecord, new_id, now_utc
+from lhtl_desktop.model.records import new_id, now_utc
 from lhtl_desktop.model.units import normalise_code
 from lhtl_desktop.storage import Store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
-from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire, record_wire
+from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire
 from lhtl_desktop.sync.envelope import BUNDLE_TYPE, EXTENSION, seal, write_atomic
 from lhtl_desktop.sync.keys import open_private
 from lhtl_desktop.sync.local import Local, load_local
@@ -80,18 +82,20 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
     if path.is_dir():
         path = path / suggested_file_name(store, target)
     institutions = sync_store.scope_institutions(store, scope)
-    records = sync_store.scope_records(store, scope)
+    rows = sync_store.scope_record_rows(store, scope)
     # Edits a retired or revoked key made after its mark are refused at every level; a hub that accepted some
     # before it learnt of a revocation from above keeps them for review but does not pass them on.
     trusted, _valid = local.trust()
+    marks = {k.key_id: k.max_counter or 0 for k in trusted.values() if k.status != "active"}
+    records = [_record_wire(row) for row in rows]
 
-    def beyond_mark(rec: ValueRecord) -> bool:
-        key = trusted.get(rec.author_key)
-        return key is not None and key.status != "active" and rec.vv.get(rec.author_key, 0) > (key.max_counter or 0)
+    def beyond_mark(rec: dict[str, Any]) -> bool:
+        mark = marks.get(rec["author_key"])
+        return mark is not None and rec["vv"].get(rec["author_key"], 0) > mark
 
-    sent = [r for r in records if not beyond_mark(r)]
-    withheld = len(records) - len(sent)
-    records = sent
+    if marks:
+        records = [r for r in records if not beyond_mark(r)]
+    withheld = len(rows) - len(records)
     certificates = [{"body": r["body"], "sig": r["sig"]} for r in sync_store.certificate_rows(store)]
     bundle_id = new_id()
     created = now_utc()
@@ -101,11 +105,12 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
             "format": FORMAT, "format_version": FORMAT_VERSION, "bundle_id": bundle_id,
             "from_unit": local.unit.code, "to_unit": target, "seq": seq, "created": created,
             "schema_version": SCHEMA_VERSION, "catalog_version": CATALOG_VERSION, "scope": scope,
-            "institutions": [institution_wire(r, _vv(r["vv"])) for r in institutions],
-            "records": [record_wire(r) for r in records],
+            "institutions": [_sorted(institution_wire(r, _vv(r["vv"]))) for r in institutions],
+            "records": records,
             "certificates": certificates,
         }
-        data = seal(BUNDLE_TYPE, body, local.own_key_id, private)
+        # Every object is built with its keys in order: the bytes json.dumps(sort_keys=True) would give.
+        data = seal(BUNDLE_TYPE, _sorted(body), local.own_key_id, private, sort_keys=False)
         sync_store.record_export(store, {"bundle_id": bundle_id, "key_id": local.own_key_id, "seq": seq,
                                          "to_unit": target, "created_at": created, "file_name": path.name,
                                          "records": len(records)})
@@ -114,9 +119,21 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
 
 
 def _vv(text: str) -> dict[str, int]:
-    import json
+    return _sorted(json.loads(text))
 
-    return dict(json.loads(text))
+
+def _sorted(obj: dict[str, Any]) -> dict[str, Any]:
+    return dict(sorted(obj.items()))
+
+
+def _record_wire(row: tuple[Any, ...]) -> dict[str, Any]:
+    """bundle.record_wire of a stored row (columns in `_RECORD_COLUMNS` order), keys in sorted order."""
+    (edit_id, institution_id, unit_code, period, indicator, value, vv, author_key, author_unit, author_name,
+     created_at, reason, warning) = row
+    return {"author_key": author_key, "author_name": author_name, "author_unit": author_unit,
+            "created": created_at, "edit_id": edit_id, "indicator": indicator, "institution": institution_id,
+            "period": period, "reason": reason, "unit": unit_code, "value": value, "vv": _vv(vv),
+            "warning": warning}
 
 
 def recipients(store: Store) -> list[tuple[str, str]]:

@@ -249,3 +249,24 @@ def test_a_batch_reads_later_files_with_certificates_an_earlier_file_brought(tmp
     assert current_values(province.store, inst.id, "2025")["LIB_VISITS"].value == 11
     for n in (province, hub, commune, early):
         n.store.close()
+
+
+# -- export: the objects are written in key order without sorting them again -----------------------------------
+def test_an_export_is_the_sorted_json_of_its_body(many: Net) -> None:
+    """The exporter builds every object with its keys in order and seals without sort_keys: the payload must
+    be byte for byte what sorting would give, and carry every stored record as bundle.record_wire writes it."""
+    import base64
+    import gzip
+
+    from lhtl_desktop.storage import sync_store
+    from lhtl_desktop.sync.bundle import record_wire
+
+    many.a.set("lib", "2025", why=None, LIB_VISITS=1001)
+    assert import_file(many.hub.store, many.a.export()).status == "accepted"
+    assert import_file(many.hub.store, many.b.export()).status == "accepted"
+    path = many.hub.export("37")
+    raw = gzip.decompress(base64.b64decode(json.loads(path.read_bytes())["payload"]))
+    body = json.loads(raw)
+    assert raw == json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    stored = sync_store.scope_records(many.hub.store, body["scope"])
+    assert body["records"] == [record_wire(r) for r in stored] and len(stored) == 6
