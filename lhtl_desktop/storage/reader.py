@@ -27,4 +27,4 @@ def open_reader(path: Path | str) -> Store:
     except sqlite3.Error:
         conn.close()
         raise
-    return Store(sqlite_utils.Database(conn), db_path)
+    return Store(sqlite_utils.Database(conn, execute_plugins=False), db_path)

@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE, Indicator, indicators_for_type, type_label
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, Period
-from lhtl_desktop.services.entry import clear_value, set_values
+from lhtl_desktop.services.entry import Completeness, clear_value, set_values
 from lhtl_desktop.services.overview import EntryForm, entry_form, entry_overview, institution_progress
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
-from lhtl_desktop.ui.models import ROW_KEY, EntryListModel
+from lhtl_desktop.ui.models import ROW_KEY, EntryListModel, status_text
 
 # How the form groups a family's indicators (presentation only; the catalogue decides which apply).
 GROUPS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -201,7 +201,9 @@ class EntryPage(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.verticalHeader().setVisible(False)
         self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed, sized from the possible labels: ResizeToContents would measure every row of the list (2,566 at
+        # a province) again after each save, when the saved institution's row changes.
+        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         self.list.setAccessibleName(self.tr("Danh sách thiết chế"))
         left_layout.addWidget(self.list, 1)
         self.list_summary = QLabel()
@@ -279,6 +281,7 @@ class EntryPage(QWidget):
         keep = self.form_data.institution.id if self.form_data else None
         rows = entry_overview(self.ctx.store, self.period)
         self.list_model.set_rows(rows)
+        self.list.setColumnWidth(1, self._status_width(max((r.expected for r in rows), default=0)))
         done = sum(1 for r in rows if r.filled == r.expected)
         empty = sum(1 for r in rows if r.filled == 0)
         self.list_summary.setText(self.tr("{period}: {n} thiết chế — đủ số liệu {done}, chưa nhập {empty}.").format(
@@ -294,6 +297,13 @@ class EntryPage(QWidget):
             self.form_stack.setCurrentWidget(self.empty)
             self.heading.setText("")
             self._set_reason_visible(False)
+
+    def _status_width(self, expected: int) -> int:
+        """Width of the «Số liệu» column: its widest possible text for a form of `expected` fields."""
+        metrics = self.list.fontMetrics()
+        texts = [self.list_model.headerData(1, Qt.Orientation.Horizontal)] + [
+            status_text(c, expected, expected) for c in Completeness]
+        return max(metrics.horizontalAdvance(str(t)) for t in texts) + 24
 
     def select_institution(self, inst_id: str) -> None:
         row = self.list_model.row_of(inst_id)

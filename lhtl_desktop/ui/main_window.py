@@ -9,7 +9,8 @@ Pages share one `AppContext` and never reach into each other. How a page gets it
 - A page with `refresh_in_background()` (the dashboard, the reports) computes on a worker while the window
   stays usable; the navigation uses it. `show_page()` (for code and tests) loads synchronously and returns
   the page ready.
-- At start-up the window is drawn first; the first page fills itself right after, in the background.
+- At start-up the window is drawn first; right after its first paint the first page fills itself in the
+  background (it says «Đang tính…» meanwhile).
 
 `build_main_window(store)` is what `main.py` shows and what `make bench` times for cold start.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -192,10 +193,11 @@ class MainWindow(QMainWindow):
         self.identity.setText(self.tr("{unit} · Cán bộ: {officer} · Dữ liệu: {path}").format(
             unit=me.unit.name, officer=me.officer, path=str(self.ctx.store.path)))
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 — Qt's name
-        super().showEvent(event)
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt's name
+        super().paintEvent(event)
         if self._first_load_pending:
-            # Draw the window first; the first page fills itself right after, without holding the window.
+            # The window is on the screen: the first page now fills itself, on a worker, so that its
+            # computation neither delays the first drawing nor holds the window afterwards.
             self._first_load_pending = False
             QTimer.singleShot(0, self._load_first_page)
 

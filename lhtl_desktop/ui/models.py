@@ -54,6 +54,10 @@ def completeness_label(c: Completeness) -> str:
     }[c]
 
 
+def status_text(c: Completeness, filled: int, expected: int) -> str:
+    return tr("{state} ({filled}/{expected})").format(state=completeness_label(c), filled=filled, expected=expected)
+
+
 class RecordTableModel[T](QAbstractTableModel):
     """Read-only table over a list of records; subclasses say how a cell looks."""
 
@@ -126,8 +130,7 @@ class EntryListModel(RecordTableModel[InstitutionProgress]):
         if role == DISPLAY:
             if column == 0:
                 return p.institution.name
-            return tr("{state} ({filled}/{expected})").format(
-                state=completeness_label(p.completeness), filled=p.filled, expected=p.expected)
+            return status_text(p.completeness, p.filled, p.expected)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{type_label(p.institution.type)} — {p.unit_name}"
         if role == Qt.ItemDataRole.BackgroundRole and column == 1:
