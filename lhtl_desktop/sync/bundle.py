@@ -290,6 +290,8 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     edit_ids: set[str] = set()
     kinds: dict[str, dict[str, IndicatorKind]] = {}
     uuid_match = _UUID_RE.fullmatch
+    # The common case inline (a value already seen valid); anything else goes to the full check of _Seen.
+    key_ids, stamps, periods, unit_codes, texts = seen.key_ids, seen.stamps, seen.periods, seen.unit_codes, seen.texts
     for item in recs_raw:
         if type(item) is not dict or item.keys() != _REC_KEYS:
             raise _bad(_("bản ghi thiếu hoặc thừa trường"))
@@ -309,7 +311,9 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
         if unit != inst.unit_code:  # the institution's code is a checked code: equal means valid
             _str(item, "unit", _UNIT_RE, _L_UNIT)
             raise _bad(_("bản ghi ghi sai đơn vị của thiết chế"))
-        period = seen.period(item)
+        period = item["period"]
+        if type(period) is not str or period not in periods:
+            period = seen.period(item)
         kind_of = kinds.get(inst.type)
         if kind_of is None:
             kind_of = kinds[inst.type] = {i.code: i.kind for i in indicators_for_type(inst.type)}
@@ -323,17 +327,35 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
             hi = 1 if kind == IndicatorKind.FLAG else MAX_VALUE
             if type(value) is not int or not 0 <= value <= hi:
                 _int(value, 0, hi, _("giá trị của {code}").format(code=indicator))  # raises
-        author_unit = seen.known_unit(item, "author_unit", _L_AUTHOR_UNIT)
-        reason = seen.text(item["reason"], _L_REASON, required=False, limit=MAX_TEXT)
+        author_unit = item["author_unit"]
+        if type(author_unit) is not str or author_unit not in unit_codes:
+            author_unit = seen.known_unit(item, "author_unit", _L_AUTHOR_UNIT)
+        reason = item["reason"]
+        if reason is not None:
+            reason = seen.text(reason, _L_REASON, required=False, limit=MAX_TEXT)
         if author_unit != unit and not (reason or "").strip():
             raise _bad(_("điều chỉnh của cấp trên cho {code} thiếu lý do").format(code=indicator))
-        records.append(ValueRecord(
-            edit_id=edit_id, institution_id=inst_id, unit_code=unit, period=period, indicator=indicator,
-            value=value, vv=seen.vv(item["vv"]), author_key=seen.key_id(item, "author_key", _L_AUTHOR_KEY),
-            author_unit=author_unit, created_at=seen.stamp(item, "created", _L_ENTERED), reason=reason,
-            warning=seen.text(item["warning"], _L_WARNING, required=False, limit=MAX_TEXT),
-            author_name=seen.text(item["author_name"], _L_AUTHOR_NAME, required=False) or "",
-        ))
+        vv = item["vv"]
+        if type(vv) is dict and len(vv) == 1:  # one key: its own edits only, the usual record
+            [(k, n)] = vv.items()
+            if k not in key_ids or type(n) is not int or not 1 <= n < 2**53:
+                vv = seen.vv(vv)
+        else:
+            vv = seen.vv(vv)
+        author_key = item["author_key"]
+        if type(author_key) is not str or author_key not in key_ids:
+            author_key = seen.key_id(item, "author_key", _L_AUTHOR_KEY)
+        entered = item["created"]
+        if type(entered) is not str or entered not in stamps:
+            entered = seen.stamp(item, "created", _L_ENTERED)
+        warning = item["warning"]
+        if warning is not None:
+            warning = seen.text(warning, _L_WARNING, required=False, limit=MAX_TEXT)
+        author_name = item["author_name"]
+        if type(author_name) is not str or author_name not in texts or len(author_name) > 200:
+            author_name = seen.text(author_name, _L_AUTHOR_NAME, required=False) or ""
+        records.append(ValueRecord(edit_id, inst_id, unit, period, indicator, value, vv, author_key, author_unit,
+                                   entered, reason, warning, author_name))
 
     certificates = tuple(parse_certificate(c) for c in certs_raw)
     return Body(bundle_id, from_unit, to_unit, seq, created, schema_version, catalog_version, tuple(scope),
