@@ -60,7 +60,8 @@ def values_by_year(records: Sequence[ValueRecord]) -> tuple[ValuesByYear, frozen
 
 
 class ValueTable:
-    """Values read for an evaluation or a sheet, grouped in SQL (Store.grouped_values).
+    """Values read for an evaluation or a sheet: four columns a row, grouped by key in storage
+    (Store.grouped_values), full records only for keys in conflict.
 
     values[year][institution][indicator] holds the value in force, the provisional sibling (choose_provisional:
     higher level first, then later) where a conflict is open; tombstones leave no value. conflicts holds every
