@@ -199,8 +199,18 @@ def _check_authority(local: Local, body: Body, signer: TrustedKey, trusted: dict
 
     for v in body.institutions:
         check(v.institution.unit_code, v.author_key, None, v.vv.get(v.author_key, 0), _("Thiết chế"))
+    # Records: each (unit, author key, author unit) once, with the highest own-key counter among its records —
+    # the same checks, and the same refusal, as record by record (a counter over the mark is refused whichever
+    # record holds it).
+    highest: dict[tuple[str, str, str], int] = {}
     for rec in body.records:
-        check(rec.unit_code, rec.author_key, rec.author_unit, rec.vv.get(rec.author_key, 0), _("Số liệu"))
+        tag = (rec.unit_code, rec.author_key, rec.author_unit)
+        counter = rec.vv.get(rec.author_key, 0)
+        if counter > highest.get(tag, -1):
+            highest[tag] = counter
+    records_label = _("Số liệu")
+    for (unit, author_key, author_unit), counter in highest.items():
+        check(unit, author_key, author_unit, counter, records_label)
 
 
 # -- preview and apply --------------------------------------------------------------------------------
@@ -246,15 +256,16 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
     current = sync_store.current_siblings(store, inst_ids)
     plan = plan_records(current, body.records)
     per_inst: dict[str, PreviewRow] = {}
+    tally = Counter((rec.institution_id, outcome) for rec, outcome in plan.outcomes)
     counts: Counter[str] = Counter()
-    for rec, outcome in plan.outcomes:
-        counts[outcome] += 1
-        row_p = per_inst.get(rec.institution_id)
+    for (inst_id, outcome), n in tally.items():
+        counts[outcome] += n
+        row_p = per_inst.get(inst_id)
         if row_p is None:
-            unit, name = names[rec.institution_id]
-            row_p = per_inst[rec.institution_id] = PreviewRow(unit, _unit_label(local, unit), rec.institution_id, name)
+            unit, name = names[inst_id]
+            row_p = per_inst[inst_id] = PreviewRow(unit, _unit_label(local, unit), inst_id, name)
         attr = "conflicts" if outcome == Outcome.CONFLICT else str(outcome)
-        setattr(row_p, attr, getattr(row_p, attr) + 1)
+        setattr(row_p, attr, getattr(row_p, attr) + n)
     preview = sorted(per_inst.values(), key=lambda p: (p.unit, p.institution_name, p.institution))
     return _Plan(rows, inst_counts[Outcome.NEW], inst_counts[Outcome.CHANGED], plan.inserts, plan.supersede,
                  preview, counts)

@@ -79,10 +79,17 @@ def plan_records(current: Mapping[RecordKey, Sequence[ValueRecord]], incoming: I
     inserted: set[str] = set()
     superseded_stored: list[str] = []
     for rec in incoming:
-        key = rec.key
-        if key not in state:
-            state[key] = list(current.get(key, ()))
-        siblings, outcome, gone = merge_one(state[key], rec)
+        key = (rec.institution_id, rec.period, rec.indicator)
+        held = state.get(key)
+        if held is None:
+            stored = current.get(key)
+            if not stored:  # nothing stored or received yet for this key: merge_one would say NEW
+                state[key] = [rec]
+                plan.outcomes.append((rec, Outcome.NEW))
+                inserted.add(rec.edit_id)
+                continue
+            held = state[key] = list(stored)
+        siblings, outcome, gone = merge_one(held, rec)
         state[key] = siblings
         plan.outcomes.append((rec, outcome))
         if outcome in (Outcome.NEW, Outcome.CHANGED, Outcome.CONFLICT):
