@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     install_excepthook(setup_logging(data_folder(store)))
     window = open_window(store)  # noqa: F841 (kept alive until the loop ends)
-    from lhtl_desktop.ui.backup_dialog import install_exit_backup  # reliability: rolling backup on exit
+    from lhtl_desktop.ui.exit_backup import install_exit_backup  # reliability: rolling backup on exit
 
     # after a restore from the window, the context holds the reopened store
     install_exit_backup(app, lambda: getattr(getattr(window, "ctx", None), "store", store))

@@ -4,7 +4,7 @@
 - `BackupDialog(ctx)`: the same panel in a dialog, for a button anywhere.
 - `StartupRecoveryDialog(db_path, error)` / `recover_at_startup(...)`: when the database fails its check at
   start-up, the newest good backup is offered instead of a crash.
-- `install_exit_backup(app, get_store)`: a rolling backup when the application quits.
+- `install_exit_backup(app, get_store)`: a rolling backup when the application quits (from `exit_backup`).
 
 Every action calls `lhtl_desktop.services.backups`; nothing here knows SQL. The file pickers and the
 confirmation are attributes (`choose_save_path`, `choose_open_path`, `ask`) so tests drive the real widgets
@@ -38,6 +38,7 @@ from lhtl_desktop.errors import DatabaseCorruptError, LhtlError
 from lhtl_desktop.services import backups
 from lhtl_desktop.storage import Store, open_store
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.exit_backup import install_exit_backup as install_exit_backup  # re-exported
 
 REASONS = {"import": "trước khi nhập gói", "exit": "khi đóng chương trình", "restore": "trước khi khôi phục",
            "manual": "sao lưu tay"}
@@ -308,16 +309,3 @@ def open_store_or_recover(db_path: Path | None = None) -> Store | None:
         if not recover_at_startup(None, path, exc):
             return None
     return open_store(path)
-
-
-def install_exit_backup(app: QCoreApplication, get_store: Callable[[], Store | None]) -> Callable[[], None]:
-    """A rolling backup when the application quits (skipped when nothing changed since the newest one).
-    Returns the slot (to disconnect it)."""
-
-    def on_quit() -> None:
-        store = get_store()
-        if store is not None:
-            backups.backup_on_exit(store)
-
-    app.aboutToQuit.connect(on_quit)
-    return on_quit
