@@ -377,12 +377,13 @@ def import_files(store: Store, paths: Sequence[Path | str], *, dry_run: bool = F
     yes, everything this batch wrote is rolled back and ImportCancelled is raised — the database is exactly as
     it was before the batch.
     """
-    if cancel is None:
-        return _import_each(store, paths, dry_run=dry_run, backup=backup, progress=progress, cancel=None)
-    if backup and not dry_run:
-        rolling_backup(store, "import")  # outside the batch transaction: a backup is never rolled back
-    with sync_store.immediate(store):
-        return _import_each(store, paths, dry_run=dry_run, backup=False, progress=progress, cancel=cancel)
+    with sync_store.import_cache(store):
+        if cancel is None:
+            return _import_each(store, paths, dry_run=dry_run, backup=backup, progress=progress, cancel=None)
+        if backup and not dry_run:
+            rolling_backup(store, "import")  # outside the batch transaction: a backup is never rolled back
+        with sync_store.immediate(store):
+            return _import_each(store, paths, dry_run=dry_run, backup=False, progress=progress, cancel=cancel)
 
 
 def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, backup: bool,
