@@ -537,14 +537,23 @@ def bench_evaluate(b: Bench) -> None:
         result = evaluate(store, YEAR)
     finally:
         store.close()
-    years = tuple(str(y) for y in range(2020, YEAR + 1))
+    # The floor reads what evaluate must read: year Y's values of every indicator a target uses, and Y−1's of
+    # the growth targets' indicators, as plain rows with no processing.
+    from lhtl_desktop.model.criteria import CRITERIA
+    from lhtl_desktop.model.targets import DEFAULT_TARGETS, TargetKind
+
+    current = sorted({code for t in DEFAULT_TARGETS
+                      for code in (CRITERIA[t.criterion].inputs if t.kind == TargetKind.SHARE and t.criterion
+                                   else (t.indicator,)) if code})
+    growth = sorted({t.indicator for t in DEFAULT_TARGETS if t.kind == TargetKind.GROWTH and t.indicator})
 
     def raw_read() -> int:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            marks = ",".join("?" * len(years))
-            return len(conn.execute(f"SELECT institution_id, period, indicator, value, vv, author_unit, created_at "
-                                    f"FROM value_records WHERE period IN ({marks})", years).fetchall())
+            sql = ("SELECT institution_id, period, indicator, value FROM value_records "
+                   "WHERE (period = ? AND indicator IN ({})) OR (period = ? AND indicator IN ({}))").format(
+                       ",".join("?" * len(current)), ",".join("?" * len(growth)))
+            return len(conn.execute(sql, [str(YEAR), *current, str(YEAR - 1), *growth]).fetchall())
         finally:
             conn.close()
 

@@ -66,7 +66,9 @@ def seal(payload_type: str, body: dict[str, Any], keyid: str, private: Ed25519Pr
     """Sign gzip(JSON body) and return the envelope bytes (UTF-8 JSON). A caller whose objects already hold
     their keys in order passes sort_keys=False: the same bytes, without sorting every object again."""
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False)
-    payload = gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
+    # Level 3: a hub re-exports its whole subtree, so compression time adds up; level 6 made bundles ~15 %
+    # smaller (a commune year ≈ 9 kB either way) for twice the time. mtime=0: the same body, the same bytes.
+    payload = gzip.compress(raw.encode("utf-8"), compresslevel=3, mtime=0)
     sig = private.sign(pae(payload_type, payload))
     envelope = {
         "payloadType": payload_type,
