@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -133,3 +133,15 @@ def fmt_percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
     return VI_LOCALE.toString(float(value), "f", digits) + " %"
+
+
+def fmt_when(iso: str) -> str:
+    """A stored UTC ISO time ('2025-12-31T07:05:00.000Z') → local 'dd/MM/yyyy HH:mm'; unreadable text as is."""
+    text = iso.replace("Z", "")
+    dt = QDateTime.fromString(text, Qt.DateFormat.ISODateWithMs)
+    if not dt.isValid():
+        dt = QDateTime.fromString(text, Qt.DateFormat.ISODate)
+    if not dt.isValid():
+        return iso
+    dt.setTimeZone(dt.timeZone().utc())
+    return VI_LOCALE.toString(dt.toLocalTime(), "dd/MM/yyyy HH:mm")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,18 +34,9 @@ from lhtl_desktop.sync.keys import is_protected, open_private, seal_private
 from lhtl_desktop.ui.backup_dialog import BackupPanel
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import LOG_NAME, show_error
-from lhtl_desktop.ui.look import VI_LOCALE, fmt_percent
+from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.tasks import run_task
-
-
-def when(iso: str) -> str:
-    """Stored UTC ISO time → local 'dd/MM/yyyy HH:mm'."""
-    dt = QDateTime.fromString(iso.replace("Z", ""), Qt.DateFormat.ISODateWithMs)
-    if not dt.isValid():
-        return iso
-    dt.setTimeZone(dt.timeZone().utc())
-    return VI_LOCALE.toString(dt.toLocalTime(), "dd/MM/yyyy HH:mm")
 
 
 class PassphraseDialog(QDialog):
@@ -353,7 +344,7 @@ class SettingsPage(QWidget):
         if current:
             self.threshold_target.setCurrentIndex(max(0, self.threshold_target.findData(current)))
         self.history_model.set_rows([
-            (when(h["changed_at"]), h["changed_by"], labels.get(h["target_code"], h["target_code"]), str(h["year"]),
+            (fmt_when(h["changed_at"]), h["changed_by"], labels.get(h["target_code"], h["target_code"]), str(h["year"]),
              fmt_percent(h["old_threshold"]), fmt_percent(h["new_threshold"]))
             for h in account.threshold_history(self.ctx.store)
         ])

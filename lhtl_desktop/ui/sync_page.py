@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,20 +40,9 @@ from lhtl_desktop.sync.importer import FileResult
 from lhtl_desktop.sync.trust import STATUS_LABELS
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
-from lhtl_desktop.ui.look import VI_LOCALE
+from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.tasks import TaskControl, run_cancellable_task, run_task
-
-
-def when(iso: str) -> str:
-    """Stored UTC ISO time → local 'dd/MM/yyyy HH:mm'."""
-    dt = QDateTime.fromString(iso.replace("Z", ""), Qt.DateFormat.ISODateWithMs)
-    if not dt.isValid():
-        dt = QDateTime.fromString(iso.replace("Z", ""), Qt.DateFormat.ISODate)
-    if not dt.isValid():
-        return iso
-    dt.setTimeZone(dt.timeZone().utc())
-    return dt.toLocalTime().toString("dd/MM/yyyy HH:mm")
 
 
 def num(value: int | None) -> str:
@@ -414,7 +403,7 @@ class SyncPage(QWidget):
         c = self.selected_conflict()
         self.sides_model.set_rows([] if c is None else [
             (num(r.value) if r.value is not None else self.tr("(đã xóa)"), r.author_unit, r.author_name or r.author_key[:8],
-             r.reason or "", when(r.created_at)) for r in c.siblings])
+             r.reason or "", fmt_when(r.created_at)) for r in c.siblings])
         self.resolve_message.setText("")
 
     def _pick_side(self) -> None:
@@ -629,7 +618,7 @@ class SyncPage(QWidget):
         self._update_file_name()
 
         self.inbox_model.set_rows([
-            (f"{r.unit_name} ({r.unit})", str(r.last_seq), when(r.last_created), when(r.last_imported), r.last_file,
+            (f"{r.unit_name} ({r.unit})", str(r.last_seq), fmt_when(r.last_created), fmt_when(r.last_imported), r.last_file,
              r.gap_text) for r in inbox.inbox(store)])
 
         self.conflicts = sync_conflicts.open_conflicts(store)
@@ -653,7 +642,7 @@ class SyncPage(QWidget):
 
         rows = inbox.quarantined(store)
         self.quarantine_model.set_rows([
-            (r["file_name"], r["key_id"][:8], when(r["received_at"]), f"{num(int(r['size']) // 1024)} KB")
+            (r["file_name"], r["key_id"][:8], fmt_when(r["received_at"]), f"{num(int(r['size']) // 1024)} KB")
             for r in rows])
         self.requeue_button.setEnabled(bool(rows))
         self.tabs.setTabText(5, self.tr("Tệp cách ly ({n})").format(n=len(rows)) if rows else self.tr("Tệp cách ly"))
