@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-import sqlite_utils
 
 from lhtl_desktop import APP_NAME
 from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DatabaseTooNewError
@@ -15,6 +15,9 @@ from lhtl_desktop.i18n import _
 from lhtl_desktop.storage.location import require_safe_location
 from lhtl_desktop.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 from lhtl_desktop.storage.store import Store
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DB_FILENAME = "lhtl.sqlite3"
 
@@ -116,14 +119,16 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it, whether it is built or not
         if existed:
             check = str(conn.execute("PRAGMA quick_check").fetchone()[0])
             if check != "ok":
                 conn.close()
                 raise _corrupt(db_path, check.splitlines()[0])
-        # No sqlite-utils plugins on our connection (their entry-point scan also costs ~15 ms at every start).
-        db = sqlite_utils.Database(conn, execute_plugins=False)
-        migrate(db)
+        store = Store(conn, db_path)
+        # sqlite-utils (imported by `store.db`) only when there is something to migrate: not at a usual start.
+        if store.schema_version() < SCHEMA_VERSION:
+            migrate(store.db)
     except sqlite3.DatabaseError as exc:
         conn.close()
         if existed and _is_corruption(exc):
@@ -131,7 +136,7 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
         raise DatabaseError(
             _("Không mở được cơ sở dữ liệu «{path}»: {err}").format(path=db_path, err=exc)
         ) from exc
-    return Store(db, db_path)
+    return store
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -8,10 +8,12 @@ is refused untouched (see db.open_store).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported by whoever runs a migration (db.migrate), not by every start of the program
+    import sqlite_utils
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["sqlite_utils.Database"], None]
 
 
 def run_script(db: sqlite_utils.Database, script: str) -> None:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from lhtl_desktop.storage.store import Store
 
 
@@ -27,4 +25,4 @@ def open_reader(path: Path | str) -> Store:
     except sqlite3.Error:
         conn.close()
         raise
-    return Store(sqlite_utils.Database(conn, execute_plugins=False), db_path)
+    return Store(conn, db_path)
