@@ -12,6 +12,7 @@ import logging
 import platform
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -120,3 +121,20 @@ def install_excepthook(log_path: Path | None) -> None:
             sys.__excepthook__(exc_type, exc, tb)
 
     sys.excepthook = hook
+
+
+def add_message_and_buttons(dialog: QDialog, layout: QVBoxLayout, on_save: Callable[[], None]) -> QLabel:
+    """The foot every entry dialog shares: a red message line for a refusal, then «Lưu» / «Hủy».
+
+    «Lưu» calls `on_save` (which keeps the dialog open and fills the message when the service refuses);
+    «Hủy» rejects the dialog. Returns the message label.
+    """
+    message = QLabel()
+    message.setObjectName("fieldError")
+    message.setWordWrap(True)
+    layout.addWidget(message)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return message

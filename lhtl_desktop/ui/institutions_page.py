@@ -29,7 +29,7 @@ from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.services import institutions as inst_service
 from lhtl_desktop.services.dashboard import scope_choices, unit_names
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dialogs import show_error
+from lhtl_desktop.ui.dialogs import add_message_and_buttons, show_error
 from lhtl_desktop.ui.models import InstitutionTableModel
 
 
@@ -57,16 +57,9 @@ class InstitutionDialog(QDialog):
         form.addRow(self.tr("Loại thiết chế:"), self.type)
         form.addRow(self.tr("Tên thiết chế:"), self.name)
         form.addRow(self.tr("Thôn, tổ dân phố:"), self.village)
-        self.message = QLabel()
-        self.message.setObjectName("fieldError")
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.message = add_message_and_buttons(self, layout, self.save)
         self.unit.currentIndexChanged.connect(self._fill_types)
         if inst is not None:
             self.unit.setCurrentIndex(max(0, self.unit.findData(inst.unit_code)))
@@ -129,14 +122,7 @@ class VillageListDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText(self.tr("Thôn Đông\nThôn Tây\nTổ dân phố 1"))
         layout.addWidget(self.text, 1)
-        self.message = QLabel()
-        self.message.setObjectName("fieldError")
-        self.message.setWordWrap(True)
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.message = add_message_and_buttons(self, layout, self.save)
 
     def villages(self) -> list[str]:
         names: list[str] = []

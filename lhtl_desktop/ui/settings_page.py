@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,7 +32,7 @@ from lhtl_desktop.services.settings import set_threshold
 from lhtl_desktop.sync.keys import is_protected, open_private, seal_private
 from lhtl_desktop.ui.backup_dialog import BackupPanel
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dialogs import LOG_NAME, show_error
+from lhtl_desktop.ui.dialogs import LOG_NAME, add_message_and_buttons, show_error
 from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.tasks import run_task
@@ -59,16 +58,9 @@ class PassphraseDialog(QDialog):
             form.addRow(self.tr("Mật khẩu hiện tại:"), self.old)
         form.addRow(self.tr("Mật khẩu mới (ít nhất 8 ký tự):"), self.new)
         form.addRow(self.tr("Nhập lại mật khẩu mới:"), self.again)
-        self.message = QLabel()
-        self.message.setObjectName("fieldError")
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.message = add_message_and_buttons(self, layout, self.save)
 
     def save(self) -> None:
         if self.new.text() != self.again.text():
