@@ -77,6 +77,12 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
+def _first_problem(check: str) -> str:
+    """The first line of a quick_check report that says something (not "*** in database main ***")."""
+    lines = [line for line in check.splitlines() if line.strip() and not line.startswith("***")]
+    return lines[0] if lines else check.strip()
+
+
 def _corrupt(path: Path, detail: str) -> DatabaseCorruptError:
     return DatabaseCorruptError(
         _("Cơ sở dữ liệu «{path}» đã hỏng hoặc không phải cơ sở dữ liệu của chương trình ({detail}). "
@@ -87,12 +93,16 @@ def _corrupt(path: Path, detail: str) -> DatabaseCorruptError:
 
 
 def open_store(path: Path | str | None = None, *, create: bool = True,
-               allow_unsafe_location: bool | None = None) -> Store:
+               allow_unsafe_location: bool | None = None, check: bool = True) -> Store:
     """Open (and migrate) the installation's database. A newer file is refused and left untouched.
 
     Refused too: a file on removable media or a network share (UnsafeLocationError, unless
     `allow_unsafe_location` or LHTL_ALLOW_UNSAFE_LOCATION=1), and a file that fails `PRAGMA quick_check`
     (DatabaseCorruptError: the window then offers the newest good backup).
+
+    `check=False` (the window, which draws itself first) leaves the quick_check of an existing file for
+    `deferred_check(store)` on a worker; until that has passed the store refuses every write
+    (`Store.hold_writes`). A file that needs a migration is still checked here, before it is migrated.
     """
     db_path = Path(path) if path is not None else default_db_path()
     require_safe_location(db_path, allow=allow_unsafe_location)
@@ -120,15 +130,18 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it, whether it is built or not
-        if existed:
-            check = str(conn.execute("PRAGMA quick_check").fetchone()[0])
-            if check != "ok":
-                conn.close()
-                raise _corrupt(db_path, check.splitlines()[0])
         store = Store(conn, db_path)
+        pending = store.schema_version() < SCHEMA_VERSION
+        if existed and (check or pending):
+            result = store.integrity_check()
+            if result != "ok":
+                conn.close()
+                raise _corrupt(db_path, _first_problem(result))
         # sqlite-utils (imported by `store.db`) only when there is something to migrate: not at a usual start.
-        if store.schema_version() < SCHEMA_VERSION:
+        if pending:
             migrate(store.db)
+        if existed and not check and not pending:
+            store.hold_writes()
     except sqlite3.DatabaseError as exc:
         conn.close()
         if existed and _is_corruption(exc):
@@ -137,6 +150,38 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
             _("Không mở được cơ sở dữ liệu «{path}»: {err}").format(path=db_path, err=exc)
         ) from exc
     return store
+
+
+def deferred_check(store: Store) -> DatabaseError | None:
+    """The quick_check `open_store(check=False)` left out, on a read-only connection of its own (so it may
+    run on a worker while the window reads through the store). Settles the store's held writes; returns
+    None when the file passed, else the error (DatabaseCorruptError: offer the newest good backup)."""
+    from lhtl_desktop.storage.reader import open_reader
+
+    error: DatabaseError | None = None
+    try:
+        reader = open_reader(store.path)
+        try:
+            result = reader.integrity_check()
+        finally:
+            reader.close()
+        if result != "ok":
+            error = _corrupt(store.path, _first_problem(result))
+    except sqlite3.DatabaseError as exc:
+        error = corruption_error(exc, store.path) or DatabaseError(
+            _("Không kiểm tra được cơ sở dữ liệu «{path}»: {err}").format(path=store.path, err=exc))
+    store.settle_check(error)
+    return error
+
+
+def corruption_error(exc: BaseException, path: Path | str) -> DatabaseCorruptError | None:
+    """The DatabaseCorruptError for an sqlite3 error that says the file is damaged (None for any other):
+    a read may meet a damaged page before the deferred check has run."""
+    if isinstance(exc, DatabaseCorruptError):
+        return exc
+    if isinstance(exc, sqlite3.DatabaseError) and _is_corruption(exc):
+        return _corrupt(Path(path), str(exc))
+    return None
 
 
 def migrate(db: sqlite_utils.Database) -> int:

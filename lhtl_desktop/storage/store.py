@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import operator
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lhtl_desktop.errors import DiskFullError
+from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DiskFullError, LhtlError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import Indicator, InstitutionType
 from lhtl_desktop.model.institutions import Institution
@@ -98,7 +99,18 @@ def _institution(row: Mapping[str, Any]) -> Institution:
     )
 
 
+class _DeferredCheck:
+    """The `PRAGMA quick_check` that `open_store(check=False)` left for later, and its outcome."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.error: LhtlError | None = None
+
+
 class Store:
+    check_wait_seconds = 10.0
+    """How long a write waits for a deferred check still running before it is refused."""
+
     def __init__(self, db: sqlite_utils.Database | sqlite3.Connection, path: Path) -> None:
         """`db`: the open connection (sqlite-utils is then imported on first write), or a sqlite-utils
         `Database` over it."""
@@ -110,6 +122,7 @@ class Store:
             self._db = db
         self.path = path
         self._units: dict[str, Unit] | None = None
+        self._check: _DeferredCheck | None = None  # set while writes wait for a deferred check
 
     # -- connection -------------------------------------------------------------------------------
     @property
@@ -136,7 +149,10 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[Store]:
-        """One transaction (a savepoint when nested). A full disk becomes DiskFullError after the rollback."""
+        """One transaction (a savepoint when nested). A full disk becomes DiskFullError after the rollback.
+        While a deferred check runs, waits for it (`check_wait_seconds`); refused when it failed."""
+        if self._check is not None:
+            self._await_check()
         try:
             with self.db.atomic():
                 yield self
@@ -147,6 +163,63 @@ class Store:
 
     def close(self) -> None:
         self._conn.close()
+
+    # -- deferred integrity check (the window's start) ---------------------------------------------
+    def hold_writes(self) -> None:
+        """Refuse every write until `settle_check` reports a passed check: `atomic()` waits for it, and
+        SQLite's `query_only` refuses any write that would not go through `atomic()`."""
+        self._conn.execute("PRAGMA query_only = ON")
+        self._check = _DeferredCheck()
+
+    @property
+    def check_passed(self) -> bool | None:
+        """True when the file passed its check (at open, or deferred) or none is held; None while the
+        deferred check runs; False when it failed."""
+        check = self._check
+        if check is None:
+            return True
+        if not check.done.is_set():
+            return None
+        return check.error is None
+
+    def settle_check(self, error: LhtlError | None) -> None:
+        """The deferred check's outcome (None: passed). Safe from any thread; the thread that writes lifts
+        the hold (`lift_hold`, or the next `atomic()`)."""
+        check = self._check
+        if check is not None:
+            check.error = error
+            check.done.set()
+
+    def lift_hold(self) -> bool:
+        """On the thread that writes: allow writes again if the deferred check has passed. True when
+        writes are allowed."""
+        check = self._check
+        if check is None:
+            return True
+        if not check.done.is_set() or check.error is not None:
+            return False
+        self._conn.execute("PRAGMA query_only = OFF")
+        self._check = None
+        return True
+
+    def _await_check(self) -> None:
+        check = self._check
+        assert check is not None
+        if not check.done.wait(self.check_wait_seconds):
+            raise DatabaseError(_(
+                "Chương trình đang kiểm tra cơ sở dữ liệu vừa mở nên chưa lưu được; không có gì bị thay đổi. "
+                "Hãy thử lại sau giây lát."))
+        if isinstance(check.error, DatabaseCorruptError):
+            raise DatabaseCorruptError(
+                _("Không lưu được: cơ sở dữ liệu không vượt qua bước kiểm tra khi mở, nên chương trình không "
+                  "ghi gì vào đó. {problem}").format(problem=check.error.message),
+                path=str(self.path),
+            )
+        if check.error is not None:
+            raise DatabaseError(
+                _("Không lưu được: chưa kiểm tra được cơ sở dữ liệu khi mở, nên chương trình không ghi gì "
+                  "vào đó. {problem}").format(problem=check.error.message))
+        self.lift_hold()
 
     def integrity_check(self) -> str:
         return str(self._conn.execute("PRAGMA quick_check").fetchone()[0])
