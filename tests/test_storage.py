@@ -178,3 +178,11 @@ def test_records_for_key_and_history(store: Store) -> None:
     assert [r.edit_id for r in store.records_in_history("i-1", "2025", "LIB_VISITS")] == ["e1"]
     assert store.records_for_key("i-1", "2025", "LIB_VISITS")[0].vv == {"k": 2}
     assert store.conflict_keys() == []
+
+
+def test_evaluation_read_is_served_by_the_covering_index(store: Store) -> None:
+    """grouped_values' query must not visit the table: that is what keeps a province evaluate under 100 ms."""
+    plan = " ".join(str(row[3]) for row in store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT institution_id, period, indicator, value FROM value_records "
+        "WHERE period IN ('2025') AND indicator IN ('LIB_VISITS') AND unit_code IN ('14389')"))
+    assert "COVERING INDEX value_records_read" in plan

@@ -479,14 +479,13 @@ class Store:
         """
         if (unit_codes is not None and not unit_codes) or not periods or (indicators is not None and not indicators):
             return [], []
-        # The rows are found on the (period, indicator) index and then read in rowid order (IN builds a sorted
-        # list of rowids): a fifth faster than visiting the table in index order.
-        inner = f"SELECT rowid FROM value_records WHERE period IN ({','.join('?' * len(periods))})"
+        # Served from the covering index value_records_read (migration 3) without visiting the table.
+        sql = (f"SELECT institution_id, period, indicator, value FROM value_records "
+               f"WHERE period IN ({','.join('?' * len(periods))})")
         params: list[Any] = list(periods)
         if indicators is not None:
-            inner += f" AND indicator IN ({','.join('?' * len(indicators))})"
+            sql += f" AND indicator IN ({','.join('?' * len(indicators))})"
             params += list(indicators)
-        sql = f"SELECT institution_id, period, indicator, value FROM value_records WHERE rowid IN ({inner})"
         if unit_codes is not None:
             sql += f" AND unit_code IN ({','.join('?' * len(unit_codes))})"
             params += list(unit_codes)
