@@ -263,6 +263,7 @@ class EntryPage(QWidget):
         self.list.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._open_row(cur.row()))
         self.list.activated.connect(lambda _i: self._focus_form())
         self.next_button.clicked.connect(self.next_institution)
+        self.reason.editingFinished.connect(self._retry_refused)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_institution)
         QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_institution)
         self._set_reason_visible(False)
@@ -392,6 +393,15 @@ class EntryPage(QWidget):
     def _set_reason_visible(self, visible: bool) -> None:
         self.reason_label.setVisible(visible)
         self.reason.setVisible(visible)
+
+    def _retry_refused(self) -> None:
+        """Leaving the reason box saves the values refused for want of a reason: their fields would not try
+        again by themselves (a QLineEdit reports editingFinished only when its text has changed)."""
+        form = self.current_form()
+        for code, row in list(form.rows.items()) if form is not None else []:
+            if row.refused_text is not None and row.edit.text().strip() == row.refused_text:
+                row.refused_text = None
+                self.commit(code)
 
     def _focus_form(self) -> None:
         form = self.current_form()
