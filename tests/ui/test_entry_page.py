@@ -132,3 +132,41 @@ def test_switching_institution_keeps_values_apart(qtbot, commune):
     assert field(page, "CC_ACTIVITIES").edit.text() == "4"
     page.next_institution()
     assert page.form_data is not None and page.form_data.institution.id != commune.houses[1].id
+
+
+def test_hub_correction_refused_without_reason_saved_once_the_reason_is_given(qtbot, tmp_path, app):
+    """At a hub, a figure typed before the reason is refused in place; typing the reason and leaving its box
+    saves that figure with the reason, without retyping it."""
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.services.institutions import add_institution
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.sync.keys import generate_key
+    from lhtl_desktop.ui.context import AppContext
+
+    store = open_store(tmp_path / "hub.sqlite3")
+    try:
+        init_installation(store, "372", "Lê Văn Cụm", generate_key(None))
+        lib = add_institution(store, "14389", "lib_commune", "Thư viện xã Gia Lâm")
+        page = EntryPage(AppContext(store))
+        qtbot.addWidget(page)
+        page.resize(1176, 680)
+        page.show()
+        qtbot.waitExposed(page)
+        page.set_period("2025")
+        page.select_institution(lib.id)
+        row = field(page, "LIB_VISITS")
+        focus(qtbot, row.edit)
+        type_text(row.edit, "900")
+        before = store.dump()
+        press(row.edit, Qt.Key.Key_Tab)
+        assert store.dump() == before  # refused: no reason yet
+        assert page.reason.isVisible()
+        focus(qtbot, page.reason)
+        commit_text(page.reason, "Theo báo cáo giấy của xã")
+        press(page.reason, Qt.Key.Key_Tab)
+        saved = current_values(store, lib.id, "2025")["LIB_VISITS"]
+        assert saved.value == 900
+        assert saved.record.reason == "Theo báo cáo giấy của xã"
+        assert saved.record.author_unit == "372"
+    finally:
+        store.close()
