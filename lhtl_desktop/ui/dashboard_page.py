@@ -33,17 +33,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.model.targets import Status, TargetKind, TargetResult
 from lhtl_desktop.services.dashboard import institution_lines, scope_choices, yearly_sums
 from lhtl_desktop.services.evaluation import Evaluation, evaluate
-from lhtl_desktop.storage.reader import open_reader
 from lhtl_desktop.ui.bar_chart import BarChart
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import fmt_int, fmt_percent
 from lhtl_desktop.ui.models import PROGRESS, TargetTableModel, TextTableModel
-from lhtl_desktop.ui.tasks import run_in_background
+from lhtl_desktop.ui.tasks import LatestRead
 
 CHART_YEARS = 6
 
@@ -75,8 +73,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation: Evaluation | None = None
-        self.loading = False  # a background evaluation is running; its result is shown when it arrives
-        self._generation = 0  # bumped by every new evaluation, so an older one that arrives late is dropped
+        self.reads = LatestRead(self)  # the newest evaluation wins; an older one arriving late is dropped
         self._keep: str | None = None  # the target selected before a background evaluation cleared the table
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -171,46 +168,26 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         """Evaluate the chosen scope and year now and show it."""
-        self._generation += 1
-        self.loading = False
+        self.reads.supersede()
         self.show_evaluation(evaluate(self.ctx.store, self.year.value(), self.scope.currentData()))
 
     def refresh_in_background(self) -> None:
         """Evaluate on a worker thread with a read connection of its own; the page says it is computing and
         the rest of the window stays usable. A newer refresh (or a change of year or scope) supersedes it."""
-        self._generation += 1
-        generation = self._generation
         year, scope = self.year.value(), self.scope.currentData()
-        path = self.ctx.store.path
-        self.loading = True
         self._keep = self._current_target() or self._keep
         self.evaluation = None
         self.model.set_rows([])
         self.show_detail(-1)
         self.detail_text.setText("")
         self.summary.setText(self.tr("Đang tính các chỉ tiêu năm {year}…").format(year=year))
+        self.reads.start(self.ctx.store.path, lambda reader: evaluate(reader, year, scope), self.show_evaluation,
+                         lambda exc: self.summary.setText(exc.message))
 
-        def work() -> Evaluation:
-            reader = open_reader(path)
-            try:
-                return evaluate(reader, year, scope)
-            finally:
-                reader.close()
-
-        def done(ev: Evaluation) -> None:
-            if generation == self._generation:
-                self.loading = False
-                self.show_evaluation(ev)
-
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            self.loading = False
-            if not isinstance(exc, LhtlError):
-                raise exc
-            self.summary.setText(exc.message)
-
-        run_in_background(work, done, failed, owner=self)
+    @property
+    def loading(self) -> bool:
+        """A background evaluation is running; its result is shown when it arrives."""
+        return self.reads.loading
 
     def show_evaluation(self, ev: Evaluation) -> None:
         self.evaluation = ev

@@ -36,10 +36,11 @@ from PySide6.QtWidgets import (
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.services.installation import subtree
+from lhtl_desktop.storage import Store
 from lhtl_desktop.storage.reader import open_reader
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
-from lhtl_desktop.ui.tasks import run_in_background, run_task
+from lhtl_desktop.ui.tasks import LatestRead, run_task
 
 if TYPE_CHECKING:
     from lhtl_desktop.services.reports.fonts import FontSet
@@ -186,8 +187,7 @@ class ReportsPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
-        self.loading = False  # a background build of the summary is running
-        self._generation = 0  # bumped by every build, so an older one that arrives late is dropped
+        self.reads = LatestRead(self)  # the newest summary build wins; an older one arriving late is dropped
         self.scope.currentIndexChanged.connect(self.update_summary)
         self.year.valueChanged.connect(self.update_summary)
 
@@ -202,38 +202,22 @@ class ReportsPage(QWidget):
         page says so meanwhile and the window stays usable. A newer build supersedes it."""
         if not self._fill_scopes():
             return
-        self._generation += 1
-        generation = self._generation
         year, scope = self.selected()
-        path = self.ctx.store.path
-        self.loading = True
         self.report = None
         self.table.setRowCount(0)
         self.summary.setText(self.tr("Đang lập số liệu báo cáo năm {year}…").format(year=year))
 
-        def work() -> Report:
+        def build(reader: Store) -> Report:
             from lhtl_desktop.services import reports
 
-            reader = open_reader(path)
-            try:
-                return reports.build_report(reader, year, scope)
-            finally:
-                reader.close()
+            return reports.build_report(reader, year, scope)
 
-        def done(report: Report) -> None:
-            if generation == self._generation:
-                self.loading = False
-                self._show_report(report)
+        self.reads.start(self.ctx.store.path, build, self._show_report, self._show_refusal)
 
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            self.loading = False
-            if not isinstance(exc, LhtlError):
-                raise exc
-            self._show_refusal(exc)
-
-        run_in_background(work, done, failed, owner=self)
+    @property
+    def loading(self) -> bool:
+        """A background build of the summary is running."""
+        return self.reads.loading
 
     def _fill_scopes(self) -> bool:
         try:
@@ -263,8 +247,7 @@ class ReportsPage(QWidget):
 
     def update_summary(self) -> None:
         """Build the summary of the chosen scope and year now (the officer chose them) and show it."""
-        self._generation += 1
-        self.loading = False
+        self.reads.supersede()
         try:
             report = self.build()
         except LhtlError as exc:
@@ -304,12 +287,17 @@ class ReportsPage(QWidget):
 
     def _with_document(self, then: object) -> None:
         year, scope = self.selected()
-        store = self.ctx.store
+        path = self.ctx.store.path
 
         def work() -> tuple[Report, Document]:
             from lhtl_desktop.services import reports
 
-            report = reports.build_report(store, year, scope)
+            # A read connection of the worker's own: the window's connection stays on the UI thread.
+            reader = open_reader(path)
+            try:
+                report = reports.build_report(reader, year, scope)
+            finally:
+                reader.close()
             return report, reports.layout_report(report)
 
         def done(result: tuple[Report, Document]) -> None:
@@ -370,10 +358,14 @@ class ReportsPage(QWidget):
             show_error(self, exc)
             return
         year, scope = self.selected()
-        store = self.ctx.store
+        db_path = self.ctx.store.path
 
         def work() -> Report:
-            return reports.write_report(store, year, scope, path)
+            reader = open_reader(db_path)  # the worker's own read connection, as for the preview
+            try:
+                return reports.write_report(reader, year, scope, path)
+            finally:
+                reader.close()
 
         def done(report: Report) -> None:
             self.report = report

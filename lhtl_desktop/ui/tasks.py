@@ -9,11 +9,18 @@ usable (the page shows its own "being computed" state meanwhile).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+from lhtl_desktop.errors import LhtlError
+from lhtl_desktop.storage import Store
+from lhtl_desktop.storage.reader import open_reader
+
+T = TypeVar("T")
 
 _running: set[_Task] = set()
 
@@ -137,3 +144,50 @@ def run_cancellable_task(parent: QWidget | None, label: str, fn: Callable[[TaskC
 
     control.progressed.connect(show, Qt.ConnectionType.QueuedConnection)
     return dialog, control
+
+
+class LatestRead:
+    """A page's background reads where only the newest counts (the dashboard's evaluation, the reports summary).
+
+    `start()` computes on a worker with a read connection of its own (never the window's store, so it shares no
+    transaction with a save) and supersedes every earlier read: a result that arrives late is dropped.
+    `supersede()` does the same for a read the page does at once on the UI thread. `loading` is true while the
+    newest read runs. A refusal (LhtlError) goes to `on_refused`; anything else is a bug and is raised.
+    """
+
+    def __init__(self, owner: QObject) -> None:
+        self.owner = owner
+        self.generation = 0
+        self.loading = False
+
+    def supersede(self) -> None:
+        self.generation += 1
+        self.loading = False
+
+    def start(self, path: Path, compute: Callable[[Store], T], on_done: Callable[[T], None],
+              on_refused: Callable[[LhtlError], None]) -> None:
+        self.generation += 1
+        generation = self.generation
+        self.loading = True
+
+        def work() -> T:
+            reader = open_reader(path)
+            try:
+                return compute(reader)
+            finally:
+                reader.close()
+
+        def done(result: T) -> None:
+            if generation == self.generation:
+                self.loading = False
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self.generation:
+                return
+            self.loading = False
+            if not isinstance(exc, LhtlError):
+                raise exc
+            on_refused(exc)
+
+        run_in_background(work, done, failed, owner=self.owner)
