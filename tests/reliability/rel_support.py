@@ -9,8 +9,12 @@ So "wholly before or wholly after" is checked row by row, not guessed from a fil
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from lhtl_desktop.services import entry, installation, institutions
@@ -157,3 +161,51 @@ def import_state(path: Path) -> tuple[object, ...]:
         )
     finally:
         conn.close()
+
+
+# -- child processes for the crash tests (POSIX fork) ---------------------------------------------------------
+def child_dying_at(db: Path, n: int, every: int, work: Callable[[Store], int]) -> int:
+    """Fork a child that opens `db` and runs `work`, dying (os._exit(9): no rollback, no close, WAL left hot)
+    at SQLite progress call n. Returns the child's exit code: 9 died, 1 raised, else what `work` returned."""
+    pid = os.fork()
+    if pid == 0:  # child: never returns into pytest
+        code = 0
+        try:
+            store = open_store(db)
+            calls = 0
+
+            def die() -> int:
+                nonlocal calls
+                calls += 1
+                if calls == n:
+                    os._exit(9)
+                return 0
+
+            store.db.conn.set_progress_handler(die, every)
+            code = work(store)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def kill_child_after(db: Path, delay: float, work: Callable[[Store], object]) -> None:
+    """Fork a child that opens `db`, says it is ready, runs `work`; SIGKILL it `delay` seconds after ready."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            child = open_store(db)
+            os.write(w, b"R")
+            work(child)
+        finally:
+            os._exit(0)
+    os.close(w)
+    os.read(r, 1)
+    os.close(r)
+    time.sleep(delay)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)

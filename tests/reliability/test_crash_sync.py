@@ -9,16 +9,15 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
-from rel_support import HUB, import_state, integrity, make_sync_pair, record
+from rel_support import HUB, child_dying_at, import_state, integrity, kill_child_after, make_sync_pair, record
 
 from lhtl_desktop.errors import DiskFullError, LhtlError
-from lhtl_desktop.storage import open_store
+from lhtl_desktop.storage import Store, open_store
 from lhtl_desktop.sync import exporter, importer
 
 posix_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork/kill -9 harness needs POSIX")
@@ -83,28 +82,11 @@ def test_import_interrupted_at_every_step(pair, tmp_path: Path) -> None:  # type
 
 
 def _fork_import_dying_at(db: Path, bundle: Path, n: int) -> int:
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            store = open_store(db)
-            calls = 0
+    def work(store: Store) -> int:
+        result = importer.import_file(store, bundle, backup=False)
+        return 0 if result.status == importer.ACCEPTED else 3
 
-            def die() -> int:
-                nonlocal calls
-                calls += 1
-                if calls == n:
-                    os._exit(9)
-                return 0
-
-            store.db.conn.set_progress_handler(die, EVERY)
-            result = importer.import_file(store, bundle, backup=False)
-            code = 0 if result.status == importer.ACCEPTED else 3
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return child_dying_at(db, n, EVERY, work)
 
 
 @posix_only
@@ -154,22 +136,8 @@ def test_import_kill_9_at_random_moments(pair, tmp_path: Path) -> None:  # type:
     rounds, lost, outcomes = 120, 0, {"before": 0, "after": 0}
     for i in range(rounds):
         db = fresh_hub(pair, tmp_path, f"k{i}")
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            try:
-                child = open_store(db)
-                os.write(w, b"R")
-                importer.import_file(child, bundle, backup=True)
-            finally:
-                os._exit(0)
-        os.close(w)
-        os.read(r, 1)
-        os.close(r)
-        time.sleep(rng.uniform(0, duration * 1.3))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        kill_child_after(db, rng.uniform(0, duration * 1.3),
+                         lambda child: importer.import_file(child, bundle, backup=True))
         state = import_state(db)
         ok = integrity(db) == "ok" and state in (before, after)
         outcomes["before" if state == before else "after"] += 1
@@ -272,22 +240,8 @@ def test_export_kill_9_leaves_the_final_file_or_nothing(pair, tmp_path: Path) ->
     for i in range(rounds):
         out = tmp_path / f"usb{i}"
         out.mkdir()
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            try:
-                child = open_store(work)
-                os.write(w, b"R")
-                exporter.export_bundle(child, out, to_unit=HUB)
-            finally:
-                os._exit(0)
-        os.close(w)
-        os.read(r, 1)
-        os.close(r)
-        time.sleep(rng.uniform(0, duration * 1.3))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        kill_child_after(work, rng.uniform(0, duration * 1.3),
+                         lambda child, out=out: exporter.export_bundle(child, out, to_unit=HUB))
         finals, others = _export_leftovers(out)
         ok = integrity(work) == "ok" and len(finals) <= 1
         if finals:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 import rel_support
-from rel_support import check_workload, integrity, record, workload_transaction
+from rel_support import check_workload, child_dying_at, integrity, record, workload_transaction
 
 from lhtl_desktop.errors import DiskFullError
-from lhtl_desktop.storage import open_store
+from lhtl_desktop.storage import Store, open_store
 
 posix_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork/kill -9 harness needs POSIX")
 PROGRESS_EVERY = 50  # VM instructions between progress-handler calls
@@ -86,28 +86,12 @@ def test_progress_handler_sweep_rolls_back_wholly(workload_db: Path) -> None:
 
 def _child_crash_at(db: Path, n: int, k: int) -> int:
     """Fork a child that dies (os._exit, no rollback, no close) at progress call n of transaction k."""
-    pid = os.fork()
-    if pid == 0:  # child: never returns into pytest
-        code = 0
-        try:
-            store = open_store(db)
-            calls = 0
 
-            def die() -> int:
-                nonlocal calls
-                calls += 1
-                if calls == n:
-                    os._exit(9)
-                return 0
+    def work(store: Store) -> int:
+        workload_transaction(store, k)
+        return 0
 
-            store.db.conn.set_progress_handler(die, PROGRESS_EVERY)
-            workload_transaction(store, k)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
+    return child_dying_at(db, n, PROGRESS_EVERY, work)
 
 
 @posix_only
