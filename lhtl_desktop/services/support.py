@@ -12,7 +12,7 @@ import platform
 import sys
 import zipfile
 from datetime import UTC, datetime
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 
 from lhtl_desktop import __version__, logs
@@ -23,6 +23,15 @@ from lhtl_desktop.storage.migrations import SCHEMA_VERSION
 
 # meta keys that may leave the machine (who and where; never anything about the key's secret part)
 _SAFE_META = ("unit_code", "unit_name", "officer", "level", "province_code", "report_to", "created_at")
+
+
+GUIDE_NAME = "huong-dan-su-dung.pdf"
+
+
+def guide_path() -> Path | None:
+    """«Hướng dẫn sử dụng», shipped as package data (built by `make guide`), or None if this install lacks it."""
+    path = Path(str(resources.files("lhtl_desktop") / "resources" / "guide" / GUIDE_NAME))
+    return path if path.is_file() else None
 
 
 def _package_version(name: str) -> str:

@@ -1,15 +1,16 @@
-"""«Trợ giúp»: open the log folder, copy the support information (what a support officer asks for first)."""
+"""«Trợ giúp»: the user guide (F1), the log folder, the support information (what a support officer asks for
+first)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QStatusBar
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStatusBar
 
 from lhtl_desktop.logs import default_log_folder
-from lhtl_desktop.services.support import support_text
+from lhtl_desktop.services.support import guide_path, support_text
 
 
 def tr(text: str) -> str:
@@ -19,6 +20,21 @@ def tr(text: str) -> str:
 def install_help_menu(window: QMainWindow, db_path: Path | str, status: QStatusBar | None = None) -> None:
     menu = window.menuBar().addMenu(tr("&Trợ giúp"))
     menu.setObjectName("helpMenu")
+    guide = QAction(tr("Hướng dẫn sử dụng"), window)
+    guide.setObjectName("openGuide")
+    guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
+
+    def open_guide() -> None:
+        path = guide_path()
+        if path is None:
+            QMessageBox.warning(window, tr("Hướng dẫn sử dụng"),
+                                tr("Không tìm thấy tệp hướng dẫn trong bản cài đặt này."))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    guide.triggered.connect(open_guide)
+    menu.addAction(guide)
+    menu.addSeparator()
     folder = default_log_folder()
     open_logs = QAction(tr("Mở thư mục nhật ký"), window)
     open_logs.setObjectName("openLogFolder")
