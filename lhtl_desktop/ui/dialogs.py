@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lhtl_desktop import __version__, logs
+import lhtl_desktop
+from lhtl_desktop import logs
 from lhtl_desktop.errors import LhtlError
 
 log = logging.getLogger("lhtl")
@@ -54,7 +55,7 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 def crash_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
     lines = [
-        f"lhtl_desktop {__version__}",
+        f"lhtl_desktop {lhtl_desktop.__version__}",  # looked up when a crash is reported, not at start
         f"{_dt.datetime.now().isoformat(timespec='seconds')}",
         f"Python {platform.python_version()} — {platform.platform()}",
         "",

@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequen
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStatusBar
 
 from lhtl_desktop.logs import default_log_folder
-from lhtl_desktop.services.support import guide_path, support_text
 
 
 def tr(text: str) -> str:
@@ -24,7 +23,10 @@ def install_help_menu(window: QMainWindow, db_path: Path | str, status: QStatusB
     guide.setObjectName("openGuide")
     guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
 
+    # services.support (zip, importlib.metadata) is imported when an action is used, not at window start.
     def open_guide() -> None:
+        from lhtl_desktop.services.support import guide_path
+
         path = guide_path()
         if path is None:
             QMessageBox.warning(window, tr("Hướng dẫn sử dụng"),
@@ -43,6 +45,8 @@ def install_help_menu(window: QMainWindow, db_path: Path | str, status: QStatusB
     copy_info.setObjectName("copySupportInfo")
 
     def copy() -> None:
+        from lhtl_desktop.services.support import support_text
+
         QGuiApplication.clipboard().setText(support_text(db_path))
         if status is not None:
             status.showMessage(tr("Đã chép thông tin hỗ trợ (phiên bản, cơ sở dữ liệu, nhật ký gần nhất)."), 5000)
