@@ -11,7 +11,8 @@ from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE
-from lhtl_desktop.services import entry, evaluation, installation, institutions, settings
+from lhtl_desktop.model.targets import TargetResult
+from lhtl_desktop.services import entry, evaluation, installation, institutions
 from lhtl_desktop.storage import Store, default_db_path, open_store
 from lhtl_desktop.sync.keys import generate_key
 
@@ -75,11 +76,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("id", metavar="ID")
     p.add_argument("--year", required=True, type=int, metavar="NĂM")
 
-    p = _command(sub, "set", _("nhập giá trị chỉ số cho một thiết chế và kỳ (MÃ=GIÁ_TRỊ …)"), cmd_set)
-    p.add_argument("--institution", required=True, metavar="ID")
+    p = _command(sub, "set", _("nhập giá trị chỉ số cho một thiết chế và kỳ (MÃ=GIÁ_TRỊ …); «MÃ=» xóa giá trị"),
+                 cmd_set)
+    p.add_argument("--institution", required=True, metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ"))
     p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
     p.add_argument("--why", metavar="LÝ_DO", help=_("lý do, bắt buộc khi cấp trên điều chỉnh số liệu"))
-    p.add_argument("values", nargs="+", metavar="MÃ=GIÁ_TRỊ")
+    p.add_argument("--clear", action="append", default=[], metavar="MÃ",
+                   help=_("xóa giá trị của chỉ số này (lặp lại được), như để trống ô trong cửa sổ"))
+    p.add_argument("values", nargs="*", metavar="MÃ=GIÁ_TRỊ",
+                   help=_("mã chỉ số: xem «indicators --type LOẠI»"))
 
     p = _command(sub, "get", _("xem giá trị đã nhập của một thiết chế và kỳ"), cmd_get)
     p.add_argument("--institution", required=True, metavar="ID")
@@ -162,28 +167,30 @@ def cmd_institution_add(args: argparse.Namespace) -> int:
 
 def cmd_institution_list(args: argparse.Namespace) -> int:
     store = store_from(args)
-    rows = [{"id": i.id, "unit": i.unit_code, "type": i.type, "name": i.name, "village": i.village,
+    rows = [{"id": i.id, "ref": i.ref, "unit": i.unit_code, "type": i.type, "name": i.name, "village": i.village,
              "active": i.active} for i in institutions.list_institutions(store, args.unit)]
     if args.json:
         print_json(rows)
     else:
         for r in rows:
             status = _("đang hoạt động") if r["active"] else _("đã đóng")
-            print(f"{r['id']}  {r['unit']}  {r['type']:<16}  {r['name']}  {r['village'] or ''}  ({status})")
+            print(f"{r['ref'] or '':<12}  {r['unit']}  {r['type']:<16}  {r['name']}  {r['village'] or ''}  ({status})"
+                  f"  {r['id']}")
     return 0
 
 
 def cmd_institution_edit(args: argparse.Namespace) -> int:
     store = store_from(args)
     inst = institutions.edit_institution(store, args.id, name=args.name, village=args.village, type_code=args.type)
-    print(_("Đã sửa «{name}».").format(name=inst.name))
+    print(_("Đã sửa «{name}» ({ref}).").format(name=inst.name, ref=inst.shown_ref))
     return 0
 
 
 def cmd_institution_close(args: argparse.Namespace) -> int:
     store = store_from(args)
     inst = institutions.close_institution(store, args.id, args.year)
-    print(_("«{name}» ngừng hoạt động từ năm {year}.").format(name=inst.name, year=inst.closed_year))
+    print(_("«{name}» ({ref}) ngừng hoạt động từ năm {year}.").format(name=inst.name, ref=inst.shown_ref,
+                                                                     year=inst.closed_year))
     return 0
 
 
@@ -202,11 +209,21 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 
 def cmd_set(args: argparse.Namespace) -> int:
     store = store_from(args)
-    result = entry.set_values(store, args.institution, args.period, parse_assignments(args.values), args.why)
-    for code, value in result.saved.items():
-        print(_("Đã lưu {code} = {value}").format(code=code, value=fmt_int(value)))
-    for code in result.unchanged:
-        print(_("Không đổi {code}").format(code=code))
+    assigned = parse_assignments(args.values)
+    clear = [code for code, value in assigned.items() if value.strip() == ""] + list(args.clear)
+    values = {code: value for code, value in assigned.items() if value.strip() != ""}
+    result, cleared = entry.save_entry(store, args.institution, args.period, values, clear, args.why)
+    inst = institutions.require_institution(store, args.institution)
+    done = [_("{code} = {value}").format(code=code, value=fmt_int(value)) for code, value in result.saved.items()]
+    done += [_("đã xóa {code}").format(code=code) for code in cleared]
+    if result.unchanged:
+        done.append(_("không đổi {codes}").format(codes=", ".join(result.unchanged)))
+    empty = [code.strip().upper() for code in clear if code.strip().upper() not in cleared]
+    if empty:
+        done.append(_("chưa có giá trị để xóa: {codes}").format(codes=", ".join(empty)))
+    verb = _("Đã lưu") if result.saved or cleared else _("Không có gì thay đổi ở")
+    print(_("{verb} «{name}» ({ref}), kỳ {period}: {done}.").format(
+        verb=verb, name=inst.name, ref=inst.shown_ref, period=args.period.strip(), done="; ".join(done)))
     for w in result.warnings:
         sys.stderr.write(_("Cảnh báo: {msg}").format(msg=w.message) + "\n")
     return 0
@@ -244,29 +261,40 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 0
     print(_("Đánh giá năm {year} — {scope} ({code})").format(year=ev.year, scope=ev.scope_name, code=ev.scope))
     for r in ev.results:
-        num = fmt_int(int(r.numerator)) if r.numerator is not None else "—"
-        den = fmt_int(int(r.denominator)) if r.denominator is not None else "—"
-        print(f"{r.target:<20} {fmt_percent(r.value):>9}  /{fmt_percent(r.threshold, 0):>7}  "
-              f"{num}/{den}  {r.status.label}" + (_("  (thiếu {n})").format(n=len(r.missing)) if r.missing else ""))
+        print(evaluation_line(r))
     return 0
 
 
-def cmd_settings(args: argparse.Namespace) -> int:
-    store = store_from(args)
-    if args.officer:
-        installation.set_officer(store, args.officer)
-    if args.hub:
-        installation.set_hub(store, args.hub[0], args.hub[1])
-    if args.two_tier:
-        installation.set_two_tier(store, args.two_tier == "on")
-    if args.threshold:
-        settings.set_threshold(store, args.threshold[0], args.threshold[1], args.threshold[2])
-    me = installation.installation(store)
-    data = {"unit": me.unit.code, "name": me.unit.name, "officer": me.officer, "two_tier": me.two_tier,
-            "parent": installation.parent_of(store, me.unit.code), "db": str(store.path)}
-    if args.json:
-        print_json(data)
+def evaluation_line(r: TargetResult) -> str:
+    """One target in words: name, status word, value against threshold, the count behind it (vi-VN numbers)."""
+    num = fmt_int(int(r.numerator)) if r.numerator is not None else "—"
+    den = fmt_int(int(r.denominator)) if r.denominator is not None else "—"
+    if r.kind == "growth":
+        basis = _("năm nay {num}, năm trước {den}").format(num=num, den=den)
     else:
-        for k, v in data.items():
-            print(f"{k}: {v}")
+        basis = _("{num}/{den} thiết chế đạt").format(num=num, den=den)
+    threshold = fmt_percent(r.threshold, 0 if r.threshold is None or r.threshold == int(r.threshold) else 1)
+    if r.value is None and not r.denominator:  # nothing to count: the status word and the threshold say it all
+        line = _("{label}: {status} (ngưỡng {threshold})").format(
+            label=r.label, status=r.status.label, threshold=threshold)
+    else:
+        line = _("{label}: {status} — {value} (ngưỡng {threshold}; {basis})").format(
+            label=r.label, status=r.status.label, value=fmt_percent(r.value), threshold=threshold, basis=basis)
+    if r.missing:
+        line += _(", thiếu số liệu {n} thiết chế").format(n=fmt_int(len(r.missing)))
+    return line + "."
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from lhtl_desktop.cli import settings_view
+
+    store = store_from(args)
+    done = settings_view.apply_changes(store, args)  # all or nothing: one refused change writes none
+    if args.json:
+        print_json(settings_view.settings_document(store))
+    elif done:
+        for line in done:
+            print(line)
+    else:
+        settings_view.print_settings(store)
     return 0

@@ -11,7 +11,7 @@ from typing import Any
 
 from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import ValidationError
-from lhtl_desktop.i18n import _, fmt_int
+from lhtl_desktop.i18n import _, fmt_int, fmt_local_time
 from lhtl_desktop.storage import Store, open_store
 from lhtl_desktop.sync import conflicts as sync_conflicts
 from lhtl_desktop.sync import enrolment, exporter, importer, inbox
@@ -48,9 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     key = sub.add_parser("key", help=_("khóa ký của máy này và khóa của đơn vị khác"))
     ksub = key.add_subparsers(dest="key_command", metavar="VIỆC", required=True, parser_class=type(key))
     p = _command(ksub, "show", _("xem mã khóa và dấu vân tay của máy này"), cmd_key_show)
+    p.add_argument("--pdf", metavar="TỆP.pdf", help=_("ghi phiếu dấu vân tay (như phiếu in của cửa sổ) ra tệp PDF"))
     add_json_option(p)
-    p = _command(ksub, "export", _("ghi tệp đăng ký khóa của máy này để gửi cấp trên"), cmd_key_export)
+    p = _command(ksub, "export", _("ghi tệp đăng ký khóa của máy này để gửi cấp trên hoặc cấp dưới"), cmd_key_export)
     p.add_argument("--out", required=True, metavar="TỆP")
+    p.add_argument("--to", metavar="MÃ", help=_("đơn vị sẽ nhận tệp (để lời nhắc nói đúng cấp trên hay cấp dưới)"))
     _passphrase_option(p)
     p = _command(ksub, "enroll", _("đăng ký khóa của đơn vị khác sau khi đối chiếu dấu vân tay"), cmd_key_enroll)
     p.add_argument("file", metavar="TỆP")
@@ -104,6 +106,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_key_show(args: argparse.Namespace) -> int:
     info = enrolment.own_key_info(_store(args))
+    if args.pdf:
+        from lhtl_desktop.services.reports.fingerprint import write_fingerprint_sheet
+
+        path = write_fingerprint_sheet(args.pdf, info.unit_name, info.unit, info.officer, info.fingerprint)
+        if not args.json:
+            print(_("Đã ghi phiếu dấu vân tay của {unit}: {path}").format(unit=info.unit_name, path=path))
+            return 0
     if args.json:
         print_json({"key_id": info.key_id, "fingerprint": info.fingerprint, "unit": info.unit})
     else:
@@ -115,10 +124,13 @@ def cmd_key_show(args: argparse.Namespace) -> int:
 
 def cmd_key_export(args: argparse.Namespace) -> int:
     store = _store(args)
+    direction = enrolment.enrolment_direction(store, args.to)  # a wrong --to is refused before the file is written
     path = enrolment.export_enrolment(store, args.out, passphrase=_passphrase(args))
     info = enrolment.own_key_info(store)
     print(_("Đã ghi tệp đăng ký khóa: {path}").format(path=path))
-    print(_("Dấu vân tay (đọc cho cấp trên qua điện thoại hoặc in kèm): {fp}").format(fp=info.fingerprint))
+    reader = {"up": _("cấp trên"), "down": _("cấp dưới"), "either": _("đơn vị nhận (cấp trên hoặc cấp dưới)")}
+    print(_("Dấu vân tay (đọc cho {who} qua điện thoại hoặc in kèm): {fp}").format(
+        who=reader[direction], fp=info.fingerprint))
     return 0
 
 
@@ -220,7 +232,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json(docs)
     else:
         for r in results:
-            print(f"{r.file}: {importer.STATUS_LABELS[r.status]}" + (" " + _("(xem trước)") if r.dry_run else ""))
+            if r.dry_run:  # nothing happened: say what would, never «đã nhập»
+                label = _("sẽ nhập") if r.status == importer.ACCEPTED else importer.STATUS_LABELS[r.status]
+                print(f"{r.file}: " + _("xem trước — chưa ghi gì") + f" ({label})")
+            else:
+                print(f"{r.file}: {importer.STATUS_LABELS[r.status]}")
             if r.reason:
                 print("  " + r.reason)
             if r.status == importer.ACCEPTED:
@@ -261,8 +277,8 @@ def cmd_inbox(args: argparse.Namespace) -> int:
     if not rows:
         print(_("Chưa nhận gói nào."))
     for r in rows:
-        print(f"{r.unit} {r.unit_name}: " + _("gói cuối số {seq}, nhận lúc {at}").format(seq=r.last_seq,
-                                                                                       at=r.last_imported)
+        print(f"{r.unit} {r.unit_name}: " + _("gói cuối số {seq}, nhận lúc {at}").format(
+            seq=r.last_seq, at=fmt_local_time(r.last_imported))
               + (f" — {r.gap_text}" if r.missing else ""))
     return 0
 
@@ -275,5 +291,5 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     if not rows:
         print(_("Không có tệp nào đang cách ly."))
     for r in rows:
-        print(f"{r['file_name']}  {r['key_id'][:8]}  {r['received_at']}")
+        print(f"{r['file_name']}  {r['key_id'][:8]}  {fmt_local_time(r['received_at'])}")
     return 0
