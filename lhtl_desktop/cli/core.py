@@ -10,7 +10,7 @@ from pathlib import Path
 from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
-from lhtl_desktop.model.catalogue import TYPES_BY_CODE
+from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, TYPES_BY_CODE
 from lhtl_desktop.model.targets import TargetResult
 from lhtl_desktop.services import entry, evaluation, installation, institutions
 from lhtl_desktop.storage import Store, default_db_path, open_store
@@ -59,22 +59,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     isub = inst.add_subparsers(dest="institution_command", metavar="VIỆC", required=True,
                                parser_class=type(inst))
     p = _command(isub, "add", _("thêm một thiết chế; in mã (id) của thiết chế mới"), cmd_institution_add)
-    p.add_argument("--unit", required=True, metavar="MÃ")
+    p.add_argument("--unit", required=True, metavar="MÃ", help=_("mã đơn vị có thiết chế"))
     p.add_argument("--type", required=True, metavar="LOẠI", help=", ".join(TYPES_BY_CODE))
-    p.add_argument("--name", required=True, metavar="TÊN")
-    p.add_argument("--village", metavar="THÔN")
+    p.add_argument("--name", required=True, metavar="TÊN", help=_("tên thiết chế"))
+    p.add_argument("--village", metavar="THÔN", help=_("tên thôn, tổ dân phố (nhà văn hóa thôn)"))
     p.add_argument("--opened", type=int, metavar="NĂM", help=_("năm bắt đầu hoạt động"))
     p = _command(isub, "list", _("liệt kê thiết chế trong phạm vi"), cmd_institution_list)
     p.add_argument("--unit", metavar="MÃ", help=_("chỉ đơn vị này (và đơn vị trực thuộc)"))
     add_json_option(p)
     p = _command(isub, "edit", _("sửa tên, thôn hoặc loại của thiết chế"), cmd_institution_edit)
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--name", metavar="TÊN")
-    p.add_argument("--village", metavar="THÔN")
-    p.add_argument("--type", metavar="LOẠI")
+    p.add_argument("id", metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ của thiết chế"))
+    p.add_argument("--name", metavar="TÊN", help=_("tên mới"))
+    p.add_argument("--village", metavar="THÔN", help=_("tên thôn, tổ dân phố mới"))
+    p.add_argument("--type", metavar="LOẠI", help=_("loại mới: ") + ", ".join(TYPES_BY_CODE))
     p = _command(isub, "close", _("ghi nhận thiết chế ngừng hoạt động từ một năm"), cmd_institution_close)
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--year", required=True, type=int, metavar="NĂM")
+    p.add_argument("id", metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ của thiết chế"))
+    p.add_argument("--year", required=True, type=int, metavar="NĂM",
+                   help=_("năm ngừng hoạt động: từ năm đó thiết chế không còn được tính"))
 
     p = _command(sub, "set", _("nhập giá trị chỉ số cho một thiết chế và kỳ (MÃ=GIÁ_TRỊ …); «MÃ=» xóa giá trị"),
                  cmd_set)
@@ -84,21 +85,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--clear", action="append", default=[], metavar="MÃ",
                    help=_("xóa giá trị của chỉ số này (lặp lại được), như để trống ô trong cửa sổ"))
     p.add_argument("values", nargs="*", metavar="MÃ=GIÁ_TRỊ",
-                   help=_("mã chỉ số: xem «indicators --type LOẠI»"))
+                   help=_("mã chỉ số: {codes} (tên, đơn vị, quy tắc: «indicators --type LOẠI»)").format(
+                       codes=", ".join(INDICATORS_BY_CODE)))
 
     p = _command(sub, "get", _("xem giá trị đã nhập của một thiết chế và kỳ"), cmd_get)
-    p.add_argument("--institution", required=True, metavar="ID")
-    p.add_argument("--period", required=True, metavar="KỲ")
+    p.add_argument("--institution", required=True, metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ của thiết chế"))
+    p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
     add_json_option(p)
 
     p = _command(sub, "evaluate", _("đánh giá các chỉ tiêu cho một năm và phạm vi"), cmd_evaluate)
-    p.add_argument("--period", required=True, metavar="NĂM")
+    p.add_argument("--period", required=True, metavar="NĂM", help=_("năm đánh giá, ví dụ 2025"))
     p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
     add_json_option(p)
 
     p = _command(sub, "settings", _("xem hoặc đổi cài đặt: cán bộ, cụm của xã, chế độ hai cấp, ngưỡng chỉ tiêu"),
                  cmd_settings)
-    p.add_argument("--officer", metavar="TÊN")
+    p.add_argument("--officer", metavar="TÊN", help=_("đổi họ tên cán bộ phụ trách"))
     p.add_argument("--hub", nargs=2, metavar=("XÃ", "CỤM"), help=_("gán xã vào cụm tổng hợp"))
     p.add_argument("--two-tier", choices=["on", "off"], help=_("xã báo cáo thẳng lên tỉnh"))
     p.add_argument("--threshold", nargs=3, metavar=("CHỈ_TIÊU", "NĂM", "NGƯỠNG"),

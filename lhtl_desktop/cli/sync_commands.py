@@ -51,11 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--pdf", metavar="TỆP.pdf", help=_("ghi phiếu dấu vân tay (như phiếu in của cửa sổ) ra tệp PDF"))
     add_json_option(p)
     p = _command(ksub, "export", _("ghi tệp đăng ký khóa của máy này để gửi cấp trên hoặc cấp dưới"), cmd_key_export)
-    p.add_argument("--out", required=True, metavar="TỆP")
+    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp đăng ký khóa (.lhtl) hoặc thư mục (USB)"))
     p.add_argument("--to", metavar="MÃ", help=_("đơn vị sẽ nhận tệp (để lời nhắc nói đúng cấp trên hay cấp dưới)"))
     _passphrase_option(p)
     p = _command(ksub, "enroll", _("đăng ký khóa của đơn vị khác sau khi đối chiếu dấu vân tay"), cmd_key_enroll)
-    p.add_argument("file", metavar="TỆP")
+    p.add_argument("file", metavar="TỆP", help=_("tệp đăng ký khóa nhận từ đơn vị kia"))
     p.add_argument("--fingerprint", required=True, metavar="DẤU_VÂN_TAY",
                    help=_("24 chữ số đọc từ phiếu in hoặc qua điện thoại của đơn vị gửi"))
     _passphrase_option(p)
@@ -80,7 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     for name, status, text in (("retire", "retired", _("ghi nhận khóa của đơn vị cấp dưới đã được thay (đổi cán bộ)")),
                                ("revoke", "revoked", _("thu hồi khóa của đơn vị cấp dưới (mất máy, lộ khóa)"))):
         p = _command(ksub, name, text, cmd_key_status)
-        p.add_argument("key_id", metavar="MÃ_KHÓA")
+        p.add_argument("key_id", metavar="MÃ_KHÓA", help=_("mã khóa (hoặc 8 chữ đầu), xem «key list»"))
         p.set_defaults(new_status=status)
         _passphrase_option(p)
 
@@ -91,7 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_option(p)
 
     p = _command(sub, "import", _("nhập một hay nhiều gói số liệu (.lhtl)"), cmd_import)
-    p.add_argument("files", nargs="*", metavar="TỆP")
+    p.add_argument("files", nargs="*", metavar="TỆP", help=_("các tệp gói .lhtl"))
     p.add_argument("--dry-run", action="store_true", help=_("chỉ xem trước, không ghi gì"))
     p.add_argument("--quarantined", action="store_true", help=_("nhập lại các tệp đang cách ly (sau khi đăng ký khóa)"))
     add_json_option(p)
