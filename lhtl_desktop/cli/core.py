@@ -64,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--name", required=True, metavar="TÊN", help=_("tên thiết chế"))
     p.add_argument("--village", metavar="THÔN", help=_("tên thôn, tổ dân phố (nhà văn hóa thôn)"))
     p.add_argument("--opened", type=int, metavar="NĂM", help=_("năm bắt đầu hoạt động"))
+    add_json_option(p)
     p = _command(isub, "list", _("liệt kê thiết chế trong phạm vi"), cmd_institution_list)
     p.add_argument("--unit", metavar="MÃ", help=_("chỉ đơn vị này (và đơn vị trực thuộc)"))
     add_json_option(p)
@@ -163,7 +164,10 @@ def cmd_units(args: argparse.Namespace) -> int:
 def cmd_institution_add(args: argparse.Namespace) -> int:
     store = store_from(args)
     inst = institutions.add_institution(store, args.unit, args.type, args.name, args.village, args.opened)
-    print(inst.id)
+    if args.json:
+        print_json({"id": inst.id, "ref": inst.ref, "unit": inst.unit_code, "type": inst.type, "name": inst.name})
+        return 0
+    print(inst.id)  # the contract (ARCHITECTURE.md §5): scripts read the new id from this one line
     return 0
 
 
