@@ -255,14 +255,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    items = sync_conflicts.open_conflicts(_store(args))
+    store = _store(args)
+    items = sync_conflicts.open_conflicts(store)
     if args.json:
         print_json([c.as_json() for c in items])
         return 0
     if not items:
         print(_("Không có xung đột nào."))
+    shown = {i.id: i.shown_ref for i in store.institutions({c.unit for c in items})} if items else {}
     for c in items:
-        print(f"{c.unit_name} — {c.institution_name} ({c.institution_id}) {c.period} {c.indicator}:")
+        ref = shown.get(c.institution_id, c.institution_id)
+        print(f"{c.unit_name} — {c.institution_name} ({ref}) {c.period} {c.indicator}:")
         for r in c.siblings:
             shown = fmt_int(r.value) if r.value is not None else _("(đã xóa)")
             print(f"    {shown:>12}  {r.author_unit}  {r.author_name}  {r.reason or ''}")

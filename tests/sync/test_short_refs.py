@@ -140,3 +140,17 @@ def test_migration_numbers_the_own_units_institutions_only(tmp_path: Path) -> No
                            "c0000000-0000-4000-8000-000000000000": None}
     assert institutions.add_institution(store, "372", "museum", "Bảo tàng").ref == "372-3"
     store.close()
+
+
+def test_conflicts_text_names_the_short_reference(net: Net, capsys: pytest.CaptureFixture[str]) -> None:
+    from lhtl_desktop.cli import main
+
+    a, hub = net.a, net.hub
+    importer.import_files(hub.store, [a.export()])
+    hub.set(a.institutions["lib"], "2025", why="đối chiếu sổ", LIB_VISITS=1200)  # the hub's correction
+    a.set("lib", "2025", LIB_VISITS=1100)  # the commune, not having seen it
+    importer.import_files(hub.store, [a.export()])
+    capsys.readouterr()
+    assert main(["--db", str(hub.store.path), "conflicts"]) == 0
+    out = capsys.readouterr().out
+    assert "Thư viện xã 14389 (14389-1) 2025 LIB_VISITS:" in out and a.institutions["lib"] not in out
