@@ -262,9 +262,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         return 0
     if not items:
         print(_("Không có xung đột nào."))
-    shown = {i.id: i.shown_ref for i in store.institutions({c.unit for c in items})} if items else {}
+    refs = {i.id: i.shown_ref for i in store.institutions({c.unit for c in items})} if items else {}
     for c in items:
-        ref = shown.get(c.institution_id, c.institution_id)
+        ref = refs.get(c.institution_id, c.institution_id)
         print(f"{c.unit_name} — {c.institution_name} ({ref}) {c.period} {c.indicator}:")
         for r in c.siblings:
             shown = fmt_int(r.value) if r.value is not None else _("(đã xóa)")

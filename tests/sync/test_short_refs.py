@@ -149,8 +149,11 @@ def test_conflicts_text_names_the_short_reference(net: Net, capsys: pytest.Captu
     importer.import_files(hub.store, [a.export()])
     hub.set(a.institutions["lib"], "2025", why="đối chiếu sổ", LIB_VISITS=1200)  # the hub's correction
     a.set("lib", "2025", LIB_VISITS=1100)  # the commune, not having seen it
+    hub.set(a.institutions["lib"], "2024", why="đối chiếu sổ", LIB_VISITS=900)  # a second key in conflict
+    a.set("lib", "2024", LIB_VISITS=950)
     importer.import_files(hub.store, [a.export()])
     capsys.readouterr()
     assert main(["--db", str(hub.store.path), "conflicts"]) == 0
     out = capsys.readouterr().out
     assert "Thư viện xã 14389 (14389-1) 2025 LIB_VISITS:" in out and a.institutions["lib"] not in out
+    assert "Thư viện xã 14389 (14389-1) 2024 LIB_VISITS:" in out
