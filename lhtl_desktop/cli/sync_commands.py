@@ -194,21 +194,29 @@ def cmd_key_list(args: argparse.Namespace) -> int:
 
 
 def cmd_key_status(args: argparse.Namespace) -> int:
-    key = enrolment.change_key_status(_store(args), args.key_id, args.new_status, passphrase=_passphrase(args))
-    print(_("Khóa {key} của đơn vị {unit}: {status}.").format(key=key.key_id[:8], unit=key.unit,
-                                                             status=STATUS_LABELS[key.status]))
+    store = _store(args)
+    key = enrolment.change_key_status(store, args.key_id, args.new_status, passphrase=_passphrase(args))
+    print(_("Khóa {key} của {unit}: {status}.").format(key=key.key_id[:8], unit=_unit_words(store, key.unit),
+                                                     status=STATUS_LABELS[key.status]))
     return 0
 
 
+def _unit_words(store: Store, code: str) -> str:
+    """«Huyện Nho Quan (cũ) (372)»: the name an officer reads, with the code a script greps."""
+    unit = store.unit(code)
+    return f"{unit.name} ({code})" if unit else code
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    result = exporter.export_bundle(_store(args), args.out, to_unit=args.to, passphrase=_passphrase(args))
+    store = _store(args)
+    result = exporter.export_bundle(store, args.out, to_unit=args.to, passphrase=_passphrase(args))
     if args.json:
         print_json({"file": str(result.path), "bundle_id": result.bundle_id, "seq": result.seq,
                     "from": result.from_unit, "to": result.to_unit, "institutions": result.institutions,
                     "records": result.records, "withheld": result.withheld})
     else:
         print(_("Đã ghi gói số {seq} gửi {to}: {path} ({n} thiết chế, {r} giá trị).").format(
-            seq=result.seq, to=result.to_unit, path=result.path, n=fmt_int(result.institutions),
+            seq=result.seq, to=_unit_words(store, result.to_unit), path=result.path, n=fmt_int(result.institutions),
             r=fmt_int(result.records)))
         if result.withheld:
             print(_("Không gửi {n} giá trị do khóa đã thay hoặc đã thu hồi nhập sau mốc của khóa đó (xem «key list»).")

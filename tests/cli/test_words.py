@@ -69,7 +69,9 @@ def test_dry_run_inbox_and_quarantine_speak_local_time(tmp_path: Path, capsys: p
     hub = make_site(tmp_path, capsys, "372", "Lê Văn Cụm")
     commune.add("lib_commune", "Thư viện xã Gia Lâm")
     commune.ok("set", "--institution", "14389-1", "--period", "2025", "LIB_VISITS=1200")
-    bundle = commune.export(tmp_path / "b1.lhtl")
+    bundle = tmp_path / "b1.lhtl"
+    assert commune.ok("export", "--out", str(bundle)) == (
+        f"Đã ghi gói số 1 gửi Huyện Nho Quan (cũ) (372): {bundle} (1 thiết chế, 1 giá trị).\n")
 
     # not enrolled yet: quarantined, listed with the local time it arrived
     code, _out, _err = hub.run("import", str(bundle))
