@@ -180,7 +180,7 @@ def cmd_institution_list(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             status = _("đang hoạt động") if r["active"] else _("đã đóng")
-            print(f"{r['ref'] or '':<12}  {r['unit']}  {r['type']:<16}  {r['name']}  {r['village'] or ''}  ({status})"
+            print(f"{r['ref'] or str(r['id'])[:8]:<12}  {r['unit']}  {r['type']:<16}  {r['name']}  {r['village'] or ''}  ({status})"
                   f"  {r['id']}")
     return 0
 

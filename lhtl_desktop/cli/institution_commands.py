@@ -11,7 +11,7 @@ from lhtl_desktop.cli import add_db_option, add_json_option, print_json, subcomm
 from lhtl_desktop.cli.core import store_from
 from lhtl_desktop.errors import NotFoundError, ValidationError
 from lhtl_desktop.i18n import _
-from lhtl_desktop.services import institutions
+from lhtl_desktop.services import installation, institutions
 
 MAX_LIST_BYTES = 1024 * 1024  # a commune has tens of villages; a megabyte of names is a wrong file
 
@@ -69,6 +69,7 @@ def read_village_list(source: str) -> list[str]:
 
 def cmd_add_villages(args: argparse.Namespace) -> int:
     store = store_from(args)
+    installation.require_in_scope(store, args.unit)  # a mistyped unit is refused before stdin is read
     names = read_village_list(args.file)
     created = institutions.add_village_houses(store, args.unit, names)
     if args.json:

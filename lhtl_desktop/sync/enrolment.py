@@ -137,7 +137,8 @@ def enrolment_direction(store: Store, to_unit: str | None = None) -> str:
     if to_unit:
         code = normalise_code(to_unit)
         if code not in local.units:
-            raise NotFoundError(_("Không có đơn vị mã «{code}».").format(code=to_unit), field="to")
+            raise NotFoundError(_("Không có đơn vị mã «{code}»; danh sách mã: «units».").format(code=to_unit),
+                                field="to")
         if code != me and local.below_or_self(code, me):
             return "up"
         if code != me and local.below_or_self(me, code):

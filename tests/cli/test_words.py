@@ -92,3 +92,11 @@ def test_dry_run_inbox_and_quarantine_speak_local_time(tmp_path: Path, capsys: p
         text = hub.ok("inbox")
     assert f"gói cuối số 1, nhận lúc {_local(box['last_imported'])}" in text
     assert box["last_imported"].endswith("Z")  # JSON keeps ISO UTC
+
+
+def test_a_wrong_unit_code_points_to_the_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    commune = make_site(tmp_path, capsys, "14389")
+    refused(commune, "evaluate", "--period", "2025", "--scope", "99999", fragment="danh sách mã: «units»")
+    refused(commune, "institution", "add-villages", "--unit", "99998", str(tmp_path), fragment="«units")
+    refused(commune, "export", "--out", str(tmp_path), "--to", "99999", fragment="danh sách mã: «units»")
+    assert not list(tmp_path.glob("*.lhtl"))
