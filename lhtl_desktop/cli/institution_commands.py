@@ -44,6 +44,9 @@ def cmd_reopen(args: argparse.Namespace) -> int:
 def read_village_list(source: str) -> list[str]:
     """The lines of a file (or stdin for «-»), UTF-8 with or without BOM; refused when unreadable or empty."""
     if source == "-":
+        if sys.stdin.isatty():  # nothing piped in: say so rather than wait for typing
+            raise ValidationError(_("Chưa có danh sách thôn: ghi tên tệp (mỗi dòng một tên) hoặc chuyển danh sách "
+                                    "vào stdin."), field="file")
         data = sys.stdin.buffer.read(MAX_LIST_BYTES + 1)
         name = "stdin"
     else:

@@ -107,6 +107,10 @@ def test_add_villages_refusals(commune: Site, tmp_path: Path, monkeypatch: pytes
     refused(commune, "institution", "add-villages", "--unit", "372", str(good))
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
     refused(commune, "institution", "add-villages", "--unit", "14389", fragment="stdin")
+    terminal = io.TextIOWrapper(io.BytesIO(b"Th\xc3\xb4n \xc4\x90\xc3\xb4ng\n"))
+    monkeypatch.setattr(terminal, "isatty", lambda: True)
+    monkeypatch.setattr(sys, "stdin", terminal)  # an officer at a terminal who piped nothing: not kept waiting
+    refused(commune, "institution", "add-villages", "--unit", "14389", fragment="Chưa có danh sách thôn")
     assert commune.json("institution", "list") == []
 
 
