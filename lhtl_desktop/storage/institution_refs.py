@@ -10,8 +10,10 @@ installations can never hand out the same number:
 
 The next number is one more than the highest this database holds in that space (its own and those
 received back in bundles) and than the high-water mark kept in `meta`, so numbers are not reused after an
-institution is gone. A restore from an old backup could in principle hand out a number again; two
-institutions with one reference are then both kept, and looking the reference up asks for the full id.
+institution is gone. Two cases can still hand out a number again: a restore from an old backup, and a unit set
+up afresh with neither a backup nor a bundle from above (which would bring its institutions back first). Two
+institutions with one reference are then both kept, and looking the reference up is refused with both full
+ids, never answered with the wrong institution.
 """
 
 from __future__ import annotations
