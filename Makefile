@@ -18,7 +18,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint screenshots guide bench package fuzz clean setup
+.PHONY: run test test-fast lint screenshots guide bench package fuzz clean setup docs
 
 setup: $(STAMP)
 
@@ -41,6 +41,10 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy lhtl_desktop
+
+# docs/CLI.md from the command parser (tests/cli/test_docs.py fails when it is stale).
+docs: $(STAMP)
+	$(PY) -m lhtl_desktop.cli.docs
 
 screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py

@@ -29,3 +29,37 @@ def fmt_percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
     return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " %"
+
+
+def fmt_local_time(iso_utc: str | None) -> str:
+    """A stored UTC time ("2026-01-15T02:30:00Z") as the officer's local time, "15/01/2026 09:30"; "" for none.
+
+    Text output speaks local time like the window (dd/MM/yyyy HH:mm); JSON keeps the ISO UTC text."""
+    if not iso_utc:
+        return ""
+    from datetime import UTC, datetime
+
+    text = iso_utc.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text  # not a time we wrote: show it as it is rather than fail
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def nearest_codes(code: str, valid: list[str] | tuple[str, ...], n: int = 3) -> list[str]:
+    """The valid codes closest to a mistyped one ("LIB_VISIT" → ["LIB_VISITS"]), best first."""
+    from difflib import get_close_matches
+
+    return get_close_matches((code or "").strip().upper(), [v.upper() for v in valid], n=n, cutoff=0.6)
+
+
+def valid_codes_hint(code: str, valid: list[str] | tuple[str, ...]) -> str:
+    """The end of a message naming a wrong code: the nearest valid ones when there are, else every valid one."""
+    close = nearest_codes(code, valid)
+    by_upper = {v.upper(): v for v in valid}
+    if close:
+        return _("Có phải: {codes}?").format(codes=", ".join(by_upper[c] for c in close))
+    return _("Các mã hợp lệ: {codes}.").format(codes=", ".join(valid))

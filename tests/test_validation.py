@@ -177,7 +177,8 @@ def test_service_refuses_and_writes_nothing(setup, which: str, period: str, valu
     assert store.dump() == before
 
 
-@pytest.mark.parametrize(("which", "period", "values"), BAD_SETS)
+# «CODE=» on the command line clears a value (tests/cli/test_parity_commands.py), so no empty value here.
+@pytest.mark.parametrize(("which", "period", "values"), [c for c in BAD_SETS if "" not in c[2].values()])
 def test_cli_refuses_and_writes_nothing(setup, capsys, which: str, period: str, values: dict[str, str]) -> None:
     store, path, museum, library = setup
     inst = museum if which == "museum" else library
@@ -236,7 +237,7 @@ def test_jump_warnings_saved_with_the_value(setup, capsys) -> None:
     # less than a third, through the CLI: saved (exit 0), the warning on stderr
     assert main(["--db", str(path), "set", "--institution", museum, "--period", "2025", "MUS_EDU_PROGRAMMES=2"]) == 0
     out = capsys.readouterr()
-    assert "Đã lưu MUS_EDU_PROGRAMMES = 2" in out.out
+    assert "Đã lưu «Bảo tàng Gia Lâm» (14389-1), kỳ 2025: MUS_EDU_PROGRAMMES = 2." in out.out
     assert out.err.startswith("Cảnh báo:")
     assert entry.current_values(store, museum, "2025")["MUS_EDU_PROGRAMMES"].record.warning
 

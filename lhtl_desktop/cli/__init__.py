@@ -39,6 +39,13 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=_("in đúng một tài liệu JSON ra stdout"))
 
 
+def subcommands(sub: argparse._SubParsersAction, group: str) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    """The subcommand table of an existing group («institution», «key»), so that another module can add
+    commands to it."""
+    parser = sub.choices[group]
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -61,9 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_modules() -> list[Any]:
     """Every command group, in the order `--help` lists them. A new group adds its module here."""
-    from lhtl_desktop.cli import backup_commands, core, report_commands, support_commands, sync_commands
+    from lhtl_desktop.cli import (
+        backup_commands,
+        core,
+        indicator_commands,
+        institution_commands,
+        key_commands,
+        report_commands,
+        support_commands,
+        sync_commands,
+    )
 
-    return [core, backup_commands, report_commands, sync_commands, support_commands]
+    # institution_commands and key_commands add to groups that core and sync_commands create: after them.
+    return [core, backup_commands, report_commands, sync_commands, institution_commands, key_commands,
+            indicator_commands, support_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

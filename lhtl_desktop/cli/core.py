@@ -10,8 +10,9 @@ from pathlib import Path
 from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
-from lhtl_desktop.model.catalogue import TYPES_BY_CODE
-from lhtl_desktop.services import entry, evaluation, installation, institutions, settings
+from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, TYPES_BY_CODE
+from lhtl_desktop.model.targets import TargetResult
+from lhtl_desktop.services import entry, evaluation, installation, institutions
 from lhtl_desktop.storage import Store, default_db_path, open_store
 from lhtl_desktop.sync.keys import generate_key
 
@@ -58,42 +59,49 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     isub = inst.add_subparsers(dest="institution_command", metavar="VIỆC", required=True,
                                parser_class=type(inst))
     p = _command(isub, "add", _("thêm một thiết chế; in mã (id) của thiết chế mới"), cmd_institution_add)
-    p.add_argument("--unit", required=True, metavar="MÃ")
+    p.add_argument("--unit", required=True, metavar="MÃ", help=_("mã đơn vị có thiết chế"))
     p.add_argument("--type", required=True, metavar="LOẠI", help=", ".join(TYPES_BY_CODE))
-    p.add_argument("--name", required=True, metavar="TÊN")
-    p.add_argument("--village", metavar="THÔN")
+    p.add_argument("--name", required=True, metavar="TÊN", help=_("tên thiết chế"))
+    p.add_argument("--village", metavar="THÔN", help=_("tên thôn, tổ dân phố (nhà văn hóa thôn)"))
     p.add_argument("--opened", type=int, metavar="NĂM", help=_("năm bắt đầu hoạt động"))
+    add_json_option(p)
     p = _command(isub, "list", _("liệt kê thiết chế trong phạm vi"), cmd_institution_list)
     p.add_argument("--unit", metavar="MÃ", help=_("chỉ đơn vị này (và đơn vị trực thuộc)"))
     add_json_option(p)
     p = _command(isub, "edit", _("sửa tên, thôn hoặc loại của thiết chế"), cmd_institution_edit)
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--name", metavar="TÊN")
-    p.add_argument("--village", metavar="THÔN")
-    p.add_argument("--type", metavar="LOẠI")
+    p.add_argument("id", metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ của thiết chế"))
+    p.add_argument("--name", metavar="TÊN", help=_("tên mới"))
+    p.add_argument("--village", metavar="THÔN", help=_("tên thôn, tổ dân phố mới"))
+    p.add_argument("--type", metavar="LOẠI", help=_("loại mới: ") + ", ".join(TYPES_BY_CODE))
     p = _command(isub, "close", _("ghi nhận thiết chế ngừng hoạt động từ một năm"), cmd_institution_close)
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--year", required=True, type=int, metavar="NĂM")
+    p.add_argument("id", metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ của thiết chế"))
+    p.add_argument("--year", required=True, type=int, metavar="NĂM",
+                   help=_("năm ngừng hoạt động: từ năm đó thiết chế không còn được tính"))
 
-    p = _command(sub, "set", _("nhập giá trị chỉ số cho một thiết chế và kỳ (MÃ=GIÁ_TRỊ …)"), cmd_set)
-    p.add_argument("--institution", required=True, metavar="ID")
+    p = _command(sub, "set", _("nhập giá trị chỉ số cho một thiết chế và kỳ (MÃ=GIÁ_TRỊ …); «MÃ=» xóa giá trị"),
+                 cmd_set)
+    p.add_argument("--institution", required=True, metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ"))
     p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
     p.add_argument("--why", metavar="LÝ_DO", help=_("lý do, bắt buộc khi cấp trên điều chỉnh số liệu"))
-    p.add_argument("values", nargs="+", metavar="MÃ=GIÁ_TRỊ")
+    p.add_argument("--clear", action="append", default=[], metavar="MÃ",
+                   help=_("xóa giá trị của chỉ số này (lặp lại được), như để trống ô trong cửa sổ"))
+    p.add_argument("values", nargs="*", metavar="MÃ=GIÁ_TRỊ",
+                   help=_("mã chỉ số: {codes} (tên, đơn vị, quy tắc: «indicators --type LOẠI»)").format(
+                       codes=", ".join(INDICATORS_BY_CODE)))
 
     p = _command(sub, "get", _("xem giá trị đã nhập của một thiết chế và kỳ"), cmd_get)
-    p.add_argument("--institution", required=True, metavar="ID")
-    p.add_argument("--period", required=True, metavar="KỲ")
+    p.add_argument("--institution", required=True, metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ của thiết chế"))
+    p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
     add_json_option(p)
 
     p = _command(sub, "evaluate", _("đánh giá các chỉ tiêu cho một năm và phạm vi"), cmd_evaluate)
-    p.add_argument("--period", required=True, metavar="NĂM")
+    p.add_argument("--period", required=True, metavar="NĂM", help=_("năm đánh giá, ví dụ 2025"))
     p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
     add_json_option(p)
 
     p = _command(sub, "settings", _("xem hoặc đổi cài đặt: cán bộ, cụm của xã, chế độ hai cấp, ngưỡng chỉ tiêu"),
                  cmd_settings)
-    p.add_argument("--officer", metavar="TÊN")
+    p.add_argument("--officer", metavar="TÊN", help=_("đổi họ tên cán bộ phụ trách"))
     p.add_argument("--hub", nargs=2, metavar=("XÃ", "CỤM"), help=_("gán xã vào cụm tổng hợp"))
     p.add_argument("--two-tier", choices=["on", "off"], help=_("xã báo cáo thẳng lên tỉnh"))
     p.add_argument("--threshold", nargs=3, metavar=("CHỈ_TIÊU", "NĂM", "NGƯỠNG"),
@@ -156,34 +164,39 @@ def cmd_units(args: argparse.Namespace) -> int:
 def cmd_institution_add(args: argparse.Namespace) -> int:
     store = store_from(args)
     inst = institutions.add_institution(store, args.unit, args.type, args.name, args.village, args.opened)
-    print(inst.id)
+    if args.json:
+        print_json({"id": inst.id, "ref": inst.ref, "unit": inst.unit_code, "type": inst.type, "name": inst.name})
+        return 0
+    print(inst.id)  # the contract (ARCHITECTURE.md §5): scripts read the new id from this one line
     return 0
 
 
 def cmd_institution_list(args: argparse.Namespace) -> int:
     store = store_from(args)
-    rows = [{"id": i.id, "unit": i.unit_code, "type": i.type, "name": i.name, "village": i.village,
+    rows = [{"id": i.id, "ref": i.ref, "unit": i.unit_code, "type": i.type, "name": i.name, "village": i.village,
              "active": i.active} for i in institutions.list_institutions(store, args.unit)]
     if args.json:
         print_json(rows)
     else:
         for r in rows:
             status = _("đang hoạt động") if r["active"] else _("đã đóng")
-            print(f"{r['id']}  {r['unit']}  {r['type']:<16}  {r['name']}  {r['village'] or ''}  ({status})")
+            print(f"{r['ref'] or str(r['id'])[:8]:<12}  {r['unit']}  {r['type']:<16}  {r['name']}  {r['village'] or ''}  ({status})"
+                  f"  {r['id']}")
     return 0
 
 
 def cmd_institution_edit(args: argparse.Namespace) -> int:
     store = store_from(args)
     inst = institutions.edit_institution(store, args.id, name=args.name, village=args.village, type_code=args.type)
-    print(_("Đã sửa «{name}».").format(name=inst.name))
+    print(_("Đã sửa «{name}» ({ref}).").format(name=inst.name, ref=inst.shown_ref))
     return 0
 
 
 def cmd_institution_close(args: argparse.Namespace) -> int:
     store = store_from(args)
     inst = institutions.close_institution(store, args.id, args.year)
-    print(_("«{name}» ngừng hoạt động từ năm {year}.").format(name=inst.name, year=inst.closed_year))
+    print(_("«{name}» ({ref}) ngừng hoạt động từ năm {year}.").format(name=inst.name, ref=inst.shown_ref,
+                                                                     year=inst.closed_year))
     return 0
 
 
@@ -202,11 +215,21 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 
 def cmd_set(args: argparse.Namespace) -> int:
     store = store_from(args)
-    result = entry.set_values(store, args.institution, args.period, parse_assignments(args.values), args.why)
-    for code, value in result.saved.items():
-        print(_("Đã lưu {code} = {value}").format(code=code, value=fmt_int(value)))
-    for code in result.unchanged:
-        print(_("Không đổi {code}").format(code=code))
+    assigned = parse_assignments(args.values)
+    clear = [code for code, value in assigned.items() if value.strip() == ""] + list(args.clear)
+    values = {code: value for code, value in assigned.items() if value.strip() != ""}
+    result, cleared = entry.save_entry(store, args.institution, args.period, values, clear, args.why)
+    inst = institutions.require_institution(store, args.institution)
+    done = [_("{code} = {value}").format(code=code, value=fmt_int(value)) for code, value in result.saved.items()]
+    done += [_("đã xóa {code}").format(code=code) for code in cleared]
+    if result.unchanged:
+        done.append(_("không đổi {codes}").format(codes=", ".join(result.unchanged)))
+    empty = [code.strip().upper() for code in clear if code.strip().upper() not in cleared]
+    if empty:
+        done.append(_("chưa có giá trị để xóa: {codes}").format(codes=", ".join(empty)))
+    verb = _("Đã lưu") if result.saved or cleared else _("Không có gì thay đổi ở")
+    print(_("{verb} «{name}» ({ref}), kỳ {period}: {done}.").format(
+        verb=verb, name=inst.name, ref=inst.shown_ref, period=args.period.strip(), done="; ".join(done)))
     for w in result.warnings:
         sys.stderr.write(_("Cảnh báo: {msg}").format(msg=w.message) + "\n")
     return 0
@@ -244,29 +267,40 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 0
     print(_("Đánh giá năm {year} — {scope} ({code})").format(year=ev.year, scope=ev.scope_name, code=ev.scope))
     for r in ev.results:
-        num = fmt_int(int(r.numerator)) if r.numerator is not None else "—"
-        den = fmt_int(int(r.denominator)) if r.denominator is not None else "—"
-        print(f"{r.target:<20} {fmt_percent(r.value):>9}  /{fmt_percent(r.threshold, 0):>7}  "
-              f"{num}/{den}  {r.status.label}" + (_("  (thiếu {n})").format(n=len(r.missing)) if r.missing else ""))
+        print(evaluation_line(r))
     return 0
 
 
-def cmd_settings(args: argparse.Namespace) -> int:
-    store = store_from(args)
-    if args.officer:
-        installation.set_officer(store, args.officer)
-    if args.hub:
-        installation.set_hub(store, args.hub[0], args.hub[1])
-    if args.two_tier:
-        installation.set_two_tier(store, args.two_tier == "on")
-    if args.threshold:
-        settings.set_threshold(store, args.threshold[0], args.threshold[1], args.threshold[2])
-    me = installation.installation(store)
-    data = {"unit": me.unit.code, "name": me.unit.name, "officer": me.officer, "two_tier": me.two_tier,
-            "parent": installation.parent_of(store, me.unit.code), "db": str(store.path)}
-    if args.json:
-        print_json(data)
+def evaluation_line(r: TargetResult) -> str:
+    """One target in words: name, status word, value against threshold, the count behind it (vi-VN numbers)."""
+    num = fmt_int(int(r.numerator)) if r.numerator is not None else "—"
+    den = fmt_int(int(r.denominator)) if r.denominator is not None else "—"
+    if r.kind == "growth":
+        basis = _("năm nay {num}, năm trước {den}").format(num=num, den=den)
     else:
-        for k, v in data.items():
-            print(f"{k}: {v}")
+        basis = _("{num}/{den} thiết chế đạt").format(num=num, den=den)
+    threshold = fmt_percent(r.threshold, 0 if r.threshold is None or r.threshold == int(r.threshold) else 1)
+    if r.value is None and not r.denominator:  # nothing to count: the status word and the threshold say it all
+        line = _("{label}: {status} (ngưỡng {threshold})").format(
+            label=r.label, status=r.status.label, threshold=threshold)
+    else:
+        line = _("{label}: {status} — {value} (ngưỡng {threshold}; {basis})").format(
+            label=r.label, status=r.status.label, value=fmt_percent(r.value), threshold=threshold, basis=basis)
+    if r.missing:
+        line += _(", thiếu số liệu {n} thiết chế").format(n=fmt_int(len(r.missing)))
+    return line + "."
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from lhtl_desktop.cli import settings_view
+
+    store = store_from(args)
+    done = settings_view.apply_changes(store, args)  # all or nothing: one refused change writes none
+    if args.json:
+        print_json(settings_view.settings_document(store))
+    elif done:
+        for line in done:
+            print(line)
+    else:
+        settings_view.print_settings(store)
     return 0

@@ -11,7 +11,7 @@ from typing import Any
 
 from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import ValidationError
-from lhtl_desktop.i18n import _, fmt_int
+from lhtl_desktop.i18n import _, fmt_int, fmt_local_time
 from lhtl_desktop.storage import Store, open_store
 from lhtl_desktop.sync import conflicts as sync_conflicts
 from lhtl_desktop.sync import enrolment, exporter, importer, inbox
@@ -48,12 +48,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     key = sub.add_parser("key", help=_("khóa ký của máy này và khóa của đơn vị khác"))
     ksub = key.add_subparsers(dest="key_command", metavar="VIỆC", required=True, parser_class=type(key))
     p = _command(ksub, "show", _("xem mã khóa và dấu vân tay của máy này"), cmd_key_show)
+    p.add_argument("--pdf", metavar="TỆP.pdf", help=_("ghi phiếu dấu vân tay (như phiếu in của cửa sổ) ra tệp PDF"))
     add_json_option(p)
-    p = _command(ksub, "export", _("ghi tệp đăng ký khóa của máy này để gửi cấp trên"), cmd_key_export)
-    p.add_argument("--out", required=True, metavar="TỆP")
+    p = _command(ksub, "export", _("ghi tệp đăng ký khóa của máy này để gửi cấp trên hoặc cấp dưới"), cmd_key_export)
+    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp đăng ký khóa (.lhtl) hoặc thư mục (USB)"))
+    p.add_argument("--to", metavar="MÃ", help=_("đơn vị sẽ nhận tệp (để lời nhắc nói đúng cấp trên hay cấp dưới)"))
     _passphrase_option(p)
     p = _command(ksub, "enroll", _("đăng ký khóa của đơn vị khác sau khi đối chiếu dấu vân tay"), cmd_key_enroll)
-    p.add_argument("file", metavar="TỆP")
+    p.add_argument("file", metavar="TỆP", help=_("tệp đăng ký khóa nhận từ đơn vị kia"))
     p.add_argument("--fingerprint", required=True, metavar="DẤU_VÂN_TAY",
                    help=_("24 chữ số đọc từ phiếu in hoặc qua điện thoại của đơn vị gửi"))
     _passphrase_option(p)
@@ -78,7 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     for name, status, text in (("retire", "retired", _("ghi nhận khóa của đơn vị cấp dưới đã được thay (đổi cán bộ)")),
                                ("revoke", "revoked", _("thu hồi khóa của đơn vị cấp dưới (mất máy, lộ khóa)"))):
         p = _command(ksub, name, text, cmd_key_status)
-        p.add_argument("key_id", metavar="MÃ_KHÓA")
+        p.add_argument("key_id", metavar="MÃ_KHÓA", help=_("mã khóa (hoặc 8 chữ đầu), xem «key list»"))
         p.set_defaults(new_status=status)
         _passphrase_option(p)
 
@@ -89,7 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_option(p)
 
     p = _command(sub, "import", _("nhập một hay nhiều gói số liệu (.lhtl)"), cmd_import)
-    p.add_argument("files", nargs="*", metavar="TỆP")
+    p.add_argument("files", nargs="*", metavar="TỆP", help=_("các tệp gói .lhtl"))
     p.add_argument("--dry-run", action="store_true", help=_("chỉ xem trước, không ghi gì"))
     p.add_argument("--quarantined", action="store_true", help=_("nhập lại các tệp đang cách ly (sau khi đăng ký khóa)"))
     add_json_option(p)
@@ -104,6 +106,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_key_show(args: argparse.Namespace) -> int:
     info = enrolment.own_key_info(_store(args))
+    if args.pdf:
+        from lhtl_desktop.services.reports.fingerprint import write_fingerprint_sheet
+
+        path = write_fingerprint_sheet(args.pdf, info.unit_name, info.unit, info.officer, info.fingerprint)
+        if not args.json:
+            print(_("Đã ghi phiếu dấu vân tay của {unit}: {path}").format(unit=info.unit_name, path=path))
+            return 0
     if args.json:
         print_json({"key_id": info.key_id, "fingerprint": info.fingerprint, "unit": info.unit})
     else:
@@ -115,10 +124,13 @@ def cmd_key_show(args: argparse.Namespace) -> int:
 
 def cmd_key_export(args: argparse.Namespace) -> int:
     store = _store(args)
+    direction = enrolment.enrolment_direction(store, args.to)  # a wrong --to is refused before the file is written
     path = enrolment.export_enrolment(store, args.out, passphrase=_passphrase(args))
     info = enrolment.own_key_info(store)
     print(_("Đã ghi tệp đăng ký khóa: {path}").format(path=path))
-    print(_("Dấu vân tay (đọc cho cấp trên qua điện thoại hoặc in kèm): {fp}").format(fp=info.fingerprint))
+    reader = {"up": _("cấp trên"), "down": _("cấp dưới"), "either": _("đơn vị nhận (cấp trên hoặc cấp dưới)")}
+    print(_("Dấu vân tay (đọc cho {who} qua điện thoại hoặc in kèm): {fp}").format(
+        who=reader[direction], fp=info.fingerprint))
     return 0
 
 
@@ -182,21 +194,29 @@ def cmd_key_list(args: argparse.Namespace) -> int:
 
 
 def cmd_key_status(args: argparse.Namespace) -> int:
-    key = enrolment.change_key_status(_store(args), args.key_id, args.new_status, passphrase=_passphrase(args))
-    print(_("Khóa {key} của đơn vị {unit}: {status}.").format(key=key.key_id[:8], unit=key.unit,
-                                                             status=STATUS_LABELS[key.status]))
+    store = _store(args)
+    key = enrolment.change_key_status(store, args.key_id, args.new_status, passphrase=_passphrase(args))
+    print(_("Khóa {key} của {unit}: {status}.").format(key=key.key_id[:8], unit=_unit_words(store, key.unit),
+                                                     status=STATUS_LABELS[key.status]))
     return 0
 
 
+def _unit_words(store: Store, code: str) -> str:
+    """«Huyện Nho Quan (cũ) (372)»: the name an officer reads, with the code a script greps."""
+    unit = store.unit(code)
+    return f"{unit.name} ({code})" if unit else code
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    result = exporter.export_bundle(_store(args), args.out, to_unit=args.to, passphrase=_passphrase(args))
+    store = _store(args)
+    result = exporter.export_bundle(store, args.out, to_unit=args.to, passphrase=_passphrase(args))
     if args.json:
         print_json({"file": str(result.path), "bundle_id": result.bundle_id, "seq": result.seq,
                     "from": result.from_unit, "to": result.to_unit, "institutions": result.institutions,
                     "records": result.records, "withheld": result.withheld})
     else:
         print(_("Đã ghi gói số {seq} gửi {to}: {path} ({n} thiết chế, {r} giá trị).").format(
-            seq=result.seq, to=result.to_unit, path=result.path, n=fmt_int(result.institutions),
+            seq=result.seq, to=_unit_words(store, result.to_unit), path=result.path, n=fmt_int(result.institutions),
             r=fmt_int(result.records)))
         if result.withheld:
             print(_("Không gửi {n} giá trị do khóa đã thay hoặc đã thu hồi nhập sau mốc của khóa đó (xem «key list»).")
@@ -220,7 +240,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json(docs)
     else:
         for r in results:
-            print(f"{r.file}: {importer.STATUS_LABELS[r.status]}" + (" " + _("(xem trước)") if r.dry_run else ""))
+            if r.dry_run:  # nothing happened: say what would, never «đã nhập»
+                label = _("sẽ nhập") if r.status == importer.ACCEPTED else importer.STATUS_LABELS[r.status]
+                print(f"{r.file}: " + _("xem trước — chưa ghi gì") + f" ({label})")
+            else:
+                print(f"{r.file}: {importer.STATUS_LABELS[r.status]}")
             if r.reason:
                 print("  " + r.reason)
             if r.status == importer.ACCEPTED:
@@ -239,14 +263,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    items = sync_conflicts.open_conflicts(_store(args))
+    store = _store(args)
+    items = sync_conflicts.open_conflicts(store)
     if args.json:
         print_json([c.as_json() for c in items])
         return 0
     if not items:
         print(_("Không có xung đột nào."))
+    refs = {i.id: i.shown_ref for i in store.institutions({c.unit for c in items})} if items else {}
     for c in items:
-        print(f"{c.unit_name} — {c.institution_name} ({c.institution_id}) {c.period} {c.indicator}:")
+        ref = refs.get(c.institution_id, c.institution_id)
+        print(f"{c.unit_name} — {c.institution_name} ({ref}) {c.period} {c.indicator}:")
         for r in c.siblings:
             shown = fmt_int(r.value) if r.value is not None else _("(đã xóa)")
             print(f"    {shown:>12}  {r.author_unit}  {r.author_name}  {r.reason or ''}")
@@ -261,8 +288,8 @@ def cmd_inbox(args: argparse.Namespace) -> int:
     if not rows:
         print(_("Chưa nhận gói nào."))
     for r in rows:
-        print(f"{r.unit} {r.unit_name}: " + _("gói cuối số {seq}, nhận lúc {at}").format(seq=r.last_seq,
-                                                                                       at=r.last_imported)
+        print(f"{r.unit} {r.unit_name}: " + _("gói cuối số {seq}, nhận lúc {at}").format(
+            seq=r.last_seq, at=fmt_local_time(r.last_imported))
               + (f" — {r.gap_text}" if r.missing else ""))
     return 0
 
@@ -275,5 +302,5 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     if not rows:
         print(_("Không có tệp nào đang cách ly."))
     for r in rows:
-        print(f"{r['file_name']}  {r['key_id'][:8]}  {r['received_at']}")
+        print(f"{r['file_name']}  {r['key_id'][:8]}  {fmt_local_time(r['received_at'])}")
     return 0

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from lhtl_desktop.errors import ValidationError
-from lhtl_desktop.i18n import _
+from lhtl_desktop.i18n import _, nearest_codes
 from lhtl_desktop.model.catalogue import LEVEL_LABELS, TYPES_BY_CODE, type_label
 from lhtl_desktop.model.targets import InstitutionFacts
 
@@ -22,6 +22,12 @@ class Institution:
     village: str | None = None
     opened_year: int | None = None
     closed_year: int | None = None
+    ref: str | None = None  # short reference, «14389-3» (storage/institution_refs.py); None until known here
+
+    @property
+    def shown_ref(self) -> str:
+        """The short reference, or the start of the id while the number is not known here yet."""
+        return self.ref or self.id[:8]
 
     @property
     def active(self) -> bool:
@@ -57,8 +63,11 @@ def check_type_for_level(type_code: str, level: str) -> None:
     t = TYPES_BY_CODE.get(type_code)
     if t is None:
         known = ", ".join(TYPES_BY_CODE)
+        close = [c.lower() for c in nearest_codes(type_code, list(TYPES_BY_CODE), n=2)]
+        guess = _(" Có phải: {codes}?").format(codes=", ".join(close)) if close else ""
         raise ValidationError(
-            _("Không có loại thiết chế «{code}». Các loại: {known}.").format(code=type_code, known=known),
+            _("Không có loại thiết chế «{code}».{guess} Các loại: {known}.").format(
+                code=type_code, guess=guess, known=known),
             field="type",
         )
     if level not in t.levels:

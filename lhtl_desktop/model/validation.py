@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lhtl_desktop.errors import ValidationError
-from lhtl_desktop.i18n import _, fmt_int
+from lhtl_desktop.i18n import _, fmt_int, valid_codes_hint
 from lhtl_desktop.model.catalogue import (
     INDICATORS_BY_CODE,
     MAX_VALUE,
@@ -41,12 +41,14 @@ class ValueWarning:
 def indicator_for(type_code: str, code: str) -> Indicator:
     """The catalogue entry for `code`, refusing codes that do not apply to this institution type."""
     ind = INDICATORS_BY_CODE.get(code)
+    applicable = [i.code for i in indicators_for_type(type_code)]
     if ind is None:
-        raise ValidationError(_("Không có chỉ số mã «{code}».").format(code=code), field=code)
-    if ind not in indicators_for_type(type_code):
+        raise ValidationError(_("Không có chỉ số mã «{code}». {hint}").format(
+            code=code, hint=valid_codes_hint(code, applicable)), field=code)
+    if ind.code not in applicable:
         raise ValidationError(
-            _("Chỉ số «{label}» không áp dụng cho loại thiết chế «{type}».").format(
-                label=ind.label, type=type_label(type_code)
+            _("Chỉ số «{label}» không áp dụng cho loại thiết chế «{type}». Các mã hợp lệ: {codes}.").format(
+                label=ind.label, type=type_label(type_code), codes=", ".join(applicable)
             ),
             field=code,
         )

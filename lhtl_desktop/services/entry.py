@@ -191,3 +191,23 @@ def completeness_of(type_code: str, values: Mapping[str, CurrentValue]) -> Compl
     if expected <= set(values):
         return Completeness.COMPLETE
     return Completeness.PARTIAL
+
+
+def save_entry(store: Store, inst_id: str, period: str, raw: Mapping[str, str | int], clear: Iterable[str] = (),
+               why: str | None = None) -> tuple[SaveResult, list[str]]:
+    """Values to set and values to clear (the window's emptied field), all or nothing in one transaction.
+
+    Returns the save result and the codes actually cleared (a code with no value is left out)."""
+    codes = [c.strip().upper() for c in clear]
+    for code in codes:
+        if code in {k.strip().upper() for k in raw}:
+            raise ValidationError(_("Chỉ số «{code}» vừa được nhập vừa bị xóa.").format(code=code), field=code)
+    if not raw and not codes:
+        raise ValidationError(_("Chưa có giá trị nào để lưu (dạng MÃ=GIÁ_TRỊ) hay để xóa (MÃ= hoặc --clear MÃ)."))
+    cleared: list[str] = []
+    with store.atomic():
+        result = set_values(store, inst_id, period, raw, why) if raw else SaveResult(saved_at=now_utc())
+        for code in codes:
+            if clear_value(store, inst_id, period, code, why):
+                cleared.append(code)
+    return result, cleared

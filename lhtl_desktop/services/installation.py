@@ -145,8 +145,8 @@ def is_ancestor_or_self(store: Store, ancestor: str, code: str) -> bool:
 def require_unit(store: Store, code: str) -> Unit:
     unit = store.unit(normalise_code(code))
     if unit is None:
-        raise NotFoundError(_("Không có đơn vị mã «{code}» trong tỉnh của cơ sở dữ liệu này.").format(code=code),
-                            field="unit")
+        raise NotFoundError(_("Không có đơn vị mã «{code}» trong tỉnh của cơ sở dữ liệu này; danh sách mã: «units» "
+                              "(hoặc «units --parent MÃ_CỤM»).").format(code=code), field="unit")
     return unit
 
 

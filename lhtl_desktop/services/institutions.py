@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from lhtl_desktop.errors import NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
@@ -12,6 +13,7 @@ from lhtl_desktop.model.records import new_id, now_utc
 from lhtl_desktop.model.version_vector import advance
 from lhtl_desktop.services.installation import installation, require_in_scope, subtree
 from lhtl_desktop.storage import Store
+from lhtl_desktop.storage.institution_refs import REF_RE, ids_with_ref, next_ref
 
 
 def _check_year(year: int | None, what: str) -> int | None:
@@ -36,6 +38,7 @@ def add_institution(store: Store, unit_code: str, type_code: str, name: str, vil
     )
     me = installation(store)
     with store.atomic():
+        inst = replace(inst, ref=next_ref(store, inst.unit_code, me.unit.code))
         store.insert_institution(inst, created_at=now_utc(), vv=advance([], me.key_id), author_key=me.key_id,
                                  edit_id=new_id())
     return inst
@@ -57,7 +60,7 @@ def add_village_houses(store: Store, unit_code: str, villages: Iterable[str]) ->
     with store.atomic():
         for village in names:
             inst = Institution(new_id(), unit.code, "village_house", _("Nhà văn hóa {village}").format(village=village),
-                               village)
+                               village, ref=next_ref(store, unit.code, me.unit.code))
             store.insert_institution(inst, created_at=now_utc(), vv=advance([], me.key_id), author_key=me.key_id,
                                      edit_id=new_id())
             created.append(inst)
@@ -65,9 +68,19 @@ def add_village_houses(store: Store, unit_code: str, villages: Iterable[str]) ->
 
 
 def require_institution(store: Store, inst_id: str) -> Institution:
-    inst = store.institution((inst_id or "").strip())
+    """The institution with this id or short reference («14389-3»); refused when there is none (or, after a
+    restore from an old backup, when two institutions carry the reference)."""
+    text = (inst_id or "").strip()
+    inst = store.institution(text)
+    if inst is None and REF_RE.fullmatch(text):
+        ids = ids_with_ref(store, text)
+        if len(ids) > 1:
+            raise RefusedError(_("Mã ngắn «{ref}» đang thuộc {n} thiết chế: dùng mã đầy đủ (id) {ids}.").format(
+                ref=text, n=len(ids), ids=", ".join(ids)), field="institution")
+        inst = store.institution(ids[0]) if ids else None
     if inst is None:
-        raise NotFoundError(_("Không có thiết chế mã «{id}».").format(id=inst_id), field="institution")
+        raise NotFoundError(_("Không có thiết chế mã «{id}» (nhập mã ngắn như 14389-3 hoặc mã đầy đủ; xem "
+                              "«institution list»).").format(id=inst_id), field="institution")
     return inst
 
 
@@ -84,11 +97,10 @@ def edit_institution(store: Store, inst_id: str, *, name: str | None = None, vil
     unit = require_in_scope(store, inst.unit_code)
     new_type = type_code or inst.type
     check_type_for_level(new_type, unit.level)
-    updated = Institution(
-        inst.id, inst.unit_code, new_type,
-        clean_text(name, _("tên thiết chế"), required=True) if name is not None else inst.name,  # type: ignore[arg-type]
-        clean_text(village, _("tên thôn, tổ dân phố"), required=False) if village is not None else inst.village,
-        inst.opened_year, inst.closed_year,
+    updated = replace(
+        inst, type=new_type,
+        name=(clean_text(name, _("tên thiết chế"), required=True) or inst.name) if name is not None else inst.name,
+        village=clean_text(village, _("tên thôn, tổ dân phố"), required=False) if village is not None else inst.village,
     )
     _save(store, updated)
     return updated
@@ -101,7 +113,7 @@ def close_institution(store: Store, inst_id: str, year: int) -> Institution:
     if inst.closed_year is not None:
         raise RefusedError(_("Thiết chế «{name}» đã đóng từ năm {year}.").format(name=inst.name, year=inst.closed_year))
     closed = _check_year(year, _("Năm ngừng hoạt động"))
-    updated = Institution(inst.id, inst.unit_code, inst.type, inst.name, inst.village, inst.opened_year, closed)
+    updated = replace(inst, closed_year=closed)
     _save(store, updated)
     return updated
 
@@ -109,7 +121,9 @@ def close_institution(store: Store, inst_id: str, year: int) -> Institution:
 def reopen_institution(store: Store, inst_id: str) -> Institution:
     inst = require_institution(store, inst_id)
     require_in_scope(store, inst.unit_code)
-    updated = Institution(inst.id, inst.unit_code, inst.type, inst.name, inst.village, inst.opened_year, None)
+    if inst.closed_year is None:
+        raise RefusedError(_("Thiết chế «{name}» đang hoạt động, không cần mở lại.").format(name=inst.name))
+    updated = replace(inst, closed_year=None)
     _save(store, updated)
     return updated
 

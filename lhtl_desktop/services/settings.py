@@ -6,7 +6,7 @@ import re
 
 from lhtl_desktop import logs
 from lhtl_desktop.errors import NotFoundError, RefusedError, ValidationError
-from lhtl_desktop.i18n import _
+from lhtl_desktop.i18n import _, valid_codes_hint
 from lhtl_desktop.model.catalogue import Level
 from lhtl_desktop.model.periods import parse_year
 from lhtl_desktop.model.records import now_utc
@@ -32,7 +32,8 @@ def set_threshold(store: Store, target_code: str, year: str | int, threshold: st
     targets = {t.code: t for t in store.target_definitions()}
     target = targets.get(target_code.strip().upper())
     if target is None:
-        raise NotFoundError(_("Không có chỉ tiêu mã «{code}».").format(code=target_code), field="target")
+        raise NotFoundError(_("Không có chỉ tiêu mã «{code}». {hint}").format(
+            code=target_code, hint=valid_codes_hint(target_code, list(targets))), field="target")
     y = parse_year(str(year))
     value = parse_threshold(threshold)
     if target.kind == TargetKind.SHARE and value > 100:

@@ -278,3 +278,29 @@ def _v3_covering_read_index(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS.append(_v3_covering_read_index)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _institution_short_refs(db: sqlite_utils.Database) -> None:
+    """Short references for institutions («14389-3», see storage/institution_refs.py). The installation's own
+    unit numbers its existing institutions in the order they were created; every other institution keeps
+    NULL until a bundle from its own unit brings the number that unit gave it (numbers are never invented
+    here for another unit's institutions, so the same institution has the same number everywhere)."""
+    run_script(
+        db,
+        """
+        ALTER TABLE institutions ADD COLUMN ref TEXT;
+        CREATE INDEX institutions_ref ON institutions(ref);
+        """,
+    )
+    row = db.execute("SELECT value FROM meta WHERE key = 'unit_code'").fetchone()
+    if row is None:
+        return
+    unit = row[0]
+    ids = [r[0] for r in db.execute(
+        "SELECT id FROM institutions WHERE unit_code = ? ORDER BY created_at, id", [unit]).fetchall()]
+    db.conn.executemany("UPDATE institutions SET ref = ? WHERE id = ?",
+                        [(f"{unit}-{n}", inst_id) for n, inst_id in enumerate(ids, start=1)])
+
+
+MIGRATIONS.append(_institution_short_refs)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -96,6 +96,7 @@ def _institution(row: Mapping[str, Any]) -> Institution:
         village=row["village"],
         opened_year=row["opened_year"],
         closed_year=row["closed_year"],
+        ref=row.get("ref"),
     )
 
 
@@ -373,7 +374,7 @@ class Store:
         self.db.table("institutions").insert(
             {"id": inst.id, "unit_code": inst.unit_code, "type": inst.type, "name": inst.name,
              "village": inst.village, "opened_year": inst.opened_year, "closed_year": inst.closed_year,
-             "created_at": created_at, "updated_at": created_at, "vv": json.dumps(dict(vv)),
+             "ref": inst.ref, "created_at": created_at, "updated_at": created_at, "vv": json.dumps(dict(vv)),
              "author_key": author_key, "edit_id": edit_id}
         )
 
@@ -398,7 +399,7 @@ class Store:
         return json.loads(row[0]) if row else {}
 
     def institutions(self, unit_codes: Iterable[str] | None = None) -> list[Institution]:
-        sql = "SELECT id, unit_code, type, name, village, opened_year, closed_year FROM institutions"
+        sql = "SELECT id, unit_code, type, name, village, opened_year, closed_year, ref FROM institutions"
         params: list[str] = []
         if unit_codes is not None:
             codes = list(unit_codes)

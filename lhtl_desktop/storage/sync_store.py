@@ -214,12 +214,13 @@ def upsert_institutions(store: Store, rows: Sequence[Mapping[str, Any]]) -> None
     """Insert or replace institutions (all columns) in one statement per batch."""
     store.db.conn.executemany(
         "INSERT INTO institutions (id, unit_code, type, name, village, opened_year, closed_year, created_at, "
-        "updated_at, vv, author_key, edit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "updated_at, vv, author_key, edit_id, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET type = excluded.type, name = excluded.name, village = excluded.village, "
         "opened_year = excluded.opened_year, closed_year = excluded.closed_year, updated_at = excluded.updated_at, "
-        "vv = excluded.vv, author_key = excluded.author_key, edit_id = excluded.edit_id",
+        "vv = excluded.vv, author_key = excluded.author_key, edit_id = excluded.edit_id, "
+        "ref = COALESCE(institutions.ref, excluded.ref)",  # a short reference, once known, never changes
         [(r["id"], r["unit_code"], r["type"], r["name"], r["village"], r["opened_year"], r["closed_year"],
-          r["created_at"], r["updated_at"], r["vv"], r["author_key"], r["edit_id"]) for r in rows],
+          r["created_at"], r["updated_at"], r["vv"], r["author_key"], r["edit_id"], r.get("ref")) for r in rows],
     )
 
 

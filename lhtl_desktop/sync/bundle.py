@@ -42,6 +42,9 @@ _TOP_KEYS = {"format", "format_version", "bundle_id", "from_unit", "to_unit", "s
              "catalog_version", "scope", "institutions", "records", "certificates"}
 _INST_KEYS = {"id", "unit", "type", "name", "village", "opened_year", "closed_year", "created", "updated", "vv",
               "author_key", "edit_id"}
+# The short reference («14389-3», storage/institution_refs.py) was added later: a body may carry it or not.
+_INST_KEYS_REF = _INST_KEYS | {"ref"}
+_REF_RE = re.compile(r"([0-9]{2,5})-(?:([0-9]{2,5})\.)?[1-9][0-9]{0,8}", re.ASCII)
 _REC_KEYS = {"edit_id", "institution", "unit", "period", "indicator", "value", "vv", "author_key", "author_unit",
              "author_name", "created", "reason", "warning"}
 
@@ -67,7 +70,7 @@ def institution_wire(row: Mapping[str, Any], vv: Mapping[str, int]) -> dict[str,
     return {"id": row["id"], "unit": row["unit_code"], "type": row["type"], "name": row["name"],
             "village": row["village"], "opened_year": row["opened_year"], "closed_year": row["closed_year"],
             "created": row["created_at"], "updated": row["updated_at"], "vv": dict(vv),
-            "author_key": row["author_key"], "edit_id": row["edit_id"]}
+            "author_key": row["author_key"], "edit_id": row["edit_id"], "ref": row.get("ref")}
 
 
 def record_wire(rec: ValueRecord) -> dict[str, Any]:
@@ -115,6 +118,16 @@ def _vv(value: Any) -> dict[str, int]:
         if not _KEYID_RE.fullmatch(k) or type(n) is not int or not 1 <= n < 2**53:
             raise _bad(_("véc-tơ phiên bản không hợp lệ"))
     return dict(value)
+
+
+def _ref(value: Any, unit: str, units: Mapping[str, Unit]) -> str | None:
+    """An institution's short reference: its own unit's number, or one given by a known unit above it."""
+    if value is None:
+        return None
+    match = _REF_RE.fullmatch(value) if isinstance(value, str) else None
+    if match is None or match.group(1) != unit or (match.group(2) is not None and match.group(2) not in units):
+        raise _bad(_("mã ngắn thiết chế «{value}» sai định dạng").format(value=str(value)[:40]))
+    return value
 
 
 def _year(value: Any, what: str) -> int | None:
@@ -266,7 +279,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     institutions: dict[str, InstitutionVersion] = {}
     created_at: dict[str, str] = {}
     for item in insts_raw:
-        if type(item) is not dict or item.keys() != _INST_KEYS:
+        if type(item) is not dict or (item.keys() != _INST_KEYS and item.keys() != _INST_KEYS_REF):
             raise _bad(_("thiết chế thiếu hoặc thừa trường"))
         inst_id = _str(item, "id", _UUID_RE, _L_INST_ID)
         if inst_id in institutions:
@@ -280,7 +293,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
         name = seen.text(item["name"], _L_INST_NAME, required=True) or ""
         village = seen.text(item["village"], _L_VILLAGE, required=False)
         inst = Institution(inst_id, unit, type_code, name, village, _year(item["opened_year"], _L_OPENED),
-                           _year(item["closed_year"], _L_CLOSED))
+                           _year(item["closed_year"], _L_CLOSED), _ref(item.get("ref"), unit, units))
         institutions[inst_id] = InstitutionVersion(
             inst, seen.vv(item["vv"]), seen.key_id(item, "author_key", _L_AUTHOR_KEY),
             _str(item, "edit_id", _UUID_RE, _L_EDIT_ID), seen.stamp(item, "updated", _L_UPDATED))

@@ -24,6 +24,7 @@ from lhtl_desktop import logs
 from lhtl_desktop.errors import BundleError, NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import now_utc
+from lhtl_desktop.model.units import normalise_code
 from lhtl_desktop.storage import Store, key_counters, sync_store
 from lhtl_desktop.sync.envelope import (
     ENROLMENT_TYPE,
@@ -129,6 +130,25 @@ def export_enrolment(store: Store, out: Path | str, *, passphrase: str | None = 
     return _write_enrolment(store, local, out, open_private(local.own_private_sealed(store), passphrase))
 
 
+def enrolment_direction(store: Store, to_unit: str | None = None) -> str:
+    """Whom my enrolment file is for: "up" (my parent), "down" (a unit below, to receive my corrections) or
+    "either" (a hub that names no recipient). A named recipient must be above or below me."""
+    local = load_local(store)
+    me = local.unit.code
+    if to_unit:
+        code = normalise_code(to_unit)
+        if code not in local.units:
+            raise NotFoundError(_("Không có đơn vị mã «{code}»; danh sách mã: «units».").format(code=to_unit),
+                                field="to")
+        if code != me and local.below_or_self(code, me):
+            return "up"
+        if code != me and local.below_or_self(me, code):
+            return "down"
+        raise RefusedError(_("{to} không phải cấp trên hay cấp dưới của {me}.").format(
+            to=local.units[code].name, me=local.unit.name), field="to")
+    return {"province": "down", "commune": "up"}.get(str(local.unit.level), "either")
+
+
 def _predecessors(local: Local) -> list[dict[str, Any]]:
     """My earlier keys with their final marks, as the enrolment file declares them."""
     return [{"key_id": k.key_id, "max_seq": k.max_seq or 0, "max_counter": k.max_counter or 0}
@@ -198,9 +218,10 @@ def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphr
     typed = normalise_fingerprint(typed_fingerprint)
     enrolment = read_enrolment(read_file_capped(Path(path)))
     if enrolment.fingerprint != typed:
-        raise RefusedError(_("Dấu vân tay không khớp: tệp có {actual}, cán bộ nhập {typed}. Không đăng ký. Hãy gọi "
-                             "điện đối chiếu lại với đơn vị gửi; tệp có thể đã bị tráo.").format(
-            actual=enrolment.fingerprint, typed=typed), field="fingerprint")
+        # Only that it does not match: printing the file's digits would invite copying them instead of reading
+        # them from the sender's sheet or phone call, which is the whole check.
+        raise RefusedError(_("Dấu vân tay không khớp. Không đăng ký. Hãy đọc lại dãy số trên phiếu in hoặc gọi điện "
+                             "đối chiếu với đơn vị gửi; tệp có thể đã bị tráo."), field="fingerprint")
     local = load_local(store)
     me = local.unit.code
     if enrolment.unit not in local.units:

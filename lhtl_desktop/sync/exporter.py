@@ -69,7 +69,7 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
     local = load_local(store)
     target = normalise_code(to_unit) if to_unit else default_recipient(local)
     if target not in local.units:
-        raise NotFoundError(_("Không có đơn vị nhận mã «{code}».").format(code=to_unit))
+        raise NotFoundError(_("Không có đơn vị nhận mã «{code}»; danh sách mã: «units».").format(code=to_unit))
     if target == local.unit.code:
         raise RefusedError(_("Không gửi gói cho chính đơn vị mình."))
     below = local.below_or_self(local.unit.code, target)

@@ -250,7 +250,7 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
             inst = chosen.institution
             rows.append({"id": inst.id, "unit_code": inst.unit_code, "type": inst.type, "name": inst.name,
                          "village": inst.village, "opened_year": inst.opened_year, "closed_year": inst.closed_year,
-                         "created_at": row["created_at"] if row else body.institution_created[inst.id],
+                         "ref": inst.ref, "created_at": row["created_at"] if row else body.institution_created[inst.id],
                          "updated_at": chosen.updated_at, "vv": sync_store.vv_text(chosen.vv),
                          "author_key": chosen.author_key, "edit_id": chosen.edit_id})
 

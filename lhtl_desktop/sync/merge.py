@@ -12,7 +12,7 @@ of deliveries, so replicas converge.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from lhtl_desktop.i18n import _
@@ -118,19 +118,29 @@ class InstitutionVersion:
 def merge_institution(stored: InstitutionVersion | None, incoming: InstitutionVersion) -> tuple[InstitutionVersion | None, Outcome]:
     """The version to store (None: keep what is stored). Concurrent edits of an institution's name or status
     cannot sit side by side in one row: the later edit wins (ties by edit id) and the vectors are joined,
-    so the result dominates both and later edits see them."""
+    so the result dominates both and later edits see them.
+
+    The short reference is given once and never changes: the one stored here stays; a stored version without
+    one takes the incoming one, whatever the order of the versions (a no-op version may still bring it)."""
     if stored is None:
         return incoming, Outcome.NEW
+    ref = stored.institution.ref or incoming.institution.ref
     order = compare(incoming.vv, stored.vv)
-    if order == Order.EQUAL:
-        return None, Outcome.UNCHANGED
-    if order == Order.BEFORE:
-        return None, Outcome.STALE
+    if order in (Order.EQUAL, Order.BEFORE):
+        if ref != stored.institution.ref:
+            return _with_ref(stored, ref), Outcome.CHANGED
+        return None, Outcome.UNCHANGED if order == Order.EQUAL else Outcome.STALE
     if order == Order.AFTER:
-        return incoming, Outcome.CHANGED
+        return _with_ref(incoming, ref), Outcome.CHANGED
     winner = max(stored, incoming, key=lambda v: (v.updated_at, v.edit_id))
-    merged = InstitutionVersion(winner.institution, join([stored.vv, incoming.vv]), winner.author_key,
-                                winner.edit_id, winner.updated_at)
+    merged = _with_ref(InstitutionVersion(winner.institution, join([stored.vv, incoming.vv]), winner.author_key,
+                                          winner.edit_id, winner.updated_at), ref)
     if merged.institution == stored.institution and dict(merged.vv) == dict(stored.vv):
         return None, Outcome.UNCHANGED
     return merged, Outcome.CHANGED
+
+
+def _with_ref(version: InstitutionVersion, ref: str | None) -> InstitutionVersion:
+    if version.institution.ref == ref:
+        return version
+    return replace(version, institution=replace(version.institution, ref=ref))

@@ -382,8 +382,8 @@ class EntryPage(QWidget):
                 row.show_message("", error=False)
         self.form_stack.setCurrentWidget(form)
         self.heading.setText(self.tr("{name}<br><span style='font-size:10pt; font-weight:400; color:#5a6570'>"
-                                     "{type} · {period}</span>").format(
-            name=inst.name, type=type_label(inst.type), period=self._period_label()))
+                                     "{ref} · {type} · {period}</span>").format(
+            name=inst.name, ref=inst.shown_ref, type=type_label(inst.type), period=self._period_label()))
         self._set_reason_visible(data.needs_reason)
         self.status.setText("")
 

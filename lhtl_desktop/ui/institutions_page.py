@@ -291,7 +291,11 @@ class InstitutionsPage(QWidget):
         inst = self.selected()
         if inst is None:
             return
-        inst_service.reopen_institution(self.ctx.store, inst.id)
+        try:
+            inst_service.reopen_institution(self.ctx.store, inst.id)
+        except LhtlError as exc:
+            show_error(self, exc)
+            return
         self._changed(inst.id)
 
     def current_index(self) -> QModelIndex:

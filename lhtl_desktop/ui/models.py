@@ -104,7 +104,8 @@ class InstitutionTableModel(RecordTableModel[Institution]):
     def __init__(self, unit_names: dict[str, str] | None = None, parent: Any = None) -> None:
         super().__init__((), parent)
         self.unit_names = unit_names or {}
-        self.headers = (tr("Loại"), tr("Tên thiết chế"), tr("Thôn, tổ dân phố"), tr("Đơn vị"), tr("Tình trạng"))
+        self.headers = (tr("Loại"), tr("Tên thiết chế"), tr("Thôn, tổ dân phố"), tr("Đơn vị"), tr("Tình trạng"),
+                        tr("Mã ngắn"))
 
     def cell(self, inst: Institution, column: int, role: int) -> Any:
         if role == DISPLAY:
@@ -113,6 +114,7 @@ class InstitutionTableModel(RecordTableModel[Institution]):
                 self.unit_names.get(inst.unit_code, inst.unit_code),
                 tr("Đang hoạt động") if inst.closed_year is None
                 else tr("Ngừng từ năm {year}").format(year=inst.closed_year),
+                inst.shown_ref,
             )[column]
         if role == ROW_KEY:
             return inst.id
