@@ -1,0 +1,77 @@
+"""Return forms for units not (yet) on the program: the Excel form out and back in, and the paper form.
+
+- `spec.build_form(store, unit, period)` → `FormSpec`: what a form holds (plain data, with its digest);
+- `xlsx_out.render_form_xlsx(spec)` / `paper.render_form_pdf(spec)` → bytes;
+- `xlsx_in.read_form_file(path)` → `ReadForm` (strict; every bad cell as sheet!cell);
+- `importer.import_forms(store, paths, dry_run=…)` → one `FormResult` per file (preview, backup, one transaction);
+- `export_forms(store, unit, period, out)` writes one file, or one per commune of a hub into a folder.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from lhtl_desktop.errors import RefusedError, ValidationError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.model.catalogue import Level
+from lhtl_desktop.model.periods import parse_period
+from lhtl_desktop.services.forms.spec import FormSpec, build_form, form_units, require_form_unit
+from lhtl_desktop.storage import Store
+
+FORMATS = {".xlsx": "xlsx", ".pdf": "pdf"}
+
+
+def form_bytes(spec: FormSpec, kind: str) -> bytes:
+    if kind == "pdf":
+        from lhtl_desktop.services.forms.paper import render_form_pdf
+
+        return render_form_pdf(spec)
+    from lhtl_desktop.services.forms.xlsx_out import render_form_xlsx
+
+    return render_form_xlsx(spec)
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(c for c in ascii_text if not unicodedata.combining(c))
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+
+
+def form_file_name(spec: FormSpec, kind: str) -> str:
+    return f"bieu-{spec.unit.code}-{_slug(spec.unit.short_name)}-{spec.period.key}.{kind}"
+
+
+def export_forms(store: Store, unit_code: str | None, period: str, out: str | os.PathLike[str],
+                 date: _dt.date | None = None) -> list[Path]:
+    """Write the form of one unit to `out` (.xlsx or .pdf), or — `out` a folder — one form per commune of a hub
+    (a commune: its own), named after the unit and period. Returns the files written."""
+    from lhtl_desktop.services.reports import write_atomically
+
+    parse_period(period)
+    target = Path(out)
+    unit = require_form_unit(store, unit_code)
+    if target.is_dir():
+        units = form_units(store, unit.code) if unit.level != Level.COMMUNE else [unit]
+        if not units:
+            raise RefusedError(_("{unit} không có xã, phường trực thuộc để lập biểu.").format(unit=unit.name))
+        written = []
+        for u in units:
+            spec = build_form(store, u.code, period, date)
+            path = target / form_file_name(spec, "xlsx")
+            write_atomically(path, form_bytes(spec, "xlsx"))
+            written.append(path)
+        return written
+    kind = FORMATS.get(target.suffix.lower())
+    if kind is None:
+        raise ValidationError(_("Tệp biểu «{name}» phải có đuôi .xlsx (biểu Excel) hoặc .pdf (biểu giấy), hoặc là "
+                                "một thư mục.").format(name=target.name), field="out")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise RefusedError(_("Thư mục «{path}» không tồn tại.").format(path=parent), field="out")
+    spec = build_form(store, unit.code, period, date)
+    write_atomically(target, form_bytes(spec, kind))
+    return [target]
