@@ -199,19 +199,16 @@ def _plan(store: Store, form: ReadForm, result: FormResult) -> _Plan:
             continue
         row = rows[inst.id]
         for v in line.values:
-            siblings = store.records_for_key(inst.id, per.key, v.indicator) if not row.is_new else []
-            if any(s.value == v.value and (len(siblings) == 1 or s.author_unit == me.unit.code) for s in siblings):
+            outcome = "new" if row.is_new else value_outcome(store, inst, per.key, v.indicator, v.value)
+            if outcome == "unchanged":
                 row.unchanged += 1
                 continue
-            others = [s for s in siblings if me.unit.code != inst.unit_code and _below_me(store, me.unit.code,
-                                                                                        s.author_unit)]
-            outcome = "new" if not siblings else "conflicts" if others else "changed"
             setattr(row, outcome, getattr(row, outcome) + 1)
             warning = jump_warning(v.indicator, v.value, previous.get(v.indicator))
             if warning:
                 result.warnings.append(f"{line.sheet}!{v.cell}: {warning.message}")
             plan.writes.append(_Write(line, inst, v.indicator, v.value, outcome, warning.message if warning else None))
-    result.preview = sorted(rows.values(), key=lambda r: (not r.is_new, r.institution_name.casefold()))
+    result.preview = sorted((r for r in rows.values() if r.is_new or r.new or r.changed or r.unchanged or r.conflicts), key=lambda r: (not r.is_new, r.institution_name.casefold()))
     result.institutions_new = len(plan.new_institutions)
     for r in result.preview:
         result.new += r.new
@@ -219,6 +216,41 @@ def _plan(store: Store, form: ReadForm, result: FormResult) -> _Plan:
         result.unchanged += r.unchanged
         result.conflicts += r.conflicts
     return plan
+
+
+def write_value(store: Store, inst: Institution, period: str, code: str, value: int, reason: str,
+                warning: str | None, now: str) -> str:
+    """Write one value that came from a file (inside the caller's transaction); returns its edit id.
+
+    Its vector joins the siblings this installation may replace — all of them at the institution's own unit,
+    else all but those written by units below me (the commune's signed values), which stay beside it as a
+    conflict."""
+    me = installation(store)
+    siblings = store.records_for_key(inst.id, period, code)
+    if me.unit.code == inst.unit_code:
+        joined = siblings
+    else:
+        joined = [s for s in siblings if not _below_me(store, me.unit.code, s.author_unit)]
+    rec = ValueRecord(
+        edit_id=new_id(), institution_id=inst.id, unit_code=inst.unit_code, period=period, indicator=code,
+        value=value, vv=next_vv(store, (s.vv for s in joined), me.key_id), author_key=me.key_id,
+        author_unit=me.unit.code, created_at=now, reason=reason, warning=warning, author_name=me.officer)
+    store.supersede((s.edit_id for s in joined), now)
+    store.insert_record(rec)
+    return rec.edit_id
+
+
+def value_outcome(store: Store, inst: Institution, period: str, code: str, value: int) -> str:
+    """«new», «changed», «unchanged» or «conflicts»: what `write_value` would do."""
+    me = installation(store)
+    siblings = store.records_for_key(inst.id, period, code)
+    if any(s.value == value and (len(siblings) == 1 or s.author_unit == me.unit.code) for s in siblings):
+        return "unchanged"
+    if not siblings:
+        return "new"
+    if me.unit.code != inst.unit_code and any(_below_me(store, me.unit.code, s.author_unit) for s in siblings):
+        return "conflicts"
+    return "changed"
 
 
 def _apply(store: Store, form: ReadForm, plan: _Plan) -> None:
@@ -232,19 +264,7 @@ def _apply(store: Store, form: ReadForm, plan: _Plan) -> None:
             store.insert_institution(inst, created_at=now, vv=advance([], me.key_id), author_key=me.key_id,
                                      edit_id=new_id())
         for w in plan.writes:
-            siblings = store.records_for_key(w.institution.id, per.key, w.code)
-            if me.unit.code == w.institution.unit_code:
-                joined = siblings
-            else:
-                joined = [s for s in siblings if not _below_me(store, me.unit.code, s.author_unit)]
-            rec = ValueRecord(
-                edit_id=new_id(), institution_id=w.institution.id, unit_code=w.institution.unit_code,
-                period=per.key, indicator=w.code, value=w.value,
-                vv=next_vv(store, (s.vv for s in joined), me.key_id), author_key=me.key_id,
-                author_unit=me.unit.code, created_at=now, reason=reason, warning=w.warning, author_name=me.officer)
-            store.supersede((s.edit_id for s in joined), now)
-            store.insert_record(rec)
-            edit_ids.append(rec.edit_id)
+            edit_ids.append(write_value(store, w.institution, per.key, w.code, w.value, reason, w.warning, now))
         forms_store.record_form_import(store, {
             "sha256": form.sha256, "file_name": form.file_name, "unit_code": form.unit, "period": form.period,
             "form_id": f"{form.unit}:{form.period}", "imported_at": now, "imported_by": me.officer,
