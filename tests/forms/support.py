@@ -77,9 +77,13 @@ def fill(path: Path, out: Path, sheet: str, rows: dict[str, dict[str, Any]],
     for new in new_rows or []:
         row = first_empty_row(ws, name_col, type_col)
         ws.cell(row=row, column=type_col, value=new["type"])
-        ws.cell(row=row, column=name_col, value=new["name"])
-        if new.get("village"):
-            ws.cell(row=row, column=village_col, value=new["village"])
+        # The name and village cells are formatted as text («@»): what is typed there is kept as text, even a
+        # leading «=», as Excel and LibreOffice do.
+        for col, key in ((name_col, "name"), (village_col, "village")):
+            if new.get(key):
+                cell = ws.cell(row=row, column=col)
+                cell.value = new[key]
+                cell.data_type = "s"
         for code, value in new.items():
             if code not in ("type", "name", "village"):
                 ws.cell(row=row, column=cols[heading(code)], value=value)

@@ -280,7 +280,7 @@ _SKIP = _Skip()
 def _cell_value(cell: Any, cached_ws: Any, sheet: str, errors: list[CellError]) -> Any:
     """The cell's value, or _SKIP when it is empty or already reported as an error."""
     value = cell.value
-    is_formula = cell.data_type == "f" or (isinstance(value, str) and value.startswith("="))
+    is_formula = cell.data_type == "f" or type(value).__name__ in ("ArrayFormula", "DataTableFormula")
     if is_formula:
         cached = cached_ws[cell.coordinate].value if cached_ws is not None else None
         if cached_ws is None or cached is None:

@@ -76,6 +76,8 @@ def _put(ws: Worksheet, row: int, col: int, value: object, fmt: str | None = Non
     """Write a bordered cell. Styling a cell through openpyxl's descriptors costs a list search per
     attribute; cells of one look share a style array, so it is computed once per workbook and copied."""
     cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # a name from a return form may begin with «=»: text, never a formula
     styles: dict[tuple[int, str | None, int], Any] = ws.parent.__dict__.setdefault("_lhtl_styles", {})
     key = (id(font), fmt, id(align))
     cached = styles.get(key)
