@@ -61,8 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_modules() -> list[Any]:
     """Every command group, in the order `--help` lists them. A new group adds its module here."""
-    from lhtl_desktop.cli import backup_commands, core, report_commands, sync_commands
-    from lhtl_desktop.cli import form_commands  # return forms and figures from before the program
+    from lhtl_desktop.cli import (
+        backup_commands,
+        core,
+        form_commands,  # return forms and figures from before the program
+        report_commands,
+        sync_commands,
+    )
 
     return [core, backup_commands, report_commands, sync_commands, form_commands]
 

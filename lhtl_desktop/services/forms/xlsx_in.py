@@ -16,6 +16,7 @@ import datetime as _dt
 import hashlib
 import io
 import uuid
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +24,17 @@ from typing import Any
 
 from lhtl_desktop.errors import LhtlError, ValidationError
 from lhtl_desktop.i18n import _
-from lhtl_desktop.model.catalogue import MAX_VALUE, INDICATORS_BY_CODE, Indicator
+from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, MAX_VALUE, Indicator
 from lhtl_desktop.model.institutions import clean_text
 from lhtl_desktop.model.periods import parse_period
 from lhtl_desktop.model.validation import parse_value
-from lhtl_desktop.services.forms.spec import FAMILY_SHEETS, FORM_FORMAT, FORM_VERSION, structure_digest, types_for
+from lhtl_desktop.services.forms.spec import (
+    FAMILY_SHEETS,
+    FORM_FORMAT,
+    FORM_VERSION,
+    structure_digest,
+    types_for,
+)
 from lhtl_desktop.services.forms.xlsx_out import (
     CODES_MARK,
     CODES_ROW,
@@ -148,8 +155,11 @@ def read_form_bytes(data: bytes, file_name: str, *, use_cached: bool = False) ->
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=False, keep_links=False, keep_vba=False)
-        cached = load_workbook(io.BytesIO(data), data_only=True, keep_links=False, keep_vba=False) if use_cached else None
+        with warnings.catch_warnings():  # openpyxl's notes on extensions it drops are not the officer's concern
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), data_only=False, keep_links=False, keep_vba=False)
+            cached = (load_workbook(io.BytesIO(data), data_only=True, keep_links=False, keep_vba=False)
+                      if use_cached else None)
     except Exception as exc:  # openpyxl raises many kinds on damaged files; none of them is ours to crash on
         raise _refuse(_("Tệp «{name}» bị hỏng (không đọc được nội dung): hãy xin gửi lại tệp.").format(
             name=file_name)) from exc
