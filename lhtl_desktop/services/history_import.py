@@ -258,10 +258,11 @@ def _check(store: Store, rows: Iterable[_Row]) -> tuple[_Checked, list[CellError
             inst_id, inst_name = c.get("institution", ""), c.get("institution_name", "")
             unit = c.get("unit", "").strip()
             if inst_id or inst_name:
-                inst = insts.get(inst_id) if inst_id else by_unit_name.get((unit, inst_name.casefold()))
-                if inst is None:
+                found = insts.get(inst_id) if inst_id else by_unit_name.get((unit, inst_name.casefold()))
+                if found is None:
                     raise ValidationError(_("không tìm thấy thiết chế «{what}» trong phạm vi của {me}").format(
                         what=inst_id or f"{inst_name} ({unit})", me=me.unit.name))
+                inst = found
                 ind = indicator_for(inst.type, code)
                 checked.values.append((inst, str(year), code, parse_value(ind, c.get("value", ""))))
                 continue

@@ -1,0 +1,56 @@
+"""A real spreadsheet program keeps the return form readable: LibreOffice (headless, private profile) saves a
+filled form as its own .ods and back to .xlsx, and the program imports what LibreOffice wrote."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from lhtl_desktop.services import entry
+from lhtl_desktop.services.forms import export_forms
+from lhtl_desktop.services.forms.importer import import_forms
+from tests.forms.support import GIA_LAM, fill, hub_store
+
+SOFFICE = shutil.which("soffice")
+pytestmark = [pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (libreoffice-calc-nogui) is not installed"),
+              pytest.mark.slow]
+
+
+def _convert(src: Path, fmt: str, out_dir: Path, profile: Path) -> Path:
+    out_dir.mkdir(exist_ok=True)
+    subprocess.run([SOFFICE or "soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                    "--convert-to", fmt, "--outdir", str(out_dir), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    return out_dir / (src.stem + "." + fmt.split(":")[0])
+
+
+def test_form_saved_by_libreoffice_imports(tmp_path: Path) -> None:
+    store, ids = hub_store(tmp_path / "hub.sqlite3")
+    form = export_forms(store, GIA_LAM, "2025", tmp_path / "bieu.xlsx")[0]
+    filled = fill(form, tmp_path / "bieu-xa.xlsx", "Thư viện",
+                  {"Thư viện xã Gia Lâm": {"LIB_VISITS": 1500, "LIB_READERS": 260, "LIB_DIGITAL_SERVICE": 0}})
+    filled = fill(filled, filled, "Văn hóa, nhà văn hóa", {"Nhà văn hóa thôn Đông": {"CC_ACTIVITIES": 12}},
+                  [{"type": "Nhà văn hóa – khu thể thao thôn, tổ dân phố", "name": "Nhà văn hóa thôn Bắc",
+                    "village": "Thôn Bắc", "CC_CLUBS": 2}])
+    profile = tmp_path / "lo-profile"
+    ods = _convert(filled, "ods", tmp_path / "ods", profile)
+    back = _convert(ods, "xlsx", tmp_path / "xlsx", profile)
+
+    wb = load_workbook(back)  # what LibreOffice wrote keeps the hidden keys, protection and validation
+    assert wb["_lhtl"].sheet_state == "hidden"
+    ws = wb["Thư viện"]
+    assert ws.column_dimensions["A"].hidden and ws.row_dimensions[3].hidden and ws.protection.sheet
+    assert any(dv.type == "whole" for dv in ws.data_validations.dataValidation)
+
+    result = import_forms(store, [back])[0]
+    assert result.status == "accepted", (result.reason, result.errors)
+    assert (result.new, result.institutions_new) == (5, 1)
+    got = {k: cv.value for k, cv in entry.get_values(store, ids["lib"], "2025").items()}
+    assert got == {"LIB_VISITS": 1500, "LIB_READERS": 260, "LIB_DIGITAL_SERVICE": 0}
+    new = [i for i in store.institutions([GIA_LAM]) if i.village == "Thôn Bắc"]
+    assert [i.name for i in new] == ["Nhà văn hóa thôn Bắc"]
+    assert entry.get_values(store, new[0].id, "2025")["CC_CLUBS"].value == 2
