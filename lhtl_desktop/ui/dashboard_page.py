@@ -41,6 +41,8 @@ from lhtl_desktop.ui.bar_chart import BarChart
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import fmt_int, fmt_percent
 from lhtl_desktop.ui.models import PROGRESS, TargetTableModel, TextTableModel
+from lhtl_desktop.ui.ops import Changes
+from lhtl_desktop.ui.page import Page
 from lhtl_desktop.ui.tasks import LatestRead
 
 CHART_YEARS = 6
@@ -66,7 +68,9 @@ class ProgressDelegate(QStyledItemDelegate):
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
-class DashboardPage(QWidget):
+class DashboardPage(Page):
+    depends_on = Changes.VALUES | Changes.INSTITUTIONS | Changes.SETTINGS | Changes.CONFIG | Changes.SUBMISSIONS
+
     loaded = Signal()  # an evaluation is on screen (after refresh() or a background evaluation)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -41,6 +41,8 @@ from lhtl_desktop.services.overview import EntryForm, entry_form, entry_overview
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
 from lhtl_desktop.ui.models import ROW_KEY, EntryListModel, status_text
+from lhtl_desktop.ui.ops import Changes
+from lhtl_desktop.ui.page import Page
 
 # How the form groups a family's indicators (presentation only; the catalogue decides which apply).
 GROUPS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -163,7 +165,9 @@ class FamilyForm(QWidget):
         return next(iter(self.rows.values())).edit if self.rows else None
 
 
-class EntryPage(QWidget):
+class EntryPage(Page):
+    depends_on = Changes.VALUES | Changes.INSTITUTIONS | Changes.CONFIG
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

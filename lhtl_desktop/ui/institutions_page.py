@@ -31,6 +31,8 @@ from lhtl_desktop.services.dashboard import scope_choices, unit_names
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import add_message_and_buttons, show_error
 from lhtl_desktop.ui.models import InstitutionTableModel
+from lhtl_desktop.ui.ops import Changes
+from lhtl_desktop.ui.page import Page
 
 
 class InstitutionDialog(QDialog):
@@ -166,7 +168,9 @@ class CloseDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class InstitutionsPage(QWidget):
+class InstitutionsPage(Page):
+    depends_on = Changes.INSTITUTIONS
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -40,6 +40,8 @@ from lhtl_desktop.storage import Store
 from lhtl_desktop.storage.reader import open_reader
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
+from lhtl_desktop.ui.ops import Changes
+from lhtl_desktop.ui.page import Page
 from lhtl_desktop.ui.tasks import LatestRead, run_task
 
 if TYPE_CHECKING:
@@ -120,7 +122,9 @@ def paint_document(doc: Document, printer: QPrinter) -> None:
         painter.end()
 
 
-class ReportsPage(QWidget):
+class ReportsPage(Page):
+    depends_on = Changes.VALUES | Changes.INSTITUTIONS | Changes.SETTINGS | Changes.CONFIG | Changes.SUBMISSIONS
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

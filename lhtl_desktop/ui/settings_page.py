@@ -35,6 +35,8 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import LOG_NAME, add_message_and_buttons, show_error
 from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
+from lhtl_desktop.ui.ops import Changes
+from lhtl_desktop.ui.page import Page
 from lhtl_desktop.ui.tasks import run_task
 
 
@@ -87,7 +89,9 @@ class PassphraseDialog(QDialog):
         run_task(self, self.tr("Đang bảo vệ lại khóa bằng mật khẩu mới…"), work, done, failed)
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Page):
+    depends_on = Changes.SETTINGS | Changes.KEYS | Changes.CONFIG
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -42,6 +42,8 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
+from lhtl_desktop.ui.ops import Changes
+from lhtl_desktop.ui.page import Page
 from lhtl_desktop.ui.tasks import TaskControl, run_cancellable_task, run_task
 
 
@@ -61,7 +63,9 @@ def _table(model: TextTableModel) -> QTableView:
     return view
 
 
-class SyncPage(QWidget):
+class SyncPage(Page):
+    depends_on = Changes.KEYS | Changes.SYNC | Changes.VALUES | Changes.SUBMISSIONS
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

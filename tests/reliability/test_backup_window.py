@@ -21,13 +21,14 @@ from lhtl_desktop.ui.backup_dialog import (
     install_exit_backup,
 )
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.ops import Changes
 
 
 @pytest.fixture
 def ctx(workload_db: Path, qtbot):  # type: ignore[no-untyped-def]
     context = AppContext(open_store(workload_db))
     yield context
-    context.store.close()
+    context.ops.close()
 
 
 def test_usb_backup_from_the_panel(ctx: AppContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -42,6 +43,7 @@ def test_usb_backup_from_the_panel(ctx: AppContext, qtbot, tmp_path: Path) -> No
     panel.choose_save_path = pick
     (tmp_path / "usb").mkdir()
     qtbot.mouseClick(panel.usb_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Đã sao lưu vào" in panel.message.text(), timeout=10_000)
     out = tmp_path / "usb" / suggested[0]
     assert suggested[0].startswith("saoluu-Xa-Gia-Lam-14389-")
     assert out.exists() and check_workload(out) == 0
@@ -57,14 +59,15 @@ def test_restore_from_a_file_replaces_and_reopens(ctx: AppContext, qtbot, tmp_pa
     questions: list[str] = []
     panel.ask = lambda title, text: questions.append(text) or True
     old_store = ctx.store
-    with qtbot.waitSignal(ctx.changed) as signal:
+    with qtbot.waitSignal(ctx.ops.changed, timeout=10_000) as signal:
         assert panel.restore_from_file()
-    assert signal.args == ["restore"]
+    assert signal.args == [Changes.RESTORE, None]
     assert ctx.store is not old_store
     assert "Xã Gia Lâm (14389)" in questions[0] and "được giữ lại" in questions[0]
-    assert check_workload(Path(ctx.store.path)) == 0
+    assert check_workload(ctx.db_path) == 0
     assert "Đã khôi phục Xã Gia Lâm" in panel.message.text()
     assert ctx.store.get_meta("workload_step") == "0"  # the reopened store reads the restored data
+    assert ctx.ops.read_now(lambda s: s.get_meta("workload_step")) == "0"  # and so do the pages
 
 
 def test_refused_restore_leaves_everything(ctx: AppContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -104,6 +107,7 @@ def test_rolling_backups_listed_and_restorable(ctx: AppContext, qtbot) -> None: 
     assert panel.restore_selected_button.isEnabled()
     panel.ask = lambda title, text: True
     assert panel.restore_selected()
+    qtbot.waitUntil(lambda: "Đã khôi phục" in panel.message.text(), timeout=10_000)
     assert ctx.store.get_meta("workload_step") == "0"
 
 
@@ -159,9 +163,9 @@ def test_exit_backup_hook(ctx: AppContext, qtbot) -> None:  # type: ignore[no-un
 
     app = QCoreApplication.instance()
     assert app is not None
-    slot = install_exit_backup(app, lambda: ctx.store)
+    slot = install_exit_backup(app, lambda: ctx.ops)
     try:
         app.aboutToQuit.emit()
     finally:
         app.aboutToQuit.disconnect(slot)
-    assert [b.reason for b in backups.list_backups(ctx.store.path)] == ["exit"]
+    assert [b.reason for b in backups.list_backups(ctx.db_path)] == ["exit"]

@@ -122,6 +122,7 @@ def test_settings_page_backs_up_to_usb(qtbot, commune, tmp_path):
     usb.mkdir()
     page.backup_panel.choose_save_path = lambda name: str(usb / name)
     page.backup_panel.usb_button.click()
+    qtbot.waitUntil(lambda: "Đã sao lưu vào" in page.backup_panel.message.text(), timeout=10_000)
     copies = list(usb.iterdir())
     assert len(copies) == 1
     copy = open_store(copies[0])
