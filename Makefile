@@ -45,6 +45,7 @@ lint: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py
 	$(PY) -m tests.reports.screenshots
+	$(PY) -m tests.forms.screenshots
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py

@@ -40,6 +40,7 @@ from lhtl_desktop.sync.importer import FileResult
 from lhtl_desktop.sync.trust import STATUS_LABELS
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
+from lhtl_desktop.ui.form_import import FormImportSection, is_form_file
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes
@@ -93,7 +94,8 @@ class SyncPage(Page):
 
     def ask_files(self) -> list[str]:
         files, _filter = QFileDialog.getOpenFileNames(
-            self, self.tr("Chọn gói số liệu"), "", self.tr("Gói số liệu (*.lhtl);;Mọi tệp (*)"))
+            self, self.tr("Chọn gói số liệu"), "",
+            self.tr("Gói số liệu và biểu Excel (*.lhtl *.xlsx);;Gói số liệu (*.lhtl);;Biểu Excel (*.xlsx);;Mọi tệp (*)"))
         return files
 
     def ask_enrolment_file(self) -> str:
@@ -217,8 +219,9 @@ class SyncPage(Page):
     def _build_receive(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        intro = QLabel(self.tr("Chọn hoặc kéo thả một hay nhiều tệp .lhtl vào đây. «Xem trước» cho biết sẽ có gì mới, "
-                               "thay đổi, cũ hơn hay xung đột mà chưa ghi gì; «Nhập» sao lưu dữ liệu rồi nhập từng tệp."))
+        intro = QLabel(self.tr("Chọn hoặc kéo thả một hay nhiều tệp .lhtl (gói có chữ ký) hoặc .xlsx (biểu Excel đã điền) "
+                               "vào đây. «Xem trước» cho biết sẽ có gì mới, thay đổi, cũ hơn hay xung đột mà chưa ghi "
+                               "gì; «Nhập» sao lưu dữ liệu rồi nhập từng tệp."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         row = QHBoxLayout()
@@ -257,6 +260,9 @@ class SyncPage(Page):
         layout.addWidget(QLabel(self.tr("Chi tiết theo đơn vị và thiết chế:")))
         self.preview_view = _table(self.preview_model)
         layout.addWidget(self.preview_view, 2)
+        self.form_section = FormImportSection(self.ctx, _table, self)  # .xlsx return forms (ui/form_import.py)
+        actions.addWidget(self.form_section.use_cached)
+        layout.addWidget(self.form_section, 1)
         self._update_import_buttons()
         return page
 
@@ -294,7 +300,32 @@ class SyncPage(Page):
     def run_import(self, *, dry_run: bool) -> None:
         if not self.pending:
             return
-        files = list(self.pending)
+        forms = [p for p in self.pending if is_form_file(p)]
+        if forms:  # Excel return forms first (their own reader), then the bundles
+            bundles = [p for p in self.pending if not is_form_file(p)]
+            for b in (self.preview_button, self.import_button):
+                b.setEnabled(False)
+
+            def forms_done(results: list[Any]) -> None:
+                if bundles:
+                    self._run_bundles(bundles, dry_run=dry_run)
+                else:
+                    self.show_results([])
+                    if not dry_run:
+                        self._clear_files()
+                        self.refresh()
+                    self._update_import_buttons()
+
+            def forms_failed(exc: LhtlError) -> None:
+                self._update_import_buttons()
+                show_error(self, exc)
+
+            self.form_section.run(forms, dry_run=dry_run, on_done=forms_done, on_error=forms_failed)
+            return
+        self.form_section.last_results = []
+        self._run_bundles(list(self.pending), dry_run=dry_run)
+
+    def _run_bundles(self, files: list[Path], *, dry_run: bool) -> None:
         store = self.ctx.store
         for b in (self.preview_button, self.import_button):
             b.setEnabled(False)
@@ -326,8 +357,11 @@ class SyncPage(Page):
 
     def show_results(self, results: list[FileResult]) -> None:
         self.last_results = results
-        rows = []
-        details = []
+        rows: list[tuple[str, ...]] = []
+        details: list[tuple[str, ...]] = []
+        forms = self.form_section.last_results
+        if forms:
+            rows, details = self.form_section.result_rows(forms, num, self.tr("sẽ nhập"))
         for r in results:
             status = importer.STATUS_LABELS[r.status]
             if r.dry_run and r.status == importer.ACCEPTED:
@@ -339,11 +373,11 @@ class SyncPage(Page):
                                 num(p.unchanged), num(p.stale), num(p.conflicts)))
         self.results_model.set_rows(rows)
         self.preview_model.set_rows(details)
-        bad = sum(1 for r in results if r.status in (importer.REJECTED, importer.QUARANTINED))
-        conflicts = sum(r.conflicts for r in results)
-        dry = any(r.dry_run for r in results)
+        bad = sum(1 for r in [*results, *forms] if r.status in (importer.REJECTED, importer.QUARANTINED))
+        conflicts = sum(r.conflicts for r in [*results, *forms])
+        dry = any(r.dry_run for r in [*results, *forms])
         text = (self.tr("Xem trước {n} tệp — chưa ghi gì.") if dry else self.tr("Đã xử lý {n} tệp.")).format(
-            n=len(results))
+            n=len(results) + len(forms))
         if bad:
             text += " " + self.tr("{bad} tệp bị từ chối hoặc đang cách ly: xem cột «Lý do».").format(bad=bad)
         if conflicts:

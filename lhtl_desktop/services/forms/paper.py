@@ -73,7 +73,8 @@ def _header(spec: FormSpec) -> _Header:
 def _table(spec: FormSpec, s: Section, number: int) -> Table:
     prev_year = spec.period.previous().year
     columns = [Column(_("STT"), 7, "C"), Column(_("Tên thiết chế (thôn, tổ dân phố)"), 40)]
-    columns += [Column(f"{i.label} ({'0/1' if i.kind == IndicatorKind.FLAG else i.unit})", 20) for i in s.indicators]
+    columns += [Column(i.label if i.kind == IndicatorKind.FLAG else f"{i.label} ({i.unit})", 20)
+                for i in s.indicators]  # a flag's label already ends «(0/1)»
     rows = []
     for n, r in enumerate(s.rows, 1):
         name = f"{r.name} ({r.village})" if r.village and r.village not in r.name else r.name
