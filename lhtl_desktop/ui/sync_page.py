@@ -373,9 +373,10 @@ class SyncPage(Page):
                                 num(p.unchanged), num(p.stale), num(p.conflicts)))
         self.results_model.set_rows(rows)
         self.preview_model.set_rows(details)
-        bad = sum(1 for r in [*results, *forms] if r.status in (importer.REJECTED, importer.QUARANTINED))
-        conflicts = sum(r.conflicts for r in [*results, *forms])
-        dry = any(r.dry_run for r in [*results, *forms])
+        every: list[Any] = [*results, *forms]  # bundles' and forms' results have these fields alike
+        bad = sum(1 for r in every if r.status in (importer.REJECTED, importer.QUARANTINED))
+        conflicts = sum(r.conflicts for r in every)
+        dry = any(r.dry_run for r in every)
         text = (self.tr("Xem trước {n} tệp — chưa ghi gì.") if dry else self.tr("Đã xử lý {n} tệp.")).format(
             n=len(results) + len(forms))
         if bad:
