@@ -66,3 +66,15 @@ def upsert_history_totals(store: Store, rows: Sequence[Mapping[str, Any]]) -> No
 
 def lineage_rows(store: Store) -> list[dict[str, Any]]:
     return list(store._query("SELECT * FROM unit_lineage ORDER BY unit_code, legacy_code"))
+
+
+def institutions_with_reason_prefix(store: Store, unit_codes: Sequence[str], period: str, prefix: str) -> list[str]:
+    """Institutions of these units holding a current value of `period` whose reason starts with `prefix` (the
+    provenance of an Excel form): the sheets name them."""
+    if not unit_codes:
+        return []
+    rows = store.conn.execute(
+        f"SELECT DISTINCT institution_id FROM value_records WHERE period = ? "
+        f"AND unit_code IN ({','.join('?' * len(unit_codes))}) AND substr(reason, 1, ?) = ?",
+        [period, *unit_codes, len(prefix), prefix]).fetchall()
+    return sorted(r[0] for r in rows)

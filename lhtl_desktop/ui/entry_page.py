@@ -37,6 +37,7 @@ from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE, Indicator, indicators_for_type, type_label
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, Period
 from lhtl_desktop.services.entry import Completeness, clear_value, set_values
+from lhtl_desktop.services.forms.provenance import source_mark
 from lhtl_desktop.services.overview import EntryForm, entry_form, entry_overview, institution_progress
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
@@ -382,6 +383,8 @@ class EntryPage(Page):
                                  .format(v=others), error=False)
             elif cv is not None and cv.record.warning:
                 row.show_message(cv.record.warning, error=False)
+            elif cv is not None and source_mark(cv.record.reason):  # from an Excel form or older figures
+                row.show_message(source_mark(cv.record.reason), error=False)
             else:
                 row.show_message("", error=False)
         self.form_stack.setCurrentWidget(form)

@@ -114,6 +114,15 @@ def test_round_trip_at_the_hub_with_a_new_village_house(tmp_path: Path, capsys: 
     assert store.dump() == dump
     store.close()
 
+    # The hub's summary sheet says which values came from an unsigned Excel form.
+    import subprocess
+
+    pdf = tmp_path / "cum.pdf"
+    assert _cli(db, capsys, "report", "--period", "2025", "--out", str(pdf))[0] == 0
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert "Nguồn: biểu Excel, chưa ký — số liệu năm 2025 của:" in text
+    assert "=Nhà văn hóa thôn Tây" in text and "Thư viện xã Gia Lâm" in text
+
     # The written report workbook keeps the form's text as text.
     report = tmp_path / "cum.xlsx"
     assert _cli(db, capsys, "report", "--period", "2025", "--scope", GIA_LAM, "--out", str(report))[0] == 0

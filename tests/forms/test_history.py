@@ -95,6 +95,12 @@ def test_history_totals_feed_hub_and_province_growth(tmp_path: Path) -> None:
     assert prov["value"] == pytest.approx(920 / 176)
     assert prov["note"] == "cơ sở năm 2024: số liệu tổng hợp theo đơn vị cũ"
 
+    # The province's summary sheet says where the base came from.
+    from lhtl_desktop.services.reports import build_report
+
+    sheet = build_report(store, 2025, "37")
+    assert "Lượt sử dụng thư viện: cơ sở năm 2024: số liệu tổng hợp theo đơn vị cũ" in sheet.basis_notes
+
     # A new commune made whole of former communes: Gia Vân 2025 1600 over 1000 + 500 = 1500 → 6.666… %.
     commune = _growth(store, 2025, "14488")
     assert (commune["numerator"], commune["denominator"]) == (1600, 1500)
