@@ -11,13 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.services.forms.importer import ACCEPTED, STATUS_LABELS, FormResult, import_forms
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.models import TextTableModel
-from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.ops import Changes, ReadOp, WriteOp
 
 FORM_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -90,3 +103,78 @@ class FormImportSection(QWidget):
         self.errors_model.set_rows(rows)
         self.errors_label.setVisible(bool(rows))
         self.errors_view.setVisible(bool(rows))
+
+
+class FormExportBox(QGroupBox):
+    """«Biểu Excel, biểu giấy»: a form for a commune not on the program (at a hub or the province: one commune,
+    or every commune of a hub at once; at a commune: its own), written into a chosen folder."""
+
+    def __init__(self, ctx: AppContext, ask_folder: Callable[[], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Biểu nhập số liệu cho đơn vị chưa dùng chương trình"))
+        self.ctx = ctx
+        self.ask_folder = ask_folder
+        self.last_written: list[Path] = []
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Biểu Excel (.xlsx) để điền trên máy rồi gửi lại và nhập ở mục «Nhận gói»; biểu giấy "
+                               "(.pdf) để in cho thôn, tổ dân phố điền tay. Có sẵn số liệu năm trước để đối chiếu."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.unit = QComboBox()
+        form.addRow(self.tr("Đơn vị:"), self.unit)
+        row = QHBoxLayout()
+        self.period = QLineEdit(str(QDate.currentDate().year()))
+        self.period.setMaximumWidth(110)
+        self.period.setToolTip(self.tr("Năm (ví dụ 2025) hoặc 6 tháng đầu năm (ví dụ 2025-H1)"))
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Biểu Excel (.xlsx)"), "xlsx")
+        self.kind.addItem(self.tr("Biểu giấy để in (.pdf)"), "pdf")
+        row.addWidget(self.period)
+        row.addWidget(self.kind)
+        row.addStretch(1)
+        form.addRow(self.tr("Kỳ báo cáo:"), row)
+        layout.addLayout(form)
+        self.button = QPushButton(self.tr("Xuất biểu vào thư mục…"))
+        self.button.clicked.connect(self.export)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        layout.addWidget(self.result)
+
+    def refresh(self) -> None:
+        from lhtl_desktop.services.forms import form_choices
+
+        current = self.unit.currentData()
+        self.unit.clear()
+        for code, label, every in self.ctx.ops.read_now(form_choices):
+            self.unit.addItem(label, (code, every))
+        if current is not None:
+            index = self.unit.findData(current)
+            self.unit.setCurrentIndex(max(index, 0))
+
+    def export(self, folder: str | None = None) -> None:
+        from lhtl_desktop.services.forms import export_forms_to_folder
+
+        choice = self.unit.currentData()
+        if choice is None:
+            return
+        target = folder or self.ask_folder()
+        if not target:
+            return
+        code, every = choice
+        period, kind = self.period.text().strip(), str(self.kind.currentData())
+        self.button.setEnabled(False)
+
+        def done(paths: list[Path]) -> None:
+            self.button.setEnabled(True)
+            self.last_written = paths
+            self.result.setText(self.tr("Đã ghi {n} biểu vào {folder}: {names}").format(
+                n=len(paths), folder=target, names=", ".join(p.name for p in paths[:4]) + ("…" if len(paths) > 4 else "")))
+
+        def failed(exc: LhtlError) -> None:
+            self.button.setEnabled(True)
+            self.result.setText(exc.message)
+
+        self.ctx.ops.read(ReadOp(lambda store: export_forms_to_folder(store, code, period, target, kind, every),
+                                 done, on_error=failed, progress=self.tr("Đang ghi biểu…")))

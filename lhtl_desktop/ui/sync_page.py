@@ -40,7 +40,7 @@ from lhtl_desktop.sync.importer import FileResult
 from lhtl_desktop.sync.trust import STATUS_LABELS
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
-from lhtl_desktop.ui.form_import import FormImportSection, is_form_file
+from lhtl_desktop.ui.form_import import FormExportBox, FormImportSection, is_form_file
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes
@@ -162,6 +162,8 @@ class SyncPage(Page):
         self.export_result.setWordWrap(True)
         self.export_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.export_result)
+        self.form_export = FormExportBox(self.ctx, self.ask_folder)  # return forms out (ui/form_import.py)
+        layout.addWidget(self.form_export)
         layout.addStretch(1)
         self.recipient.currentIndexChanged.connect(self._update_file_name)
         return page
@@ -655,6 +657,7 @@ class SyncPage(Page):
             self.recipient.setCurrentIndex(self.recipient.findData(current))
         self.recipient.blockSignals(False)
         self._update_file_name()
+        self.form_export.refresh()
 
         self.inbox_model.set_rows([
             (f"{r.unit_name} ({r.unit})", str(r.last_seq), fmt_when(r.last_created), fmt_when(r.last_imported), r.last_file,

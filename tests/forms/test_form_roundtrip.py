@@ -199,3 +199,35 @@ def test_learning_visits_above_visits_is_refused_at_its_cell(tmp_path: Path) -> 
         ("P6", "«Lượt người tham gia hoạt động học tập suốt đời» (150) không được lớn hơn "
                "«Lượt người sử dụng thư viện» (100).")]
     assert store.dump() == dump
+
+
+def test_cli_exports_one_form_per_commune_of_a_hub(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store, _ids = hub_store(tmp_path / "hub.sqlite3")
+    store.close()
+    out = tmp_path / "usb"
+    out.mkdir()
+    code, stdout, err = _cli(tmp_path / "hub.sqlite3", capsys, "form", "export", "--unit", "372", "--period", "2025",
+                             "--out", str(out), "--json")
+    assert code == 0, err
+    files = [Path(f).name for f in json.loads(stdout)["files"]]
+    assert "bieu-14389-Gia-Lam-2025.xlsx" in files and "bieu-14401-Gia-Tuong-2025.xlsx" in files
+    assert all(f.startswith("bieu-14") for f in files)  # communes only, one each
+    bad = _cli(tmp_path / "hub.sqlite3", capsys, "form", "export", "--unit", "14389", "--period", "2025",
+               "--out", str(tmp_path / "bieu.docx"))
+    assert bad[0] == 2 and bad[2].strip() == ("Tệp biểu «bieu.docx» phải có đuôi .xlsx (biểu Excel) hoặc .pdf (biểu "
+                                              "giấy), hoặc là một thư mục.")
+    far = _cli(tmp_path / "hub.sqlite3", capsys, "form", "export", "--unit", "14362", "--period", "2025",
+               "--out", str(tmp_path / "x.xlsx"))
+    assert far[0] == 2 and "nằm ngoài phạm vi" in far[2]
+
+
+def test_a_commune_imports_its_own_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    commune = make_site(tmp_path, capsys, GIA_LAM, "Nguyễn Văn An")
+    lib = commune.add("lib_commune", "Thư viện xã Gia Lâm")
+    commune.ok("set", "--institution", lib, "--period", "2025", "LIB_VISITS=1200")
+    form = tmp_path / "bieu.xlsx"
+    commune.ok("form", "export", "--period", "2025", "--out", str(form))  # no --unit: my own
+    filled = fill(form, tmp_path / "thon.xlsx", "Thư viện", {"Thư viện xã Gia Lâm": {"LIB_VISITS": 1250}})
+    result = commune.json("form", "import", str(filled))[0]
+    assert (result["changed"], result["conflicts"]) == (1, 0)  # at the commune a form replaces like an entry
+    assert commune.json("get", "--institution", lib, "--period", "2025")["LIB_VISITS"] == 1250

@@ -82,3 +82,29 @@ def test_bad_cells_listed_then_good_form_imported(qtbot, app, tmp_path: Path) ->
     assert cell(page.results_model, 0, 1) == "đã nhập"
     got = ctx.ops.read_now(lambda s: entry.get_values(s, ids["lib"], "2025")["LIB_VISITS"].value)
     assert got == 1234
+
+
+def test_hub_exports_every_communes_form_at_once(qtbot, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store, _ids = hub_store(tmp_path / "hub.sqlite3")
+    page = SyncPage(AppContext(store))
+    qtbot.addWidget(page)
+    page.refresh()
+    box = page.form_export
+    labels = [box.unit.itemText(i) for i in range(box.unit.count())]
+    assert labels[0] == "Tất cả xã, phường của Huyện Nho Quan (cũ) (mỗi xã một biểu)"
+    assert "Xã Gia Lâm" in labels
+    out = tmp_path / "usb"
+    out.mkdir()
+    box.period.setText("2025")
+    box.export(str(out))
+    qtbot.waitUntil(lambda: bool(box.last_written), timeout=20_000)
+    names = sorted(p.name for p in out.iterdir())
+    assert "bieu-14389-Gia-Lam-2025.xlsx" in names and "bieu-14401-Gia-Tuong-2025.xlsx" in names
+    assert len(names) == len(labels) - 1  # one form per commune of the hub
+    assert box.result.text().startswith(f"Đã ghi {len(names)} biểu vào")
+    box.kind.setCurrentIndex(1)  # paper
+    box.unit.setCurrentIndex(labels.index("Xã Gia Lâm"))
+    box.last_written = []
+    box.export(str(out))
+    qtbot.waitUntil(lambda: bool(box.last_written), timeout=20_000)
+    assert (out / "bieu-14389-Gia-Lam-2025.pdf").read_bytes().startswith(b"%PDF")

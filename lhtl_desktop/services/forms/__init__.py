@@ -45,6 +45,47 @@ def form_file_name(spec: FormSpec, kind: str) -> str:
     return f"bieu-{spec.unit.code}-{_slug(spec.unit.short_name)}-{spec.period.key}.{kind}"
 
 
+def form_choices(store: Store) -> list[tuple[str, str, bool]]:
+    """What the window offers to export: (unit code, label, every commune of it). A commune: itself; a hub: all
+    its communes at once, then each; the province: each hub's communes at once, then each commune."""
+    from lhtl_desktop.services.installation import children_of, installation
+
+    me = installation(store)
+    if me.unit.level == Level.COMMUNE:
+        return [(me.unit.code, me.unit.name, False)]
+    out: list[tuple[str, str, bool]] = []
+    hubs = [me.unit] if me.unit.level == Level.DISTRICT else [
+        u for u in children_of(store, me.unit.code) if u.level == Level.DISTRICT]
+    for hub in hubs:
+        out.append((hub.code, _("Tất cả xã, phường của {hub} (mỗi xã một biểu)").format(hub=hub.name), True))
+    for hub in hubs or [me.unit]:
+        out += [(u.code, u.name, False) for u in form_units(store, hub.code)]
+    if me.unit.level == Level.PROVINCE and not hubs:  # two-tier: communes straight under the province
+        out += [(u.code, u.name, False) for u in children_of(store, me.unit.code) if u.level == Level.COMMUNE]
+    return out
+
+
+def export_forms_to_folder(store: Store, unit_code: str, period: str, folder: str | os.PathLike[str], kind: str,
+                           every_commune: bool, date: _dt.date | None = None) -> list[Path]:
+    """The window's export: one form (kind "xlsx" or "pdf") per commune of `unit_code` (every_commune), or the
+    form of `unit_code`, into `folder`, named after unit and period."""
+    from lhtl_desktop.services.reports import write_atomically
+
+    parse_period(period)
+    target = Path(folder)
+    if not target.is_dir():
+        raise RefusedError(_("Thư mục «{path}» không tồn tại.").format(path=target), field="out")
+    unit = require_form_unit(store, unit_code)
+    units = form_units(store, unit.code) if every_commune else [unit]
+    written = []
+    for u in units:
+        spec = build_form(store, u.code, period, date)
+        path = target / form_file_name(spec, kind)
+        write_atomically(path, form_bytes(spec, kind))
+        written.append(path)
+    return written
+
+
 def export_forms(store: Store, unit_code: str | None, period: str, out: str | os.PathLike[str],
                  date: _dt.date | None = None) -> list[Path]:
     """Write the form of one unit to `out` (.xlsx or .pdf), or — `out` a folder — one form per commune of a hub
