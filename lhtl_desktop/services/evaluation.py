@@ -33,6 +33,7 @@ class Evaluation:
     results: list[TargetResult]
     institutions: dict[str, Institution]
     provisional: frozenset[tuple[str, str]]  # (institution, indicator) read from an open conflict (⚠)
+    form_sourced: frozenset[str] = frozenset()  # institutions with year-Y values from an Excel form (dashboard.py)
 
 
 def _indicators_of(targets: Sequence[TargetDefinition]) -> list[str]:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.model.targets import Status, TargetKind, TargetResult
-from lhtl_desktop.services.dashboard import institution_lines, scope_choices, yearly_sums
+from lhtl_desktop.services.dashboard import institution_lines, scope_choices, with_form_sources, yearly_sums
 from lhtl_desktop.services.evaluation import Evaluation, evaluate
 from lhtl_desktop.ui.bar_chart import BarChart
 from lhtl_desktop.ui.context import AppContext
@@ -173,7 +173,8 @@ class DashboardPage(Page):
     def refresh(self) -> None:
         """Evaluate the chosen scope and year now and show it."""
         self.reads.supersede()
-        self.show_evaluation(evaluate(self.ctx.store, self.year.value(), self.scope.currentData()))
+        store = self.ctx.store
+        self.show_evaluation(with_form_sources(store, evaluate(store, self.year.value(), self.scope.currentData())))
 
     def refresh_in_background(self) -> None:
         """Evaluate on a worker thread with a read connection of its own; the page says it is computing and
@@ -185,7 +186,8 @@ class DashboardPage(Page):
         self.show_detail(-1)
         self.detail_text.setText("")
         self.summary.setText(self.tr("Đang tính các chỉ tiêu năm {year}…").format(year=year))
-        self.reads.start(self.ctx.store.path, lambda reader: evaluate(reader, year, scope), self.show_evaluation,
+        self.reads.start(self.ctx.store.path, lambda reader: with_form_sources(reader, evaluate(reader, year, scope)),
+                         self.show_evaluation,
                          lambda exc: self.summary.setText(exc.message))
 
     @property
@@ -251,7 +253,7 @@ class DashboardPage(Page):
         self.detail_text.setText(self._explain(r))
         lists = {"missing": r.missing, "not_meeting": r.not_meeting, "meeting": r.meeting}
         for key, ids in lists.items():
-            self.lists[key].set_rows([(line.name, line.unit_name)
+            self.lists[key].set_rows([(f"{line.name} ({line.source})" if line.source else line.name, line.unit_name)
                                       for line in institution_lines(self.ctx.store, ev, ids)])
         if r.kind == TargetKind.GROWTH:
             names = (self.tr("Thiếu số liệu ({n})"), self.tr("—"), self.tr("Đã báo cáo ({n})"))
@@ -277,6 +279,8 @@ class DashboardPage(Page):
                 value=fmt_percent(r.value), thr=fmt_percent(r.threshold))
             if r.value is None:
                 text += " " + self.tr("Chưa tính được vì thiếu tổng của một trong hai năm hoặc năm trước bằng 0.")
+            if r.note:  # a base from former units' totals (figures from before the program)
+                text += " " + r.note[:1].upper() + r.note[1:] + "."
             return text
         text = self.tr("{num} trên {den} thiết chế đạt tiêu chí = {value} (ngưỡng {thr}, mốc {ty}).").format(
             num=fmt_int(r.numerator), den=fmt_int(r.denominator), value=fmt_percent(r.value),

@@ -104,6 +104,14 @@ def test_round_trip_at_the_hub_with_a_new_village_house(tmp_path: Path, capsys: 
     prov = forms_store.form_provenance(store, [r.edit_id for r in records])
     assert {p["sha256"] for p in prov.values()} == {sha} and len(prov) == 8
     assert {p["imported_by"] for p in prov.values()} == {"Phạm Thị Hoa"}
+    # The dashboard's lists mark the institutions whose values came from the unsigned form.
+    from lhtl_desktop.services import evaluation
+    from lhtl_desktop.services.dashboard import institution_lines, with_form_sources
+
+    ev = with_form_sources(store, evaluation.evaluate(store, 2025, GIA_LAM))
+    lib_target = next(r for r in ev.results if r.target == "LIB_COMM_LLL")
+    assert [(line.name, line.source) for line in institution_lines(store, ev, lib_target.meeting)] == [
+        ("Thư viện xã Gia Lâm", "nguồn: biểu Excel, chưa ký")]
     dump = store.dump()
     store.close()
 
@@ -126,9 +134,11 @@ def test_round_trip_at_the_hub_with_a_new_village_house(tmp_path: Path, capsys: 
     # The written report workbook keeps the form's text as text.
     report = tmp_path / "cum.xlsx"
     assert _cli(db, capsys, "report", "--period", "2025", "--scope", GIA_LAM, "--out", str(report))[0] == 0
-    cells = [c for ws in load_workbook(report).worksheets for row in ws.iter_rows() for c in row
-             if c.value == "=Nhà văn hóa thôn Tây"]
+    book = load_workbook(report)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value == "=Nhà văn hóa thôn Tây"]
     assert cells and all(c.data_type == "s" for c in cells)
+    cover = [c.value for row in book["Bìa"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(v.startswith("Nguồn: biểu Excel, chưa ký — số liệu năm 2025 của:") for v in cover)
 
 
 def test_a_later_form_replaces_an_earlier_one_but_not_the_communes_signed_values(
