@@ -54,3 +54,39 @@ def test_form_saved_by_libreoffice_imports(tmp_path: Path) -> None:
     new = [i for i in store.institutions([GIA_LAM]) if i.village == "Thôn Bắc"]
     assert [i.name for i in new] == ["Nhà văn hóa thôn Bắc"]
     assert entry.get_values(store, new[0].id, "2025")["CC_CLUBS"].value == 2
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def _has_uno() -> bool:
+    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not Path(SYSTEM_PYTHON).exists() or not _has_uno(), reason="python3-uno is not installed")
+def test_form_filled_inside_libreoffice_imports(tmp_path: Path) -> None:
+    """LibreOffice itself types the values (UNO, by the visible headings and names) and saves the .xlsx."""
+    import json
+
+    from tests.forms.support import heading
+
+    store, ids = hub_store(tmp_path / "hub.sqlite3")
+    form = export_forms(store, GIA_LAM, "2025", tmp_path / "bieu.xlsx")[0]
+    spec = {
+        "rows": {"Thư viện": {"Thư viện xã Gia Lâm": {heading("LIB_VISITS"): 1777, heading("LIB_READING_EVENTS"): 4}},
+                 "Văn hóa, nhà văn hóa": {"Nhà văn hóa thôn Đông": {heading("CC_ACTIVITIES"): 15}}},
+        "new": [{"sheet": "Văn hóa, nhà văn hóa", "type": "Nhà văn hóa – khu thể thao thôn, tổ dân phố",
+                 "name": "Nhà văn hóa thôn Nam", "village": "Thôn Nam", "values": {heading("CC_CLUBS"): 3}}],
+    }
+    out = tmp_path / "lo-da-dien.xlsx"
+    script = Path(__file__).with_name("lo_fill.py")
+    subprocess.run([SYSTEM_PYTHON, str(script), SOFFICE or "soffice", str(tmp_path / "lo-profile"), str(form),
+                    str(out)], input=json.dumps(spec), text=True, check=True, timeout=240, capture_output=True)
+    result = import_forms(store, [out])[0]
+    assert result.status == "accepted", (result.reason, result.errors)
+    assert (result.new, result.institutions_new) == (4, 1)
+    assert entry.get_values(store, ids["lib"], "2025")["LIB_VISITS"].value == 1777
+    assert entry.get_values(store, ids["vh1"], "2025")["CC_ACTIVITIES"].value == 15
+    [new] = [i for i in store.institutions([GIA_LAM]) if i.village == "Thôn Nam"]
+    assert new.name == "Nhà văn hóa thôn Nam" and new.type == "village_house"
+    assert entry.get_values(store, new.id, "2025")["CC_CLUBS"].value == 3
