@@ -196,3 +196,17 @@ def test_formula_cell_refused_unless_cached_value_accepted(hub: tuple[Path, Path
     result = _refused(db, capsys, formula, "--use-cached-values")
     assert result["errors"][0]["message"] == (
         "ô có công thức nhưng tệp không lưu giá trị đã tính; hãy nhập số trực tiếp")
+
+
+def test_values_typed_below_the_table_are_not_lost_silently(hub: tuple[Path, Path], tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    db, filled = hub
+
+    def below(wb: Workbook) -> None:
+        ws = wb["Văn hóa, nhà văn hóa"]
+        ws.cell(row=ws.max_row + 2, column=4, value="Nhà văn hóa thôn Mới")
+
+    bad = _edit(filled, tmp_path / "duoi.xlsx", below)
+    result = _refused(db, capsys, bad)
+    [error] = result["errors"]  # type: ignore[misc]
+    assert error["sheet"] == "Văn hóa, nhà văn hóa" and error["message"].startswith("ô nằm ngoài bảng của biểu")

@@ -253,6 +253,15 @@ def _read_workbook(wb: Any, cached: Any, file_name: str, sha: str) -> ReadForm:
     for name, first, last, indicators, family in layouts:
         ws = wb[name]
         cws = cached[name] if cached is not None else None
+        # Anything typed below the table (the sheet is protected, but protection is lifted without a password)
+        # would be lost silently: say where it is instead.
+        for row in ws.iter_rows(min_row=last + 1, max_row=min(ws.max_row, last + 500), min_col=TYPE_COL,
+                                max_col=value_column(len(indicators))):
+            for cell in row:
+                if cell.value is not None and str(cell.value).strip():
+                    errors.append(CellError(name, cell.coordinate, _(
+                        "ô nằm ngoài bảng của biểu: hãy ghi vào các dòng trống trong bảng (thêm dòng mới không được "
+                        "nhận)")))
         labels = {label.casefold(): code for code, label in types_for(family, level)}
         for row in range(first, last + 1):
             inst_id = ws.cell(row=row, column=ID_COL).value
