@@ -243,3 +243,25 @@ def test_a_commune_imports_its_own_form(tmp_path: Path, capsys: pytest.CaptureFi
     result = commune.json("form", "import", str(filled))[0]
     assert (result["changed"], result["conflicts"]) == (1, 0)  # at the commune a form replaces like an entry
     assert commune.json("get", "--institution", lib, "--period", "2025")["LIB_VISITS"] == 1250
+
+
+def test_the_provenance_travels_up_in_the_hubs_signed_bundle(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    province = make_site(tmp_path, capsys, "37", "Trần Thị Bình")
+    hub = make_site(tmp_path, capsys, "372", "Phạm Thị Hoa")
+    enrol(province, hub, tmp_path)
+    lib = hub.ok("institution", "add", "--unit", GIA_LAM, "--type", "lib_commune",
+                 "--name", "Thư viện xã Gia Lâm").strip()
+    form = tmp_path / "bieu.xlsx"
+    hub.ok("form", "export", "--unit", GIA_LAM, "--period", "2025", "--out", str(form))
+    filled = fill(form, tmp_path / "gia-lam.xlsx", "Thư viện", {"Thư viện xã Gia Lâm": {"LIB_VISITS": 987}})
+    assert hub.json("form", "import", str(filled))[0]["new"] == 1
+    result = province.json("import", str(hub.export(tmp_path / "hub.lhtl")))[0]
+    assert result["status"] == "accepted", result
+    store = province.store()
+    cv = entry.get_values(store, lib, "2025")["LIB_VISITS"]
+    assert cv.value == 987 and cv.record.reason.startswith("nguồn: biểu Excel, chưa ký · tệp «gia-lam.xlsx»")
+    from lhtl_desktop.services.forms.provenance import source_mark
+
+    assert source_mark(cv.record.reason) == "nguồn: biểu Excel, chưa ký"
+    store.close()
