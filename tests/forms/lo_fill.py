@@ -66,7 +66,11 @@ def main() -> int:
             for name, values in rows.items():
                 row = find_row(sheet, heads["Tên thiết chế"], name)
                 for heading, value in values.items():
-                    sheet.getCellByPosition(heads[heading], row).setValue(value)
+                    cell = sheet.getCellByPosition(heads[heading], row)
+                    if isinstance(value, str) and value.startswith("="):
+                        cell.setFormula(value)  # LibreOffice computes it and saves the value with the formula
+                    else:
+                        cell.setValue(value)
         for new in spec.get("new", []):
             sheet = sheets.getByName(new["sheet"])
             heads = columns(sheet)

@@ -90,3 +90,16 @@ def test_form_filled_inside_libreoffice_imports(tmp_path: Path) -> None:
     [new] = [i for i in store.institutions([GIA_LAM]) if i.village == "Thôn Nam"]
     assert new.name == "Nhà văn hóa thôn Nam" and new.type == "village_house"
     assert entry.get_values(store, new.id, "2025")["CC_CLUBS"].value == 3
+
+    # A formula typed in LibreOffice: refused with its address, unless the officer accepts the computed value.
+    spec = {"rows": {"Thư viện": {"Thư viện xã Gia Lâm": {heading("LIB_VISITS"): 1800,
+                                                          heading("LIB_READERS"): "=100+25"}}}}
+    formula = tmp_path / "cong-thuc.xlsx"
+    subprocess.run([SYSTEM_PYTHON, str(script), SOFFICE or "soffice", str(tmp_path / "lo-profile"), str(form),
+                    str(formula)], input=json.dumps(spec), text=True, check=True, timeout=240, capture_output=True)
+    refused = import_forms(store, [formula])[0]
+    assert refused.status == "rejected"
+    assert [(e.sheet, e.cell) for e in refused.errors] == [("Thư viện", "H6")]
+    accepted = import_forms(store, [formula], use_cached=True)[0]
+    assert accepted.status == "accepted", accepted.errors
+    assert entry.get_values(store, ids["lib"], "2025")["LIB_READERS"].value == 125
