@@ -159,5 +159,9 @@ def test_history_bad_rows_refuse_the_whole_file(tmp_path: Path, capsys: pytest.C
 def test_history_template_reads_back(tmp_path: Path) -> None:
     store, _ids = _province(tmp_path / "tinh.sqlite3")
     path = write_template(store, tmp_path / "mau.xlsx")
+    dump = store.dump()
     result = import_history(store, path, dry_run=True)  # its two example rows are valid input
     assert result.status == "accepted" and result.totals_new == 2
+    assert store.dump() == dump  # a dry run writes nothing
+    code = main(["--db", str(store.path), "history", "template", "--out", str(tmp_path / "mau.docx")])
+    assert code == 2
