@@ -3,7 +3,8 @@ display; needs poppler's pdftoppm).
 
 - docs/screenshots/10-dong-bo-bieu-excel-loi.png: the «Đồng bộ» page of hub 372 after «Xem trước» of a filled
   Excel form with bad cells (the list of cells to fix) and of a good one (the preview, with a new village house);
-- docs/screenshots/form-paper.png: the first page of the paper form of Xã Gia Lâm (80 dpi).
+- docs/screenshots/form-paper.png: the first page of the paper form of Xã Gia Lâm (80 dpi);
+- docs/screenshots/form-excel-print.png: the Excel form's «Văn hóa, nhà văn hóa» sheet as LibreOffice prints it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,24 @@ def _paper(work: Path) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(OUT / "form-paper")], check=True)
     print(OUT / "form-paper.png")
+
+
+def _excel_as_printed(work: Path) -> None:
+    """The Excel form as LibreOffice prints it (its «Văn hóa, nhà văn hóa» sheet, 80 dpi)."""
+    from lhtl_desktop.services.forms import export_forms
+    from tests.forms.support import GIA_LAM, hub_store
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        print("(no soffice: form-excel-print.png not made)")
+        return
+    store, _ids = hub_store(work / "print.sqlite3")
+    xlsx = export_forms(store, GIA_LAM, "2025", work / "bieu-in.xlsx")[0]
+    subprocess.run([soffice, f"-env:UserInstallation=file://{work / 'lo-profile'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(work), str(xlsx)], check=True, capture_output=True, timeout=180)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "4", "-l", "4", "-singlefile", str(work / "bieu-in.pdf"),
+                    str(OUT / "form-excel-print")], check=True)
+    print(OUT / "form-excel-print.png")
 
 
 def _window(work: Path) -> None:
@@ -93,6 +112,7 @@ def main() -> int:
                                 "tests.forms.screenshots"], env=env, cwd=ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         _paper(Path(tmp))
+        _excel_as_printed(Path(tmp))
         _window(Path(tmp))
     return 0
 

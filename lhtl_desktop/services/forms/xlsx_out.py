@@ -150,8 +150,8 @@ def _section(wb: Workbook, meta: Worksheet, spec: FormSpec, s: Section) -> None:
     ws.row_dimensions[CODES_ROW].hidden = True
     ws.column_dimensions["A"].hidden = True
 
-    heads = {NO_COL: (_("STT"), 5), TYPE_COL: (_("Loại thiết chế"), 24), NAME_COL: (_("Tên thiết chế"), 30),
-             VILLAGE_COL: (_("Thôn, tổ dân phố"), 16)}
+    heads = {NO_COL: (_("STT"), 4), TYPE_COL: (_("Loại thiết chế"), 18), NAME_COL: (_("Tên thiết chế"), 26),
+             VILLAGE_COL: (_("Thôn, tổ dân phố"), 12)}
     text_cell(ws, HEAD_ROW, ID_COL, _("Mã thiết chế"))
     for col, (title, width) in heads.items():
         cell = text_cell(ws, HEAD_ROW, col, title, BOLD)
@@ -169,10 +169,11 @@ def _section(wb: Workbook, meta: Worksheet, spec: FormSpec, s: Section) -> None:
         for c, text in ((col, this_year), (col + 1, last_year)):
             sub = text_cell(ws, SUB_ROW, c, text, BOLD if c == col else GREY)
             sub.alignment, sub.border = HEAD, BORDER
-        ws.column_dimensions[get_column_letter(col)].width = 13
-        ws.column_dimensions[get_column_letter(col + 1)].width = 10
+        # Narrow columns (a lib sheet has 8 indicators × 2): fit to one page wide stays legible on A4 landscape.
+        ws.column_dimensions[get_column_letter(col)].width = 10
+        ws.column_dimensions[get_column_letter(col + 1)].width = 8
         cell.comment = Comment(ind.help, "lhtl")
-    ws.row_dimensions[HEAD_ROW].height = 75
+    ws.row_dimensions[HEAD_ROW].height = 90
 
     count_dv = DataValidation(type="whole", operator="between", formula1="0", formula2=str(MAX_VALUE),
                               allow_blank=True, showErrorMessage=True, errorTitle=_("Số liệu không hợp lệ"),
@@ -195,15 +196,18 @@ def _section(wb: Workbook, meta: Worksheet, spec: FormSpec, s: Section) -> None:
         _fixed(ws, row, NAME_COL, r.name)
         _fixed(ws, row, VILLAGE_COL, r.village)
         _value_cells(ws, row, s, r.last_year, count_dv, flag_dv)
+        ws.row_dimensions[row].height = 30  # room for a two-line type or name, and for a pen on paper
         row += 1
     for number in range(len(s.rows) + 1, len(s.rows) + 1 + s.blank_rows):
         _fixed(ws, row, NO_COL, str(number))
         for col in (TYPE_COL, NAME_COL, VILLAGE_COL):
             cell = ws.cell(row=row, column=col)
             cell.font, cell.border, cell.fill, cell.protection = BODY, BORDER, INPUT_FILL, UNLOCKED
+            cell.alignment = WRAP
             cell.number_format = "@"  # text: a name typed here stays text
         type_dv.add(ws.cell(row=row, column=TYPE_COL))
         _value_cells(ws, row, s, {}, count_dv, flag_dv)
+        ws.row_dimensions[row].height = 30
         row += 1
     last = row - 1
     text_cell(meta, 10 + [sec.sheet for sec in spec.sections].index(s.sheet), 1, f"sheet:{s.sheet}")
