@@ -228,7 +228,7 @@ class SyncPage(Page):
         layout.addWidget(intro)
         row = QHBoxLayout()
         self.files = QListWidget()
-        self.files.setMaximumHeight(90)
+        self.files.setMaximumHeight(70)
         row.addWidget(self.files, 1)
         buttons = QVBoxLayout()
         add = QPushButton(self.tr("Chọn tệp…"))
@@ -255,6 +255,7 @@ class SyncPage(Page):
                                              self.tr("Không đổi"), self.tr("Cũ hơn"), self.tr("Xung đột"),
                                              self.tr("Lý do")])
         self.results_view = _table(self.results_model)
+        self.results_view.setMinimumHeight(92)  # three files in view, whatever else the tab shows
         layout.addWidget(self.results_view, 1)
         self.preview_model = TextTableModel([self.tr("Tệp"), self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Mới"),
                                              self.tr("Thay đổi"), self.tr("Không đổi"), self.tr("Cũ hơn"),
@@ -264,7 +265,7 @@ class SyncPage(Page):
         layout.addWidget(self.preview_view, 2)
         self.form_section = FormImportSection(self.ctx, _table, self)  # .xlsx return forms (ui/form_import.py)
         actions.addWidget(self.form_section.use_cached)
-        layout.addWidget(self.form_section, 1)
+        layout.addWidget(self.form_section, 2)
         self._update_import_buttons()
         return page
 
