@@ -216,8 +216,9 @@ class Ops(QObject):
             self._start_thread()
 
     # -- writes ---------------------------------------------------------------------------------------
-    def write(self, op: WriteOp[T]) -> None:
-        """Queue `op`; it runs after every write queued before it. Callbacks come on the UI thread."""
+    def write(self, op: WriteOp[T]) -> QProgressDialog | None:
+        """Queue `op`; it runs after every write queued before it. Callbacks come on the UI thread. Returns
+        the op's progress dialog (with `progress=`), else None."""
         if self._closed:
             raise RuntimeError("the window's operations are closed")
         with self._lock:
@@ -229,6 +230,12 @@ class Ops(QObject):
         self._queue.put(job)
         if not self._held:
             self._start_thread()
+        return job.dialog
+
+    @property
+    def busy(self) -> bool:
+        """True while a queued write has not reported back yet (its callbacks not yet run on the UI thread)."""
+        return bool(self._open_jobs)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until every write queued so far has run (not its callbacks: those need the event loop)."""
