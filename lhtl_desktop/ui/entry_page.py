@@ -399,6 +399,9 @@ class EntryPage(Page):
         self.heading.setText(self.tr("{name}<br><span style='font-size:10pt; font-weight:400; color:#5a6570'>"
                                      "{type} · {period}</span>").format(
             name=inst.name, type=type_label(inst.type), period=self._period_label()))
+        self.reason_label.setText(
+            self.tr("Lý do điều chỉnh (bắt buộc khi sửa số liệu của đơn vị cấp dưới):") if data.from_above
+            else self.tr("Lý do chọn giá trị thống nhất (bắt buộc khi sửa ô đang xung đột):"))
         self._set_reason_visible(data.needs_reason)
         self.status.setText("")
 

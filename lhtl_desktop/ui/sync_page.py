@@ -434,10 +434,7 @@ class SyncPage(Page):
         if c is None:
             self.resolve_message.setText(self.tr("Hãy chọn một xung đột trong danh sách."))
             return
-        reason = self.resolve_reason.text().strip()
-        if not reason:
-            self.resolve_message.setText(self.tr("Hãy ghi lý do chọn giá trị này."))
-            return
+        reason = self.resolve_reason.text()  # required by the same rule as the CLI's `set --why`
         value = self.resolve_value.text()
 
         def done(_result: object) -> None:
