@@ -33,6 +33,22 @@ def _trace(store: Store) -> list[tuple[int, str]]:
     return seen
 
 
+def read_message_boxes() -> list[str]:
+    """The text of the next modal message box, read and closed as the officer would («OK»)."""
+    texts: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            texts.append(box.text())
+            box.accept()
+        else:
+            QTimer.singleShot(20, read_and_close)
+
+    QTimer.singleShot(20, read_and_close)
+    return texts
+
+
 def _put(store: Store, key: str, value: str) -> str:
     with store.atomic():
         store.set_meta(key, value)
@@ -89,20 +105,11 @@ def test_changes_come_after_on_done_with_their_source(ops: Ops, qtbot) -> None: 
 
 
 def test_a_refused_op_reaches_the_error_dialog_with_its_vietnamese_text(ops: Ops, qtbot) -> None:  # type: ignore[no-untyped-def]
-    texts: list[str] = []
-
-    def read_and_close() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            texts.append(box.text())
-            box.accept()
-        else:
-            QTimer.singleShot(20, read_and_close)
+    texts = read_message_boxes()
 
     def refuse(_store: Store) -> None:
         raise ValidationError("Giá trị «abc» không phải số nguyên không âm.")
 
-    QTimer.singleShot(20, read_and_close)
     ops.write(WriteOp(refuse))  # no on_error: the one error path, the real dialog
     qtbot.waitUntil(lambda: bool(texts), timeout=10_000)
     assert texts == ["Giá trị «abc» không phải số nguyên không âm."]
@@ -234,21 +241,12 @@ def test_the_busy_error_escaping_anywhere_shows_its_message_not_the_crash_dialog
         other.close()
     crashes: list[str] = []
     monkeypatch.setattr(dialogs.CrashDialog, "exec", lambda self: crashes.append("crash"))
-    texts: list[str] = []
-
-    def read_and_close() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            texts.append(box.text())
-            box.accept()
-        else:
-            QTimer.singleShot(20, read_and_close)
+    texts = read_message_boxes()
 
     saved = sys.excepthook
     dialogs.install_excepthook(None)
     try:
-        QTimer.singleShot(20, read_and_close)
-        sys.excepthook(type(raised.value), raised.value, raised.value.__traceback__)
+            sys.excepthook(type(raised.value), raised.value, raised.value.__traceback__)
     finally:
         sys.excepthook = saved
     assert crashes == [] and len(texts) == 1
