@@ -93,7 +93,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         me = ctx.installation
         self.setWindowTitle(self.tr("Học tập suốt đời — {unit}").format(unit=me.unit.name))
-        self.setMinimumSize(QSize(1000, 600))
+        # No declared minimum: an explicit one overrides the layout's, and the window could then be made smaller
+        # than its pages (labels drawn over boxes). The layout's own minimum grows as pages are built.
 
         style = self.style()
         icon = QStyle.StandardPixmap
