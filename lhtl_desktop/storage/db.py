@@ -14,7 +14,6 @@ from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DatabaseToo
 from lhtl_desktop.i18n import _
 from lhtl_desktop.storage.location import require_safe_location
 from lhtl_desktop.storage.migrations import MIGRATIONS, SCHEMA_VERSION
-from lhtl_desktop.storage.sqlite_errors import BUSY_TIMEOUT_MS, typed_error
 from lhtl_desktop.storage.store import Store
 
 if TYPE_CHECKING:
@@ -124,12 +123,9 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
         db_path.parent.mkdir(parents=True, exist_ok=True)
 
     # Autocommit at the driver level: every write goes through Store.atomic() (explicit BEGIN … COMMIT).
+    conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
     try:
-        conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise (typed_error(exc, db_path) or DatabaseError(str(exc))) from exc
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -148,9 +144,6 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
         conn.close()
         if existed and _is_corruption(exc):
             raise _corrupt(db_path, str(exc)) from exc
-        typed = typed_error(exc, db_path)
-        if typed is not None:
-            raise typed from exc
         raise DatabaseError(
             _("Không mở được cơ sở dữ liệu «{path}»: {err}").format(path=db_path, err=exc)
         ) from exc

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from lhtl_desktop.storage.sqlite_errors import BUSY_TIMEOUT_MS
 from lhtl_desktop.storage.store import Store
 
 
@@ -21,7 +20,7 @@ def open_reader(path: Path | str) -> Store:
     db_path = Path(path)
     conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA query_only = ON")
     except sqlite3.Error:
         conn.close()

@@ -19,7 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lhtl_desktop.errors import DiskFullError
+from lhtl_desktop.errors import (
+    DiskFullError,
+    sqlite_environment_error,
+)
+from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import Indicator, InstitutionType
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.records import ValueRecord
@@ -42,10 +46,18 @@ def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.Error) and code is not None and code & 0xFF == sqlite3.SQLITE_FULL
 
 
-def disk_full_error() -> DiskFullError:
-    from lhtl_desktop.storage.sqlite_errors import disk_full_message
+def _environment_code(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (
+        sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN)
 
-    return DiskFullError(disk_full_message())
+
+def disk_full_error() -> DiskFullError:
+    return DiskFullError(
+        _("Không lưu được vì ổ đĩa đầy; cơ sở dữ liệu vẫn như trước khi lưu, không mất gì. "
+          "Hãy xóa bớt tệp hoặc giải phóng chỗ trống trên ổ đĩa rồi thử lại.")
+    )
 
 
 def _record(row: Mapping[str, Any]) -> ValueRecord:
@@ -161,6 +173,8 @@ class Store:
         except sqlite3.OperationalError as exc:
             if is_disk_full(exc):
                 raise disk_full_error() from exc
+            if _environment_code(exc):  # busy past the timeout, read-only file or folder, disk I/O
+                raise sqlite_environment_error(exc, self.path) from exc  # type: ignore[misc]
             raise
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 
 from lhtl_desktop.services.installation import Installation, installation
 from lhtl_desktop.storage import Store
@@ -19,8 +19,6 @@ from lhtl_desktop.ui.ops import Ops
 
 
 class AppContext(QObject):
-    changed = Signal(str)  # transitional: a page not yet on `ops` names what it wrote ("values", …)
-
     def __init__(self, store: Store, parent: QObject | None = None, *, check: bool = False) -> None:
         """`store` is handed to the writer thread (the window's only write connection). `check=True`: the
         file has not passed its quick_check yet; the writer runs it first (`ops.start_check()`)."""
@@ -34,8 +32,3 @@ class AppContext(QObject):
     @property
     def installation(self) -> Installation:
         return self.ops.read_now(installation)
-
-    @property
-    def store(self) -> Store:
-        """The writer's store, for code not yet moved onto `ops` (pages must not use it)."""
-        return self.ops.writer_store()

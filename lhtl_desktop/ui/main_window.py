@@ -93,7 +93,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         me = ctx.installation
         self.setWindowTitle(self.tr("Học tập suốt đời — {unit}").format(unit=me.unit.name))
-        self.setMinimumSize(QSize(1000, 600))
+        # No declared minimum: an explicit one overrides the layout's, and the window could then be made smaller
+        # than its pages (labels drawn over boxes). The layout's own minimum grows as pages are built.
 
         style = self.style()
         icon = QStyle.StandardPixmap
@@ -135,7 +136,6 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.page(PAGE_KEYS[0]))  # built now, filled once the window is drawn
         self.navigation.currentRowChanged.connect(self._navigate)
         ctx.ops.changed.connect(self.route_changes)
-        ctx.changed.connect(self._on_topic)
 
     # -- pages ------------------------------------------------------------------------------------------
     def page(self, key: str) -> Page:
@@ -191,13 +191,6 @@ class MainWindow(QMainWindow):
                 self._fresh.discard(key)
                 if key == current:
                     self._show(key, background=True)
-
-    _TOPICS = {"values": Changes.VALUES, "institutions": Changes.INSTITUTIONS, "sync": Changes.SYNC | Changes.KEYS,
-               "settings": Changes.SETTINGS, "restore": Changes.RESTORE}
-
-    def _on_topic(self, topic: str) -> None:
-        """Transitional: a write made by a page itself (not yet a WriteOp); that page has updated itself."""
-        self.route_changes(self._TOPICS[topic], self.pages.get(self.current_key()))
 
     # -- window -----------------------------------------------------------------------------------------
     def _show_identity(self) -> None:

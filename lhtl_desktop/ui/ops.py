@@ -16,9 +16,10 @@ and `QueryOp` do and as Datasette keeps one write thread:
   queued meanwhile wait for it and run once it has passed, or are refused with a Vietnamese message if it
   failed (`checked` then carries the error: the start-up leads the officer to the newest good backup).
 - **Errors**: an op that fails hands its error to `on_error`, or, when there is none, to the one error
-  path (`Ops.show_error`: a dialog with the Vietnamese text). SQLite's own errors (busy, I/O, read-only,
-  cannot open, disk full, corrupt) arrive already typed (`storage.sqlite_errors`). Anything else is a bug:
-  it is raised on the UI thread, where the crash dialog shows it.
+  path (`Ops.show_error`: a dialog with the Vietnamese text). The environment's faults (SQLite busy past
+  its timeout, I/O, read-only, cannot open, disk full, damaged; a file that cannot be read or written) are
+  mapped to typed errors by the same function the CLI uses (`errors.environment_error`). Anything else is a
+  bug: it is raised on the UI thread, where the crash dialog shows it.
 - **Long ops**: `progress="Đang nhập…"` shows a modal progress dialog after 300 ms; with `control=Control()`
   the op reports steps (`control.report(done, total, text)`) and the dialog gets «Hủy», which sets
   `control.cancelled()` for the op to stop at its next step.
@@ -51,12 +52,11 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidget
 
-from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, LhtlError
+from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, LhtlError, environment_error
 from lhtl_desktop.i18n import _
 from lhtl_desktop.storage import Store, open_store
 from lhtl_desktop.storage.db import quick_check
 from lhtl_desktop.storage.reader import open_reader
-from lhtl_desktop.storage.sqlite_errors import typed_error
 
 T = TypeVar("T")
 
@@ -148,7 +148,7 @@ class ReadOp[T]:
 def _as_lhtl(exc: BaseException, path: Path) -> LhtlError | None:
     if isinstance(exc, LhtlError):
         return exc
-    return typed_error(exc, path)
+    return environment_error(exc, path)
 
 
 class _Bridge(QObject):
@@ -216,8 +216,9 @@ class Ops(QObject):
             self._start_thread()
 
     # -- writes ---------------------------------------------------------------------------------------
-    def write(self, op: WriteOp[T]) -> None:
-        """Queue `op`; it runs after every write queued before it. Callbacks come on the UI thread."""
+    def write(self, op: WriteOp[T]) -> QProgressDialog | None:
+        """Queue `op`; it runs after every write queued before it. Callbacks come on the UI thread. Returns
+        the op's progress dialog (with `progress=`), else None."""
         if self._closed:
             raise RuntimeError("the window's operations are closed")
         with self._lock:
@@ -229,6 +230,12 @@ class Ops(QObject):
         self._queue.put(job)
         if not self._held:
             self._start_thread()
+        return job.dialog
+
+    @property
+    def busy(self) -> bool:
+        """True while a queued write has not reported back yet (its callbacks not yet run on the UI thread)."""
+        return bool(self._open_jobs)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until every write queued so far has run (not its callbacks: those need the event loop)."""

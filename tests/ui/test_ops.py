@@ -33,6 +33,22 @@ def _trace(store: Store) -> list[tuple[int, str]]:
     return seen
 
 
+def read_message_boxes() -> list[str]:
+    """The text of the next modal message box, read and closed as the officer would («OK»)."""
+    texts: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            texts.append(box.text())
+            box.accept()
+        else:
+            QTimer.singleShot(20, read_and_close)
+
+    QTimer.singleShot(20, read_and_close)
+    return texts
+
+
 def _put(store: Store, key: str, value: str) -> str:
     with store.atomic():
         store.set_meta(key, value)
@@ -89,20 +105,11 @@ def test_changes_come_after_on_done_with_their_source(ops: Ops, qtbot) -> None: 
 
 
 def test_a_refused_op_reaches_the_error_dialog_with_its_vietnamese_text(ops: Ops, qtbot) -> None:  # type: ignore[no-untyped-def]
-    texts: list[str] = []
-
-    def read_and_close() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            texts.append(box.text())
-            box.accept()
-        else:
-            QTimer.singleShot(20, read_and_close)
+    texts = read_message_boxes()
 
     def refuse(_store: Store) -> None:
         raise ValidationError("Giá trị «abc» không phải số nguyên không âm.")
 
-    QTimer.singleShot(20, read_and_close)
     ops.write(WriteOp(refuse))  # no on_error: the one error path, the real dialog
     qtbot.waitUntil(lambda: bool(texts), timeout=10_000)
     assert texts == ["Giá trị «abc» không phải số nguyên không âm."]
@@ -120,8 +127,8 @@ def test_a_database_held_by_another_program_gives_the_busy_message(ops: Ops, db_
         other.execute("ROLLBACK")
         other.close()
     assert isinstance(refused[0], DatabaseBusyError)
-    assert refused[0].message.startswith("Cơ sở dữ liệu đang được chương trình khác dùng")
-    assert "không có gì bị thay đổi" in refused[0].message
+    assert refused[0].message.startswith(f"Cơ sở dữ liệu «{db_path}» đang được một chương trình khác dùng")
+    assert "Không có gì bị thay đổi" in refused[0].message
     assert ops.read_now(lambda s: s.get_meta("k")) is None
     done: list[str] = []
     ops.write(WriteOp(lambda s: _put(s, "k", "v"), on_done=done.append))  # the writer carries on
@@ -178,3 +185,69 @@ def test_a_long_op_reports_progress_and_stops_when_cancelled(ops: Ops, qtbot) ->
     qtbot.waitUntil(lambda: bool(result), timeout=10_000)
     assert 3 <= result[0] < 500
     assert ops.read_now(lambda s: s.get_meta("steps")) == str(result[0])
+
+
+def test_a_cli_write_while_the_window_holds_the_file_gets_the_busy_message(ops: Ops, db_path: Path, qtbot,
+                                                                          capsys) -> None:  # type: ignore[no-untyped-def]
+    """The window is in the middle of a long write (an import, say); a script runs `lhtl set` meanwhile: SQLite
+    retries for its busy timeout, then the CLI says so in Vietnamese and exits 2 — no traceback."""
+    from lhtl_desktop.cli import main as cli_main
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.services.institutions import add_institution
+    from lhtl_desktop.sync.keys import generate_key
+
+    store = ops.writer_store()
+    init_installation(store, "14389", "Nguyễn Văn An", generate_key(None))
+    lib = add_institution(store, "14389", "lib_commune", "Thư viện xã Gia Lâm").id
+    inside, release = threading.Event(), threading.Event()
+
+    def long_write(s: Store) -> str:
+        with s.atomic():
+            s.set_meta("long", "1")
+            inside.set()
+            release.wait(30)
+        return "done"
+
+    done: list[str] = []
+    ops.write(WriteOp(long_write, on_done=done.append))
+    assert inside.wait(10)
+    try:
+        code = cli_main(["--db", str(db_path), "set", "--institution", lib, "--period", "2025", "LIB_VISITS=10"])
+    finally:
+        release.set()
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "đang được một chương trình khác dùng" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    qtbot.waitUntil(lambda: bool(done), timeout=10_000)  # the window's own write went through
+    assert ops.read_now(lambda s: s.get_meta("long")) == "1"
+
+
+def test_the_busy_error_escaping_anywhere_shows_its_message_not_the_crash_dialog(db_path: Path, qtbot,
+                                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from lhtl_desktop.ui import dialogs
+
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            other.execute("BEGIN IMMEDIATE")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        other.close()
+    crashes: list[str] = []
+    monkeypatch.setattr(dialogs.CrashDialog, "exec", lambda self: crashes.append("crash"))
+    texts = read_message_boxes()
+
+    saved = sys.excepthook
+    dialogs.install_excepthook(None)
+    try:
+            sys.excepthook(type(raised.value), raised.value, raised.value.__traceback__)
+    finally:
+        sys.excepthook = saved
+    assert crashes == [] and len(texts) == 1
+    assert "đang được một chương trình khác dùng" in texts[0]

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import re
-import unicodedata
 from pathlib import Path
 
 from lhtl_desktop.errors import RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import Level
 from lhtl_desktop.model.periods import parse_period
+from lhtl_desktop.model.text import ascii_slug
 from lhtl_desktop.services.forms.spec import FormSpec, build_form, form_units, require_form_unit
 from lhtl_desktop.storage import Store
 
@@ -35,14 +34,8 @@ def form_bytes(spec: FormSpec, kind: str) -> bytes:
     return render_form_xlsx(spec)
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    ascii_text = "".join(c for c in ascii_text if not unicodedata.combining(c))
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
-
-
 def form_file_name(spec: FormSpec, kind: str) -> str:
-    return f"bieu-{spec.unit.code}-{_slug(spec.unit.short_name)}-{spec.period.key}.{kind}"
+    return f"bieu-{spec.unit.code}-{ascii_slug(spec.unit.short_name, empty='don-vi')}-{spec.period.key}.{kind}"
 
 
 def form_choices(store: Store) -> list[tuple[str, str, bool]]:
