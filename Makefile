@@ -49,6 +49,7 @@ docs: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py
 	$(PY) -m tests.reports.screenshots
+	$(PY) -m tests.forms.screenshots
 	$(PY) scripts/build_guide.py
 
 guide: $(STAMP)

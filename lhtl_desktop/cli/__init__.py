@@ -71,6 +71,7 @@ def command_modules() -> list[Any]:
     from lhtl_desktop.cli import (
         backup_commands,
         core,
+        form_commands,  # return forms and figures from before the program
         indicator_commands,
         institution_commands,
         key_commands,
@@ -81,7 +82,7 @@ def command_modules() -> list[Any]:
 
     # institution_commands and key_commands add to groups that core and sync_commands create: after them.
     return [core, backup_commands, report_commands, sync_commands, institution_commands, key_commands,
-            indicator_commands, support_commands]
+            indicator_commands, form_commands, support_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -137,6 +137,7 @@ class TargetResult:
     meeting: tuple[str, ...] = ()
     not_meeting: tuple[str, ...] = ()
     rule_version: str = CRITERIA_RULE_VERSION
+    note: str = ""  # e.g. «cơ sở năm 2024: số liệu tổng hợp theo đơn vị cũ» (growth from former units' totals)
 
 
 def _defined(milestones: Mapping[int, float | None]) -> list[tuple[int, float]]:

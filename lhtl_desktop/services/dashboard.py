@@ -20,6 +20,7 @@ class InstitutionLine:
     name: str
     type_label: str
     unit_name: str
+    source: str = ""  # «biểu Excel, chưa ký» when its values of the year came from an Excel form
 
 
 def scope_choices(store: Store) -> list[Unit]:
@@ -60,14 +61,29 @@ def yearly_sums(store: Store, target_code: str, scope: str, years: list[int]) ->
     return out
 
 
+def with_form_sources(store: Store, evaluation: Evaluation) -> Evaluation:
+    """The evaluation with the institutions whose year-Y values came from an unsigned Excel form (read with it,
+    on the same connection, so the lists can say so without another read)."""
+    from dataclasses import replace
+
+    from lhtl_desktop.services.forms.provenance import FORM_SOURCE
+    from lhtl_desktop.storage.forms_store import institutions_with_reason_prefix
+
+    units = sorted({i.unit_code for i in evaluation.institutions.values()})
+    ids = institutions_with_reason_prefix(store, units, str(evaluation.year), FORM_SOURCE)
+    return replace(evaluation, form_sourced=frozenset(ids))
+
+
 def institution_lines(store: Store, evaluation: Evaluation, ids: tuple[str, ...] | list[str]) -> list[InstitutionLine]:
     """Names of the institutions behind a result's lists, sorted by unit then name."""
+    from lhtl_desktop.services.forms.provenance import FORM_SOURCE
+
     units = store.units()
     lines = []
-    for i in ids:
-        inst = evaluation.institutions.get(i)
-        if inst is None:
-            continue
+    wanted = [evaluation.institutions[i] for i in ids if i in evaluation.institutions]
+    from_forms = evaluation.form_sourced
+    for inst in wanted:
         unit = units.get(inst.unit_code)
-        lines.append(InstitutionLine(inst.id, inst.name, type_label(inst.type), unit.name if unit else inst.unit_code))
+        lines.append(InstitutionLine(inst.id, inst.name, type_label(inst.type), unit.name if unit else inst.unit_code,
+                                     FORM_SOURCE if inst.id in from_forms else ""))
     return sorted(lines, key=lambda line: (line.unit_name, line.name))

@@ -33,6 +33,7 @@ class Evaluation:
     results: list[TargetResult]
     institutions: dict[str, Institution]
     provisional: frozenset[tuple[str, str]]  # (institution, indicator) read from an open conflict (⚠)
+    form_sourced: frozenset[str] = frozenset()  # institutions with year-Y values from an Excel form (dashboard.py)
 
 
 def _indicators_of(targets: Sequence[TargetDefinition]) -> list[str]:
@@ -141,6 +142,13 @@ def _with_first_data(store: Store, table: ValueTable, target: TargetDefinition, 
     return evaluate_target(target, year, scope, facts, data, target.milestones)
 
 
+def _has_history(store: Store) -> bool:
+    """Whether figures of former units were imported (then a growth sum missing for a year may use them)."""
+    from lhtl_desktop.storage.forms_store import has_history_totals
+
+    return has_history_totals(store)
+
+
 def evaluate(store: Store, year: int | str, scope: str | None = None) -> Evaluation:
     return evaluate_with_values(store, year, scope)[0]
 
@@ -170,11 +178,16 @@ def evaluate_with_values(store: Store, year: int | str, scope: str | None = None
     used: set[tuple[int, str]] = {(y, code) for code in indicators} | {(y - 1, code) for code in growth}
     facts = [i.facts() for i in insts]
     results: list[TargetResult] = []
+    history = _has_history(store)
     for t in targets:
         facts_t = [f for f in facts if f.type in t.types]  # the maths skips other types anyway
         if t.kind == TargetKind.GROWTH:
             result = evaluate_target(t, y, scope_unit.code, facts_t, {y: table.year(y), y - 1: table.year(y - 1)},
                                      t.milestones)
+            if history and (result.numerator is None or result.denominator is None):
+                from lhtl_desktop.services.history_import import with_history_bases
+
+                result = with_history_bases(store, result, t.indicator or "")
         else:
             result = evaluate_target(t, y, scope_unit.code, facts_t, {y: table.year(y)}, t.milestones)
             if result.status == Status.BEHIND and _line_needs_first_data(t.milestones, y):
@@ -205,4 +218,5 @@ def result_as_json(result: TargetResult) -> dict[str, object]:
         "meeting": list(result.meeting),
         "not_meeting": list(result.not_meeting),
         "rule_version": result.rule_version,
+        "note": result.note,
     }

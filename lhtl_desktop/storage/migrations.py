@@ -303,4 +303,46 @@ def _institution_short_refs(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS.append(_institution_short_refs)
+def _forms_and_history(db: sqlite_utils.Database) -> None:
+    """Excel return forms and the figures from before the program (issue 13).
+
+    form_imports: one row per imported form file (by SHA-256), with who imported it; form_records: which value
+    records a form gave (its provenance; the record's `reason` carries the same words, so it travels up).
+    history_totals: yearly totals per former commune or former district (vietnam-provinces' legacy codes),
+    kept apart from institutions' values and read only as growth bases where a scope has no value of its own.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE form_imports (
+            sha256 TEXT PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            unit_code TEXT NOT NULL,
+            period TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            counts TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE form_records (
+            edit_id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL REFERENCES form_imports(sha256)
+        );
+        CREATE TABLE history_totals (
+            legacy_code TEXT NOT NULL,
+            level TEXT NOT NULL CHECK (level IN ('commune', 'district')),
+            year INTEGER NOT NULL,
+            indicator TEXT NOT NULL REFERENCES indicators(code),
+            value INTEGER NOT NULL,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            PRIMARY KEY (legacy_code, year, indicator)
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_forms_and_history)
 SCHEMA_VERSION = len(MIGRATIONS)

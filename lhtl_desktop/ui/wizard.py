@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QMarginsF, Qt
-from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtCore import QDate, QEvent, QMarginsF, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -89,7 +89,24 @@ class UnitPage(QWizardPage):
         self.province.currentIndexChanged.connect(self._load_province)
         self.search.textChanged.connect(self._filter)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.setAccessibleName(self.tr("Danh sách đơn vị"))
+        self.search.installEventFilter(self)
         self._set_units(setup_units(DEFAULT_PROVINCE))
+
+    def initializePage(self) -> None:  # noqa: N802
+        # The officer types the commune's name first: the province box would take «g» as «Gia Lai». After the
+        # event loop turns, so that showing the window does not give the focus back to the first widget.
+        _focus_soon(self.search)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
+        """↓ in the search box goes to the list (to pick among several matches); Enter moves on (the wizard)."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Down and self.model.rowCount():
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            if not self.table.selectionModel().selectedRows():
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def _load_province(self) -> None:
         code = self.province.currentData()
@@ -146,6 +163,9 @@ class OfficerPage(QWizardPage):
         form.addRow("", self.message)
         self.officer.textChanged.connect(self.completeChanged)
 
+    def initializePage(self) -> None:  # noqa: N802
+        _focus_soon(self.officer)
+
     def isComplete(self) -> bool:  # noqa: N802
         return bool(self.officer.text().strip())
 
@@ -191,6 +211,7 @@ class ConfirmPage(QWizardPage):
         ).format(unit=unit.name if unit else "—", code=unit.code if unit else "—",
                  officer=officer.officer.text().strip(),
                  prot=self.tr("có mật khẩu bảo vệ") if protected else self.tr("không có mật khẩu bảo vệ")))
+        _default_button(self.setup, QWizard.WizardButton.CommitButton)
 
     def validatePage(self) -> bool:  # noqa: N802
         if self.done:
@@ -222,6 +243,8 @@ class FingerprintPage(QWizardPage):
         buttons.addStretch(1)
         self.print_button = QPushButton(self.tr("In dấu vân tay…"))
         self.pdf_button = QPushButton(self.tr("Lưu thành tệp PDF…"))
+        for button in (self.print_button, self.pdf_button):
+            button.setAutoDefault(False)  # Enter is «Hoàn tất», not printing
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.pdf_button)
         buttons.addStretch(1)
@@ -236,6 +259,7 @@ class FingerprintPage(QWizardPage):
             return
         self.fingerprint.setText(self.setup.fingerprint)
         self.details.setText(self.tr("{unit} — cán bộ {officer}").format(unit=me.unit.name, officer=me.officer))
+        _default_button(self.setup, QWizard.WizardButton.FinishButton)
 
     def sheet(self) -> QTextDocument:
         me = self.setup.installation
@@ -275,6 +299,18 @@ class FingerprintPage(QWizardPage):
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(path)
         self.sheet().print_(printer)
+
+
+def _focus_soon(widget: QWidget) -> None:
+    QTimer.singleShot(0, widget, lambda: widget.setFocus(Qt.FocusReason.OtherFocusReason))
+
+
+def _default_button(wizard: QWizard, which: QWizard.WizardButton) -> None:
+    """The button that moves on is the default (Enter) and has the focus."""
+    button = wizard.button(which)
+    if isinstance(button, QPushButton):
+        button.setDefault(True)
+        _focus_soon(button)
 
 
 class SetupWizard(QWizard):

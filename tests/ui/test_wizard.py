@@ -80,3 +80,61 @@ def test_fingerprint_sheet_as_pdf(qtbot, store, app, tmp_path):
     wizard.fingerprint_page.write_pdf(str(out))
     assert out.read_bytes().startswith(b"%PDF")
     press(wizard, Qt.Key.Key_Escape)
+
+
+def test_wizard_by_keyboard_alone(qtbot, store, app):
+    """Typed as an officer would, every key to the focused widget: the commune's name (not the province box),
+    Enter, the officer's name and passphrase with Tab between, Enter, Enter to create, Enter to finish."""
+    from PySide6.QtWidgets import QApplication
+
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is wizard.unit_page.search)
+
+    def keys(text: str) -> None:
+        type_text(QApplication.focusWidget(), text)
+
+    def key(k: Qt.Key) -> None:
+        press(QApplication.focusWidget(), k)
+
+    keys("gia lam")
+    assert wizard.unit_page.province.currentData() == "37"  # the province box was not typed into
+    assert wizard.unit_page.unit() is not None and wizard.unit_page.unit().code == "14389"
+    key(Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.officer_page
+    assert QApplication.focusWidget() is wizard.officer_page.officer
+    keys("Nguyễn Thị Hoa")
+    key(Qt.Key.Key_Tab)
+    keys("mật khẩu dài")
+    key(Qt.Key.Key_Tab)
+    keys("mật khẩu dài")
+    key(Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.confirm_page
+    key(Qt.Key.Key_Return)  # «Tạo khóa và thiết lập», in the background
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.fingerprint_page, timeout=15000)
+    finished: list[int] = []
+    wizard.finished.connect(finished.append)
+    key(Qt.Key.Key_Return)  # «Hoàn tất», not «In dấu vân tay…»
+    assert finished == [1]
+    me = installation(store)
+    assert (me.unit.code, me.officer) == ("14389", "Nguyễn Thị Hoa")
+    open_private(store.own_key()["private_key"], "mật khẩu dài")
+
+
+def test_wizard_down_arrow_picks_among_several_matches(qtbot, store, app):
+    from PySide6.QtWidgets import QApplication
+
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is wizard.unit_page.search)
+    type_text(wizard.unit_page.search, "gia")
+    assert wizard.unit_page.model.rowCount() > 1 and wizard.unit_page.unit() is None
+    press(wizard.unit_page.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is wizard.unit_page.table
+    assert wizard.unit_page.unit() is not None

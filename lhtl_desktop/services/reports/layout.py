@@ -432,6 +432,11 @@ def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
     w.table(targets_table(report, next(numbers)))
     if report.missing:
         w.table(missing_table(report, next(numbers)))
+    if report.unsigned:  # values from Excel return forms are never passed off as signed data
+        w.paragraph(_("Nguồn: biểu Excel, chưa ký — số liệu năm {y} của: {names}.").format(
+            y=report.year, names=", ".join(report.unsigned)), 11, "I")
+    for note in report.basis_notes:
+        w.paragraph(note[:1].upper() + note[1:] + ".", 11, "I")
     if report.any_provisional:
         w.paragraph(_("{mark} Số liệu tạm tính: giá trị đang có xung đột chưa được giải quyết giữa các cấp; "
                       "cần thống nhất trước khi ký.").format(mark=CONFLICT_MARK), 11, "I")

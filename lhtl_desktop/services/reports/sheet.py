@@ -73,6 +73,7 @@ class TargetLine:
     status: Status
     missing: tuple[str, ...]
     provisional: bool  # some input is an open conflict's provisional value (⚠)
+    note: str = ""  # a growth base taken from former units' totals
 
     @property
     def status_label(self) -> str:
@@ -131,6 +132,8 @@ class Report:
     missing: list[MissingLine]
     code: str  # verification code of the printed data
     definitions: Mapping[str, TargetDefinition] = field(repr=False)
+    unsigned: tuple[str, ...] = ()  # names of institutions whose year-Y values came from an Excel form, unsigned
+    basis_notes: tuple[str, ...] = ()  # «Lượt sử dụng thư viện: cơ sở năm 2024: số liệu tổng hợp theo đơn vị cũ»
 
     # -- words printed on the sheet ----------------------------------------------------------------
     @property
@@ -281,7 +284,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         involved = [*r.meeting, *r.not_meeting, *r.missing]
         targets.append(TargetLine(
             r.target, r.label, r.kind, _int(r.numerator), _int(r.denominator), r.value, r.threshold,
-            r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved)))
+            r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved), r.note))
         if t.kind == TargetKind.SHARE:
             for u in row_units:
                 counts[u.code][t.code] = (0, 0)
@@ -360,7 +363,20 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         institutions=inst_lines, missing=missing, code="", definitions=definitions,
     )
     object.__setattr__(report, "code", verification_code_of(report))
+    _add_provenance(store, report, codes, insts)
     return report
+
+
+def _add_provenance(store: Store, report: Report, codes: Sequence[str], insts: Mapping[str, Institution]) -> None:
+    """Say on the sheet which values are not signed data: Excel forms, and growth bases from former units."""
+    from lhtl_desktop.services.forms.provenance import FORM_SOURCE
+    from lhtl_desktop.storage.forms_store import institutions_with_reason_prefix
+
+    ids = institutions_with_reason_prefix(store, list(codes), str(report.year), FORM_SOURCE)
+    unsigned = tuple(insts[i].name for i in ids if i in insts)
+    notes = tuple(f"{TARGET_SHORT.get(t.code, t.code)}: {t.note}" for t in report.targets if t.note)
+    object.__setattr__(report, "unsigned", unsigned)
+    object.__setattr__(report, "basis_notes", notes)
 
 
 def _sum_or_none(values: Sequence[int | None]) -> int | None:

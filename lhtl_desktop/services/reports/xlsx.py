@@ -76,6 +76,8 @@ def _put(ws: Worksheet, row: int, col: int, value: object, fmt: str | None = Non
     """Write a bordered cell. Styling a cell through openpyxl's descriptors costs a list search per
     attribute; cells of one look share a style array, so it is computed once per workbook and copied."""
     cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # a name from a return form may begin with «=»: text, never a formula
     styles: dict[tuple[int, str | None, int], Any] = ws.parent.__dict__.setdefault("_lhtl_styles", {})
     key = (id(font), fmt, id(align))
     cached = styles.get(key)
@@ -133,8 +135,22 @@ def _cover(wb: Workbook, r: Report) -> None:
     merged(19, 1, 3, _("(Ký, ghi rõ họ tên)"), Font(name=FONT, size=13, italic=True))
     merged(19, 5, 8, _("(Ký, ghi rõ họ tên, đóng dấu)"), Font(name=FONT, size=13, italic=True))
     merged(24, 1, 3, r.officer, Font(name=FONT, size=13, bold=True))
+    _provenance_lines(ws, r, 26)
     _page_setup(ws, "1:1", r.fingerprint, r.code)
     ws.page_setup.orientation = "portrait"
+
+
+def _provenance_lines(ws: Worksheet, r: Report, row: int) -> None:
+    """Values that are not signed data, said on the cover as on paper (return forms, former units' totals)."""
+    lines = [_("Nguồn: biểu Excel, chưa ký — số liệu năm {y} của: {names}.").format(y=r.year, names=", ".join(
+        r.unsigned))] if r.unsigned else []
+    lines += [note[:1].upper() + note[1:] + "." for note in r.basis_notes]
+    for n, text in enumerate(lines):
+        cell = ws.cell(row=row + n, column=1)
+        cell.value = text
+        cell.data_type = "s"
+        cell.font = ITALIC
+        ws.merge_cells(start_row=row + n, start_column=1, end_row=row + n, end_column=8)
 
 
 def _units(wb: Workbook, r: Report) -> tuple[dict[str, tuple[str, str]], int]:
