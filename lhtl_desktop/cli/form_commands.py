@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_option(p)
     p = _command(fsub, "import", _("nhập biểu Excel đã điền (xem trước, sao lưu, nhập trong một giao dịch)"),
                  cmd_form_import)
-    p.add_argument("files", nargs="+", metavar="TỆP")
+    p.add_argument("files", nargs="+", metavar="TỆP", help=_("một hay nhiều tệp .xlsx đã điền"))
     p.add_argument("--dry-run", action="store_true", help=_("chỉ xem trước, không ghi gì"))
     p.add_argument("--use-cached-values", action="store_true",
                    help=_("dùng giá trị đã tính của ô có công thức (mặc định: ô có công thức bị từ chối)"))
@@ -41,11 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     hsub = hist.add_subparsers(dest="history_command", metavar="VIỆC", required=True, parser_class=type(hist))
     p = _command(hsub, "import", _("nhập số liệu trước chương trình từ tệp .xlsx hoặc .csv theo mẫu"),
                  cmd_history_import)
-    p.add_argument("file", metavar="TỆP")
+    p.add_argument("file", metavar="TỆP", help=_("tệp .xlsx hoặc .csv theo mẫu «history template»"))
     p.add_argument("--dry-run", action="store_true", help=_("chỉ xem trước, không ghi gì"))
     add_json_option(p)
     p = _command(hsub, "template", _("ghi tệp mẫu (.xlsx) để điền số liệu trước chương trình"), cmd_history_template)
-    p.add_argument("--out", required=True, metavar="TỆP")
+    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp mẫu .xlsx để ghi"))
 
 
 def cmd_form_export(args: argparse.Namespace) -> int:
