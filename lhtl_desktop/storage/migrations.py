@@ -303,6 +303,8 @@ def _institution_short_refs(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS.append(_institution_short_refs)
+
+
 def _forms_and_history(db: sqlite_utils.Database) -> None:
     """Excel return forms and the figures from before the program (issue 13).
 

@@ -50,6 +50,8 @@ ACTIONS: tuple[WindowAction, ...] = (
     WindowAction("sync", "Ghi nhận đã thay khóa", "key retire"),
     WindowAction("sync", "Thu hồi khóa", "key revoke"),
     WindowAction("sync", "Nhập lại các tệp cách ly", "import --quarantined"),
+    WindowAction("sync", "Xuất biểu vào thư mục…", "form export --out"),
+    WindowAction("sync", "Biểu Excel: dùng giá trị đã tính của ô có công thức", "form import --use-cached-values"),
     # Báo cáo
     WindowAction("reports", "Xem trước khi in…", "report --out"),
     WindowAction("reports", "In…", "report --out"),

@@ -12,6 +12,7 @@ from lhtl_desktop.cli import main
 from lhtl_desktop.services import entry
 from lhtl_desktop.services.forms.importer import import_forms
 from lhtl_desktop.storage import forms_store, open_store
+from lhtl_desktop.storage.backup import backup_dir_for
 from tests.forms.support import GIA_LAM, fill, hub_store
 from tests.sync.helpers import enrol, make_site
 
@@ -78,14 +79,14 @@ def test_round_trip_at_the_hub_with_a_new_village_house(tmp_path: Path, capsys: 
     store = open_store(db)
     assert not forms_store.form_imports(store)  # a dry run writes nothing
     store.close()
-    assert not list((tmp_path / "backups").glob("*form-import*"))
+    assert not list(backup_dir_for(db).glob("*form-import*"))
 
     code, out, err = _cli(db, capsys, "form", "import", str(filled), "--json")
     assert code == 0, err
     result = json.loads(out)[0]
     assert set(result) >= {"file", "status", "errors", "new", "changed", "unchanged"}
     assert (result["status"], result["new"], result["changed"], result["errors"]) == ("accepted", 8, 0, [])
-    assert len(list((tmp_path / "backups").glob("*form-import*"))) == 1  # a backup before the write, as for bundles
+    assert len(list(backup_dir_for(db).glob("*form-import*"))) == 1  # a backup before the write, as for bundles
 
     store = open_store(db)
     got = {k: cv.value for k, cv in entry.get_values(store, ids["lib"], "2025").items()}
