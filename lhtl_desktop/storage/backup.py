@@ -123,7 +123,10 @@ def parse_backup_name(path: Path) -> BackupInfo | None:
     match = _NAME_RE.match(path.name)
     if not match:
         return None
-    stamp = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    try:  # the shape alone lets "99999999T999999…" through: a foreign file, not a crash of the backup list
+        stamp = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
     try:
         size = path.stat().st_size
     except OSError:

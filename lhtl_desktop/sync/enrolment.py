@@ -23,6 +23,7 @@ from typing import Any
 from lhtl_desktop.errors import BundleError, NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import now_utc
+from lhtl_desktop.model.timestamps import is_utc_timestamp
 from lhtl_desktop.storage import Store, key_counters, sync_store
 from lhtl_desktop.sync.envelope import (
     ENROLMENT_TYPE,
@@ -166,7 +167,7 @@ def read_enrolment(data: bytes) -> Enrolment:
     except ValueError:
         raise BundleError(_("Tệp đăng ký khóa không hợp lệ.")) from None
     if len(public_raw) != 32 or key_id_of(public_raw) != doc["key_id"] or env.keyid != doc["key_id"] \
-            or not _UNIT_RE.fullmatch(doc["unit"]):
+            or not _UNIT_RE.fullmatch(doc["unit"]) or not is_utc_timestamp(doc["created"]):
         raise BundleError(_("Tệp đăng ký khóa không hợp lệ."))
     verify_envelope(env, doc["public_key"])
     return Enrolment(doc["key_id"], doc["unit"], doc["unit_name"][:200], doc["officer"][:200], doc["public_key"],

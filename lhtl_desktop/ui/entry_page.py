@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE, Indicator, indicators_for_type, type_label
-from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, Period
+from lhtl_desktop.model.periods import MIN_YEAR, max_period_year, Period
 from lhtl_desktop.services.entry import Completeness, clear_value, set_values
 from lhtl_desktop.services.overview import EntryForm, entry_form, entry_overview, institution_progress
 from lhtl_desktop.ui.context import AppContext
@@ -181,7 +181,7 @@ class EntryPage(QWidget):
         self.kind.addItem(self.tr("Cả năm"), None)
         self.kind.addItem(self.tr("6 tháng đầu năm"), 1)
         self.year = QSpinBox()
-        self.year.setRange(MIN_YEAR, MAX_YEAR)
+        self.year.setRange(MIN_YEAR, max_period_year())
         self.year.setGroupSeparatorShown(False)
         self.year.setValue(QDate.currentDate().year())
         self.year.setAccessibleName(self.tr("Năm"))
