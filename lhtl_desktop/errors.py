@@ -54,6 +54,11 @@ class DatabaseCorruptError(DatabaseError):
         self.path = path
 
 
+class DatabaseSchemaError(DatabaseCorruptError):
+    """The file's tables, indexes, triggers or views are not exactly those our migrations make (a trigger added
+    with another tool would run inside our writes): refused untouched, like a damaged file."""
+
+
 class DiskFullError(DatabaseError):
     """The disk filled up during a write; the transaction was rolled back and nothing was saved."""
 

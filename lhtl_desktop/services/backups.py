@@ -177,6 +177,12 @@ def _judge(file: Path, info: DatabaseFileInfo, current: DatabaseFileInfo | None)
     if not info.is_ours or info.schema_version < 1:
         plan.problems.append(_("Tệp «{file}» không phải bản sao lưu của chương trình này.").format(file=file.name))
         return plan
+    if info.schema:
+        plan.problems.append(_(
+            "Bản sao lưu «{file}» có cấu trúc khác với cấu trúc chương trình tạo ra ({detail}): tệp có thể đã bị "
+            "sửa bằng công cụ khác; không khôi phục. Hãy chọn bản khác."
+        ).format(file=file.name, detail=info.schema.describe()))
+        return plan
     if not info.unit_code:
         plan.problems.append(_("Bản sao lưu «{file}» chưa được thiết lập cho đơn vị nào; không có gì để khôi phục.")
                              .format(file=file.name))

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError
 from lhtl_desktop.i18n import _
+from lhtl_desktop.storage.migrations import MIGRATIONS
+from lhtl_desktop.storage.schema_check import SchemaDifference, compare_schema
 from lhtl_desktop.storage.store import Store
 
 BACKUP_DIRNAME = "backups"
@@ -191,10 +193,11 @@ class DatabaseFileInfo:
     records: int
     institutions: int
     last_edit: str | None
+    schema: SchemaDifference = SchemaDifference()  # objects the migrations of its version would not make
 
     @property
     def ok(self) -> bool:
-        return self.check == "ok" and self.is_ours
+        return self.check == "ok" and self.is_ours and not self.schema
 
     @property
     def unit_code(self) -> str | None:
@@ -230,6 +233,9 @@ def inspect_database_file(path: Path | str) -> DatabaseFileInfo:
         meta: dict[str, str] = {}
         records = institutions = 0
         last_edit = None
+        schema = SchemaDifference()
+        if check == "ok" and 0 <= version <= len(MIGRATIONS):
+            schema = compare_schema(conn, version)
         if is_ours and check == "ok":
             meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
             records = int(conn.execute("SELECT count(*) FROM value_records").fetchone()[0])
@@ -243,7 +249,7 @@ def inspect_database_file(path: Path | str) -> DatabaseFileInfo:
         ) from exc
     finally:
         conn.close()
-    return DatabaseFileInfo(p, version, check, is_ours, meta, records, institutions, last_edit)
+    return DatabaseFileInfo(p, version, check, is_ours, meta, records, institutions, last_edit, schema)
 
 
 def _copy_durably(src: Path, dest: Path) -> None:

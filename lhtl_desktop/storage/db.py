@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 from lhtl_desktop import APP_NAME
-from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DatabaseTooNewError
+from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DatabaseSchemaError, DatabaseTooNewError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.storage.location import require_safe_location
 from lhtl_desktop.storage.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -92,6 +92,21 @@ def _corrupt(path: Path, detail: str) -> DatabaseCorruptError:
     )
 
 
+def schema_error(conn: sqlite3.Connection, path: Path, version: int) -> DatabaseSchemaError | None:
+    """The refusal for a file whose objects are not exactly those `MIGRATIONS[:version]` make (None if they are)."""
+    from lhtl_desktop.storage.schema_check import compare_schema
+
+    difference = compare_schema(conn, version)
+    if not difference:
+        return None
+    return DatabaseSchemaError(
+        _("Cơ sở dữ liệu «{path}» có cấu trúc khác với cấu trúc chương trình tạo ra ({detail}): tệp có thể đã bị "
+          "sửa bằng công cụ khác. Chương trình không mở và không thay đổi tệp này; hãy khôi phục từ bản sao lưu "
+          "gần nhất.").format(path=path, detail=difference.describe()),
+        path=str(path),
+    )
+
+
 def open_store(path: Path | str | None = None, *, create: bool = True,
                allow_unsafe_location: bool | None = None, check: bool = True) -> Store:
     """Open (and migrate) the installation's database. A newer file is refused and left untouched.
@@ -126,6 +141,15 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
     conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
+        if existed:
+            # Before any pragma that writes (journal_mode rewrites the header of a rollback-mode file), any
+            # migration or write: a foreign trigger would run inside them, and a refused file stays as it was.
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if check or found < SCHEMA_VERSION:
+                foreign = schema_error(conn, db_path, found)
+                if foreign is not None:
+                    conn.close()
+                    raise foreign
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -153,7 +177,7 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
 
 
 def deferred_check(store: Store) -> DatabaseError | None:
-    """The quick_check `open_store(check=False)` left out, on a read-only connection of its own (so it may
+    """The quick_check and schema comparison `open_store(check=False)` left out, on a read-only connection of its own (so it may
     run on a worker while the window reads through the store). Settles the store's held writes; returns
     None when the file passed, else the error (DatabaseCorruptError: offer the newest good backup)."""
     from lhtl_desktop.storage.reader import open_reader
@@ -163,10 +187,12 @@ def deferred_check(store: Store) -> DatabaseError | None:
         reader = open_reader(store.path)
         try:
             result = reader.integrity_check()
+            if result != "ok":
+                error = _corrupt(store.path, _first_problem(result))
+            else:
+                error = schema_error(reader.conn, Path(store.path), reader.schema_version())
         finally:
             reader.close()
-        if result != "ok":
-            error = _corrupt(store.path, _first_problem(result))
     except sqlite3.DatabaseError as exc:
         error = corruption_error(exc, store.path) or DatabaseError(
             _("Không kiểm tra được cơ sở dữ liệu «{path}»: {err}").format(path=store.path, err=exc))

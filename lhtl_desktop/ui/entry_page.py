@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE, Indicator, indicators_for_type, type_label
-from lhtl_desktop.model.periods import MIN_YEAR, max_period_year, Period
+from lhtl_desktop.model.periods import MIN_YEAR, Period, max_period_year
 from lhtl_desktop.services.entry import Completeness, clear_value, set_values
 from lhtl_desktop.services.overview import EntryForm, entry_form, entry_overview, institution_progress
 from lhtl_desktop.ui.context import AppContext
