@@ -26,6 +26,7 @@ from lhtl_desktop.storage import backup as backup_store
 from lhtl_desktop.storage.backup import BackupInfo, DatabaseFileInfo
 from lhtl_desktop.storage.location import require_safe_location
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.storage.output_paths import check_output_path
 
 __all__ = [
     "BackupInfo", "DatabaseFileInfo", "RestorePlan", "RestoreResult", "backup_on_exit", "check_restore",
@@ -97,11 +98,11 @@ def export_backup(store: Store, dest: Path | str, *, now: datetime | None = None
     a USB stick: only the working database is refused there."""
     target = Path(dest)
     if isinstance(dest, str) and dest.endswith(("/", os.sep)):
+        check_output_path(target / suggested_backup_name(store, now), store.path)  # before making the folder
         target.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
         target = target / suggested_backup_name(store, now)
-    if target.resolve() == Path(store.path).resolve():
-        raise RefusedError(_("Không thể sao lưu đè lên chính cơ sở dữ liệu đang dùng."))
+    check_output_path(target, store.path)
     return backup_store.backup_to(store, target)
 
 

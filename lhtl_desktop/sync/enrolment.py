@@ -25,6 +25,7 @@ from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import now_utc
 from lhtl_desktop.model.timestamps import is_utc_timestamp
 from lhtl_desktop.storage import Store, key_counters, sync_store
+from lhtl_desktop.storage.output_paths import check_output_path
 from lhtl_desktop.sync.envelope import (
     ENROLMENT_TYPE,
     EXTENSION,
@@ -144,10 +145,15 @@ def _write_enrolment(store: Store, local: Local, out: Path | str, private: Any) 
     replaces = _predecessors(local)
     if replaces:
         body["replaces"] = replaces
+    return write_atomic(_enrolment_target(store, out), seal(ENROLMENT_TYPE, body, row["key_id"], private))
+
+
+def _enrolment_target(store: Store, out: Path | str) -> Path:
+    """The file an enrolment is written to (a folder gets the usual name), refused where nothing may be written."""
     path = Path(out)
     if path.is_dir():
         path = path / enrolment_file_name(store)
-    return write_atomic(path, seal(ENROLMENT_TYPE, body, row["key_id"], private))
+    return check_output_path(path, store.path)
 
 
 def read_enrolment(data: bytes) -> Enrolment:
@@ -349,6 +355,8 @@ def new_own_key(store: Store, *, passphrase: str | None = None, officer: str | N
         raise ValidationError(_("Hãy nhập họ tên cán bộ."), field="officer")
     if len(name) > 200:
         raise ValidationError(_("Họ tên cán bộ quá dài (tối đa 200 ký tự)."), field="officer")
+    if out is not None:
+        _enrolment_target(store, out)  # a refused --out before the key changes, not after
     key, private = generate_key_pair(passphrase)  # refuses a too-short passphrase before anything is written
     now = now_utc()
     with store.atomic():
