@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lhtl_desktop import __version__
-from lhtl_desktop.errors import LhtlError
+from lhtl_desktop.errors import (
+    BundleError,
+    DatabaseError,
+    FileAccessError,
+    LhtlError,
+    environment_error,
+)
 from lhtl_desktop.i18n import _
 
 Handler = Callable[[argparse.Namespace], int]
@@ -77,4 +83,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except LhtlError as exc:
         sys.stderr.write(exc.message + "\n")
-        return exc.exit_code
+        return _exit_code(args, exc)
+    except Exception as exc:
+        # The environment's fault reaching here (a lock held past the busy timeout, a read-only disk, a file
+        # that vanished): one Vietnamese line, never a traceback. Anything else is a bug and stays loud.
+        mapped = environment_error(exc, getattr(args, "db", None))
+        if mapped is None:
+            raise
+        sys.stderr.write(mapped.message + "\n")
+        return _exit_code(args, mapped)
+
+
+def _exit_code(args: argparse.Namespace, exc: LhtlError) -> int:
+    """2 for a refusal; 3 when an import was stopped by its files or the database (busy, read-only, ...): the
+    import contract says 3 whenever not everything got in. A usage error («no file chosen») stays 2."""
+    stopped = isinstance(exc, DatabaseError | FileAccessError | BundleError)
+    return 3 if getattr(args, "command", None) == "import" and stopped else exc.exit_code

@@ -22,7 +22,8 @@ def parse_utc_timestamp(text: Any) -> _dt.datetime | None:
     if match is None:
         return None
     try:
-        return _dt.datetime(*(int(part) for part in match.groups()), tzinfo=_dt.UTC)
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        return _dt.datetime(year, month, day, hour, minute, second, tzinfo=_dt.UTC)
     except ValueError:
         return None
 

@@ -202,13 +202,23 @@ def _judge(file: Path, info: DatabaseFileInfo, current: DatabaseFileInfo | None)
     return plan
 
 
+def _require_backup_file(source: Path) -> None:
+    """A regular file, never opened when it is anything else (a FIFO would block the copy forever)."""
+    if source.is_symlink() and not source.exists():
+        raise DatabaseError(_("«{path}» là liên kết tới tệp không còn tồn tại.").format(path=source))
+    if not source.exists():
+        raise DatabaseError(_("Không tìm thấy tệp «{path}».").format(path=source))
+    if not source.is_file():
+        raise DatabaseError(_("«{path}» không phải tệp thông thường (thư mục, ống dẫn hay thiết bị): không đọc.")
+                            .format(path=source))
+
+
 def check_restore(db_path: Path | str, file: Path | str) -> RestorePlan:
     """Read `file` (through a staged copy; the original is never written) and judge it against the database at
     `db_path`. Raises DatabaseError only when the file cannot be read at all."""
     db = Path(db_path)
     source = Path(file)
-    if not source.is_file():
-        raise DatabaseError(_("Không tìm thấy tệp «{path}».").format(path=source))
+    _require_backup_file(source)
     staged = backup_store.stage_copy(source, db.resolve().parent)
     try:
         info = backup_store.inspect_database_file(staged)
@@ -227,8 +237,7 @@ def restore(db_path: Path | str, file: Path | str, *, confirm_other_unit: bool =
     db = Path(db_path)
     source = Path(file)
     require_safe_location(db, allow=allow_unsafe_location)
-    if not source.is_file():
-        raise DatabaseError(_("Không tìm thấy tệp «{path}».").format(path=source))
+    _require_backup_file(source)
     if db.exists() and source.resolve() == db.resolve():
         raise RefusedError(_("Tệp được chọn chính là cơ sở dữ liệu đang dùng."))
     directory = db.resolve().parent

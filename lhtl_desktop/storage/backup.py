@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError
+from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, os_error_reason
 from lhtl_desktop.i18n import _
 from lhtl_desktop.storage.migrations import MIGRATIONS
 from lhtl_desktop.storage.schema_check import SchemaDifference, compare_schema
@@ -77,7 +77,7 @@ def backup_to(store: Store, dest_path: Path | str) -> Path:
         os.close(fd)
     except OSError as exc:
         raise DatabaseError(
-            _("Không ghi được bản sao lưu vào «{path}»: {err}").format(path=dest, err=exc.strerror or exc)
+            _("Không ghi được bản sao lưu vào «{path}»: {err}").format(path=dest, err=os_error_reason(exc))
         ) from exc
     tmp = Path(tmp_name)
     try:
@@ -91,7 +91,7 @@ def backup_to(store: Store, dest_path: Path | str) -> Path:
             tmp.unlink()
         message = str(exc)
         if isinstance(exc, OSError):
-            message = exc.strerror or message
+            message = os_error_reason(exc)
         if "full" in message.lower() or (isinstance(exc, OSError) and exc.errno == 28):
             raise DatabaseError(
                 _("Ổ đĩa đầy: không ghi được bản sao lưu vào «{path}». Hãy giải phóng chỗ trống "
@@ -282,7 +282,7 @@ def stage_copy(src: Path | str, directory: Path) -> Path:
     except OSError as exc:
         discard_staged(staged)
         raise DatabaseError(
-            _("Không đọc được tệp «{path}»: {err}").format(path=source, err=exc.strerror or exc)
+            _("Không đọc được tệp «{path}»: {err}").format(path=source, err=os_error_reason(exc))
         ) from exc
     except sqlite3.DatabaseError as exc:
         discard_staged(staged)
@@ -347,6 +347,6 @@ def swap_in(staged: Path, db_path: Path, *, now: datetime | None = None) -> Path
             ) from exc
         raise DatabaseError(
             _("Không thay được cơ sở dữ liệu «{path}» ({err}). Hãy đóng mọi cửa sổ chương trình rồi thử lại; "
-              "cơ sở dữ liệu hiện tại vẫn giữ nguyên.").format(path=db_path, err=exc.strerror or exc)
+              "cơ sở dữ liệu hiện tại vẫn giữ nguyên.").format(path=db_path, err=os_error_reason(exc))
         ) from exc
     return aside

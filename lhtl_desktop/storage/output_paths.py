@@ -58,7 +58,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def check_output_path(path: Path | str, db_path: Path | str | None) -> Path:
+def check_output_path(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None) -> Path:
     """`path` if the program may write a file there, else RefusedError (field "out") with the reason.
 
     `db_path`: the open database (None before one is open: only the name is checked)."""

@@ -20,7 +20,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DiskFullError, LhtlError
+from lhtl_desktop.errors import (
+    DatabaseCorruptError,
+    DatabaseError,
+    DiskFullError,
+    LhtlError,
+    sqlite_environment_error,
+)
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import Indicator, InstitutionType
 from lhtl_desktop.model.institutions import Institution
@@ -42,6 +48,13 @@ def is_disk_full(exc: BaseException) -> bool:
     """sqlite3's "database or disk is full" (SQLITE_FULL: the disk, or PRAGMA max_page_count)."""
     code = getattr(exc, "sqlite_errorcode", None)
     return isinstance(exc, sqlite3.Error) and code is not None and code & 0xFF == sqlite3.SQLITE_FULL
+
+
+def _environment_code(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (
+        sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN)
 
 
 def disk_full_error() -> DiskFullError:
@@ -159,6 +172,8 @@ class Store:
         except sqlite3.OperationalError as exc:
             if is_disk_full(exc):
                 raise disk_full_error() from exc
+            if _environment_code(exc):  # busy past the timeout, read-only file or folder, disk I/O
+                raise sqlite_environment_error(exc, self.path) from exc  # type: ignore[misc]
             raise
 
     def close(self) -> None:

@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from lhtl_desktop.errors import RefusedError, ValidationError
+from lhtl_desktop.errors import RefusedError, ValidationError, os_error_reason
 from lhtl_desktop.i18n import _
 from lhtl_desktop.services.reports.layout import Document, layout_report
 from lhtl_desktop.services.reports.pdf import render_pdf
@@ -63,7 +63,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise RefusedError(_("Không ghi được tệp «{path}»: {why}").format(path=path, why=exc.strerror or exc),
+        raise RefusedError(_("Không ghi được tệp «{path}»: {why}.").format(path=path, why=os_error_reason(exc)),
                            field="out") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
