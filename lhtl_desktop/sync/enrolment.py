@@ -195,12 +195,43 @@ def _read_replaces(items: Any, key_id: str) -> tuple[Replaced, ...]:
     return tuple(out)
 
 
-def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphrase: str | None = None) -> EnrolResult:
+class ReplacementNeeded(RefusedError):
+    """The unit already has an active key: enrolling another one is a replacement the officer must declare
+    (a second installation of one commune would otherwise count its institutions twice)."""
+
+    def __init__(self, message: str, active: tuple[TrustedKey, ...]) -> None:
+        super().__init__(message, field="replace")
+        self.active = active
+
+
+def _active_keys_of(local: Local, trusted: dict[str, TrustedKey], unit: str, exclude: set[str]) -> tuple[TrustedKey, ...]:
+    """The unit's keys that still sign, other than those in `exclude` (the new key, keys it already retires)."""
+    own_ids = {k.key_id for k in local.own_keys}
+    return tuple(sorted((k for k in trusted.values() if k.unit == unit and k.status == "active"
+                         and k.key_id not in exclude and k.key_id not in own_ids), key=lambda k: k.key_id))
+
+
+def _replacement_needed(local: Local, unit: str, active: tuple[TrustedKey, ...]) -> ReplacementNeeded:
+    name = local.units[unit].name
+    keys = ", ".join(_("mã {key} (dấu vân tay {fp})").format(key=k.key_id[:8], fp=k.fingerprint) for k in active)
+    return ReplacementNeeded(_(
+        "{unit} đã có khóa đang dùng: {keys}. Mỗi đơn vị chỉ có một khóa đang dùng, nếu không số liệu của đơn vị "
+        "bị tính hai lần. Nếu đây là máy hoặc cán bộ thay thế, hãy xác nhận thay khóa (dòng lệnh: --replace): khóa "
+        "cũ được ghi là đã thay, những gì khóa cũ đã gửi vẫn giữ nguyên. Không đăng ký gì."
+    ).format(unit=name, keys=keys), active)
+
+
+def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphrase: str | None = None,
+              replace: bool = False) -> EnrolResult:
     """Trust a child's (or my parent's) key after the typed fingerprint matches; issue a certificate.
 
     When the file declares earlier keys of that unit (officer change, lost passphrase), each one I trust is
     retired here at the marks declared — or those I have seen, when higher — so that its earlier edits keep
-    flowing inside the new key's bundles and nothing it signs afterwards is accepted."""
+    flowing inside the new key's bundles and nothing it signs afterwards is accepted.
+
+    One unit, one active key: when the unit already has another active key the file does not declare, the
+    enrolment is refused (ReplacementNeeded) unless `replace` — the officer's word that this key replaces it;
+    the old key is then retired at the marks seen here, as for a declared replacement."""
     typed = normalise_fingerprint(typed_fingerprint)
     enrolment = read_enrolment(read_file_capped(Path(path)))
     if enrolment.fingerprint != typed:
@@ -225,6 +256,13 @@ def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphr
         raise RefusedError(_("Khóa này đã bị thu hồi hoặc đã thay; không đăng ký lại."))
     retire = _retirements(store, local, trusted, enrolment)
     existing = [c for c in local.certificates if c.subject_key_id == enrolment.key_id and c.issuer_key_id in own_ids]
+    if not existing:
+        others = _active_keys_of(local, trusted, enrolment.unit,
+                                 {enrolment.key_id, *(old.key_id for old, *_rest in retire)})
+        if others and not replace:
+            raise _replacement_needed(local, enrolment.unit, others)
+        retire += [(old, "retired", sync_store.max_seq_from(store, old.key_id),
+                    sync_store.max_counter_of(store, old.key_id)) for old in others]
     if existing and not retire:
         return EnrolResult(enrolment.key_id, enrolment.unit, local.units[enrolment.unit].name,
                            enrolment.fingerprint, True, waiting)

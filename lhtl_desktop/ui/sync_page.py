@@ -120,6 +120,18 @@ class SyncPage(QWidget):
             "Mật khẩu MỚI bảo vệ khóa mới (ít nhất 8 ký tự; để trống: không bảo vệ):"), QLineEdit.EchoMode.Password)
         return ok, officer.strip(), passphrase
 
+    def ask_replace_key(self, text: str) -> bool:
+        """Yes: the new key replaces the unit's active key (retired at its marks). Tests replace this."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Thay khóa của đơn vị?"),
+                          text.replace(self.tr("(dòng lệnh: --replace)"), "").replace("  ", " ") + "\n\n"
+                          + self.tr("Khóa mới có thay khóa đang dùng không?"),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # unit names and officers come from files
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Thay khóa"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Không đăng ký"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def _passphrase(self) -> tuple[bool, str | None]:
         """(go on?, passphrase). Only asks when the key is protected."""
         if not enrolment.own_key_protected(self.ctx.store):
@@ -543,7 +555,15 @@ class SyncPage(QWidget):
         if not go:
             return
         try:
-            result = enrolment.enrol_key(self.ctx.store, path, self.enrol_fingerprint.text(), passphrase=passphrase)
+            try:
+                result = enrolment.enrol_key(self.ctx.store, path, self.enrol_fingerprint.text(),
+                                             passphrase=passphrase)
+            except enrolment.ReplacementNeeded as needed:  # the unit has an active key: the officer decides
+                if not self.ask_replace_key(needed.message):
+                    self.enrol_message.setText(self.tr("Không đăng ký: khóa đang dùng của đơn vị được giữ nguyên."))
+                    return
+                result = enrolment.enrol_key(self.ctx.store, path, self.enrol_fingerprint.text(),
+                                             passphrase=passphrase, replace=True)
         except LhtlError as exc:
             self.enrol_message.setText(exc.message)
             return
