@@ -68,6 +68,15 @@ class InstitutionDialog(QDialog):
             self.type.setCurrentIndex(max(0, self.type.findData(inst.type)))
             self.name.setText(inst.name)
             self.village.setText(inst.village or "")
+            if not inst_service.type_change_allowed(ctx.store, inst):
+                # Values exist for this type's indicators: a change would break every later bundle.
+                self.type.setEnabled(False)
+                self.type_note = QLabel(self.tr(
+                    "Thiết chế đã có số liệu nên không đổi được loại. Muốn đổi loại, hãy đóng và tạo mới: ghi nhận "
+                    "thiết chế này ngừng hoạt động, rồi thêm thiết chế mới đúng loại."))
+                self.type_note.setWordWrap(True)
+                self.type_note.setTextFormat(Qt.TextFormat.PlainText)
+                form.insertRow(2, "", self.type_note)
 
     def _fill_types(self) -> None:
         code = self.unit.currentData()
