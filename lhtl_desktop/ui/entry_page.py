@@ -8,6 +8,7 @@ Forms are built once per institution family and refilled, so switching instituti
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTime, Signal
@@ -39,6 +40,7 @@ from lhtl_desktop.model.periods import MIN_YEAR, Period, max_period_year
 from lhtl_desktop.services.entry import Completeness, clear_value, set_values
 from lhtl_desktop.services.overview import EntryForm, entry_form, entry_overview, institution_progress
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
 from lhtl_desktop.ui.models import ROW_KEY, EntryListModel, status_text
 
@@ -158,6 +160,7 @@ class FamilyForm(QWidget):
                 edit.editingFinished.connect(lambda c=code: self.committed.emit(c))
             layout.addWidget(box)
         layout.addStretch(1)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def first_field(self) -> QLineEdit | None:
         return next(iter(self.rows.values())).edit if self.rows else None
@@ -267,6 +270,7 @@ class EntryPage(QWidget):
         QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_institution)
         QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_institution)
         self._set_reason_visible(False)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- period and list ------------------------------------------------------------------------------
     @property
@@ -381,9 +385,12 @@ class EntryPage(QWidget):
             else:
                 row.show_message("", error=False)
         self.form_stack.setCurrentWidget(form)
+        # The one rich-text label: its markup is ours, the data in it escaped (a name may hold `<img …>`).
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setText(self.tr("{name}<br><span style='font-size:10pt; font-weight:400; color:#5a6570'>"
                                      "{type} · {period}</span>").format(
-            name=inst.name, type=type_label(inst.type), period=self._period_label()))
+            name=html.escape(inst.name), type=html.escape(type_label(inst.type)),
+            period=html.escape(self._period_label())))
         self._set_reason_visible(data.needs_reason)
         self.status.setText("")
 

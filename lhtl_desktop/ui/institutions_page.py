@@ -29,7 +29,7 @@ from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.services import institutions as inst_service
 from lhtl_desktop.services.dashboard import scope_choices, unit_names
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dialogs import add_message_and_buttons, show_error
+from lhtl_desktop.ui.dialogs import add_message_and_buttons, plain_text_labels, show_error
 from lhtl_desktop.ui.models import InstitutionTableModel
 
 
@@ -77,6 +77,7 @@ class InstitutionDialog(QDialog):
                 self.type_note.setWordWrap(True)
                 self.type_note.setTextFormat(Qt.TextFormat.PlainText)
                 form.insertRow(2, "", self.type_note)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def _fill_types(self) -> None:
         code = self.unit.currentData()
@@ -132,6 +133,7 @@ class VillageListDialog(QDialog):
         self.text.setPlaceholderText(self.tr("Thôn Đông\nThôn Tây\nTổ dân phố 1"))
         layout.addWidget(self.text, 1)
         self.message = add_message_and_buttons(self, layout, self.save)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def villages(self) -> list[str]:
         names: list[str] = []
@@ -173,6 +175,7 @@ class CloseDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
 
 class InstitutionsPage(QWidget):
@@ -230,6 +233,7 @@ class InstitutionsPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.edit())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def refresh(self) -> None:
         rows = inst_service.list_institutions(self.ctx.store)

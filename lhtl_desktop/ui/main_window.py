@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.tasks import wait_for_background
 
 PAGE_KEYS = ("dashboard", "institutions", "entry", "sync", "reports", "settings")
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.page(PAGE_KEYS[0]))  # built now, filled once the window is drawn
         self.navigation.currentRowChanged.connect(self._navigate)
         ctx.changed.connect(self._on_changed)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- pages ------------------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:

@@ -39,7 +39,7 @@ from lhtl_desktop.sync.conflicts import Conflict
 from lhtl_desktop.sync.importer import FileResult
 from lhtl_desktop.sync.trust import STATUS_LABELS
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dialogs import show_error
+from lhtl_desktop.ui.dialogs import plain_text_labels, show_error
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.tasks import TaskControl, run_cancellable_task, run_task
@@ -82,6 +82,7 @@ class SyncPage(QWidget):
         self.tabs.addTab(self._build_conflicts(), self.tr("Xung đột"))
         self.tabs.addTab(self._build_keys(), self.tr("Khóa và đăng ký"))
         self.tabs.addTab(self._build_quarantine(), self.tr("Tệp cách ly"))
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- questions to the officer (tests replace these) -------------------------------------------------
     def ask_folder(self) -> str:

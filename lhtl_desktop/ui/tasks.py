@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.storage import Store
 from lhtl_desktop.storage.reader import open_reader
+from lhtl_desktop.ui.dialogs import plain_text_labels
 
 T = TypeVar("T")
 
@@ -88,6 +89,7 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[[], Any], on_done:
              on_error: Callable[[BaseException], None]) -> QProgressDialog:
     """Run `fn` in the background behind a modal, cancel-less progress dialog shown after 300 ms."""
     dialog = QProgressDialog(label, "", 0, 0, parent)
+    plain_text_labels(dialog)  # the label names files the officer chose
     dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)

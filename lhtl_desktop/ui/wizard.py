@@ -35,6 +35,7 @@ from lhtl_desktop.services.installation import Installation, init_installation
 from lhtl_desktop.services.setup import DEFAULT_PROVINCE, matches, province_choices, setup_units
 from lhtl_desktop.storage import Store
 from lhtl_desktop.sync.keys import MIN_PASSPHRASE, generate_key
+from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.look import VI_LOCALE
 from lhtl_desktop.ui.models import RecordTableModel, tr
 from lhtl_desktop.ui.tasks import run_task
@@ -90,6 +91,7 @@ class UnitPage(QWizardPage):
         self.search.textChanged.connect(self._filter)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._set_units(setup_units(DEFAULT_PROVINCE))
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def _load_province(self) -> None:
         code = self.province.currentData()
@@ -145,6 +147,7 @@ class OfficerPage(QWizardPage):
         form.addRow(self.tr("Nhập lại mật khẩu:"), self.again)
         form.addRow("", self.message)
         self.officer.textChanged.connect(self.completeChanged)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def isComplete(self) -> bool:  # noqa: N802
         return bool(self.officer.text().strip())
@@ -180,6 +183,7 @@ class ConfirmPage(QWizardPage):
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.done = False
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def initializePage(self) -> None:  # noqa: N802
         unit = self.setup.unit_page.unit()
@@ -229,6 +233,7 @@ class FingerprintPage(QWizardPage):
         layout.addStretch(2)
         self.print_button.clicked.connect(self.print_sheet)
         self.pdf_button.clicked.connect(self.save_pdf)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def initializePage(self) -> None:  # noqa: N802
         me = self.setup.installation
