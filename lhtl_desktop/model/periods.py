@@ -46,8 +46,10 @@ def max_period_year(today: _dt.date | None = None) -> int:
     return (today or _dt.datetime.now(_dt.UTC).date()).year + 1
 
 
-def parse_period(text: str) -> Period:
-    """Parse `2025` or `2025-H1`; anything else is refused with a Vietnamese message."""
+def parse_period(text: str, *, latest: int | None = None) -> Period:
+    """Parse `2025` or `2025-H1`; anything else is refused with a Vietnamese message. A period values are
+    entered or received for ends at `max_period_year()`; `latest` widens that for reading only (evaluating
+    the targets of a milestone year ahead writes nothing)."""
     raw = (text or "").strip()
     m = _PERIOD_RE.fullmatch(raw)
     if not m:
@@ -57,7 +59,7 @@ def parse_period(text: str) -> Period:
             field="period",
         )
     year = int(m.group(1))
-    last = max_period_year()
+    last = max_period_year() if latest is None else latest
     if not MIN_YEAR <= year <= last:
         raise ValidationError(
             _("Năm {year} nằm ngoài khoảng {lo}–{hi}.").format(year=year, lo=MIN_YEAR, hi=last),
@@ -78,8 +80,9 @@ def parse_milestone_year(text: str | int) -> int:
 
 
 def parse_year(text: str | int) -> int:
-    """Parse a year for evaluation (targets use whole years only)."""
-    period = parse_period(str(text))
+    """Parse a year for evaluation (targets use whole years only; up to MAX_YEAR: reading a milestone year
+    ahead is allowed, entering values for it is not)."""
+    period = parse_period(str(text), latest=MAX_YEAR)
     if not period.is_year:
         raise ValidationError(
             _("Chỉ tiêu được đánh giá theo năm: nhập năm (ví dụ 2025), không nhập «{text}».").format(text=text),

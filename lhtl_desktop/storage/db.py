@@ -218,9 +218,10 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
 
 
 def deferred_check(store: Store) -> DatabaseError | None:
-    """The quick_check and schema comparison `open_store(check=False)` left out, on a read-only connection of its own (so it may
-    run on a worker while the window reads through the store). Settles the store's held writes; returns
-    None when the file passed, else the error (DatabaseCorruptError: offer the newest good backup)."""
+    """The quick_check and schema comparison `open_store(check=False)` left out, on a read-only connection of
+    its own (so it may run on a worker while the window reads through the store). Settles the store's held
+    writes; returns None when the file passed, else the error (DatabaseCorruptError: offer the newest good
+    backup)."""
     from lhtl_desktop.storage.reader import open_reader
 
     error: DatabaseError | None = None

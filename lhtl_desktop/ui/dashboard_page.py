@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lhtl_desktop.model.periods import MIN_YEAR, max_period_year
+from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.model.targets import Status, TargetKind, TargetResult
 from lhtl_desktop.services.dashboard import institution_lines, scope_choices, yearly_sums
 from lhtl_desktop.services.evaluation import Evaluation, evaluate
@@ -91,7 +91,7 @@ class DashboardPage(QWidget):
         top.addWidget(self.scope)
         top.addWidget(QLabel(self.tr("Năm:")))
         self.year = QSpinBox()
-        self.year.setRange(MIN_YEAR, max_period_year())
+        self.year.setRange(MIN_YEAR, MAX_YEAR)
         self.year.setGroupSeparatorShown(False)
         self.year.setValue(QDate.currentDate().year())
         top.addWidget(self.year)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from lhtl_desktop.errors import LhtlError
-from lhtl_desktop.model.periods import MIN_YEAR, max_period_year
+from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.services.installation import subtree
 from lhtl_desktop.storage import Store
 from lhtl_desktop.storage.reader import open_reader
@@ -132,7 +132,7 @@ class ReportsPage(QWidget):
         self.scope.setMinimumWidth(280)
         self.scope.setAccessibleName(self.tr("Phạm vi báo cáo"))
         self.year = QSpinBox()
-        self.year.setRange(MIN_YEAR, max_period_year())
+        self.year.setRange(MIN_YEAR, MAX_YEAR)
         self.year.setValue(_dt.date.today().year - 1)
         self.year.setAccessibleName(self.tr("Năm báo cáo"))
         scope_label = QLabel(self.tr("&Phạm vi:"))
