@@ -319,3 +319,29 @@ def test_the_mapping_is_one_small_function() -> None:
     busy.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
     mapped = sqlite_environment_error(busy, "lhtl.sqlite3")
     assert isinstance(mapped, DatabaseBusyError) and "«lhtl.sqlite3»" in mapped.message
+
+
+def test_an_output_folder_that_cannot_be_written_gives_one_line(shared_tmp: Path) -> None:
+    hub_db, commune_db, _bundle = make_sync_pair(shared_tmp / "pair", institutions_n=1)
+    locked = shared_tmp / "read-only-usb"
+    locked.mkdir()
+    _open_to_all(shared_tmp)
+    locked.chmod(0o555)
+    tried = lost = 0
+    failures: list[object] = []
+    for argv in (["export", "--out", str(locked / "goi.lhtl")], ["key", "export", "--out", str(locked / "k.lhtl")],
+                 ["backup", "--out", str(locked / "saoluu.sqlite3")],
+                 ["report", "--period", "2025", "--out", str(locked / "bao-cao.pdf")]):
+        before = import_state(commune_db)
+        rc, out, err = run(["--db", str(commune_db), *argv], unprivileged=True)
+        tried += 1
+        ok = rc == 2 and one_vietnamese_line(err) and says(err, ("không có quyền", "Không có quyền")) \
+            and import_state(commune_db) == before and not list(locked.iterdir())
+        if not ok:
+            failures.append((argv, rc, out, err))
+        lost += 0 if ok else 1
+    record("output-not-writable", "an output file in a folder that cannot be written (a read-only USB stick)",
+           "CLI export, key export, backup, report --out as an ordinary user; state and folder before/after",
+           tried, lost)
+    assert lost == 0, failures
+    assert hub_db.exists()
