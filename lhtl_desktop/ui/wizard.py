@@ -6,6 +6,7 @@ page shows the key fingerprint in large digits and offers to print it for the pa
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QDate, QMarginsF, Qt
@@ -253,7 +254,7 @@ class FingerprintPage(QWizardPage):
             "<p style='font-size:22pt; font-weight:bold; letter-spacing:3px'>{fp}</p>"
             "<p>Cấp trên đọc dãy số này để xác nhận khóa trước khi nhận số liệu của đơn vị.</p>"
             "<p><br/>Người lập (ký, ghi rõ họ tên)</p>"
-        ).format(unit=me.unit.name, code=me.unit.code, officer=me.officer,
+        ).format(unit=html.escape(me.unit.name), code=me.unit.code, officer=html.escape(me.officer),  # data, not markup
                  date=VI_LOCALE.toString(QDate.currentDate(), "dd/MM/yyyy"), fp=self.setup.fingerprint))
         return doc
 

@@ -85,3 +85,23 @@ def test_message_boxes_are_plain_text(qtbot, commune, monkeypatch) -> None:  # t
     assert len(seen) == 3
     for box in seen:
         assert box.textFormat() == Qt.TextFormat.PlainText and HOSTILE in box.text()
+
+
+def test_the_fingerprint_sheet_prints_the_officer_name_as_typed(qtbot, store, app) -> None:  # type: ignore[no-untyped-def]
+    from lhtl_desktop.ui.wizard import SetupWizard
+
+    from .conftest import type_text
+
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    type_text(wizard.unit_page.search, "14389")
+    wizard.next()
+    type_text(wizard.officer_page.officer, "Lê <b>Văn</b> <img src=x>")
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.fingerprint_page, timeout=15000)
+    sheet = wizard.fingerprint_page.sheet().toPlainText()
+    assert "Lê <b>Văn</b> <img src=x>" in sheet
+    assert rich_labels(wizard.fingerprint_page) == []
+    wizard.reject()
