@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 
+from lhtl_desktop.errors import DatabaseSchemaError
 from lhtl_desktop.storage import open_store
 from lhtl_desktop.storage.db import migrate, read_schema_version
 from lhtl_desktop.storage.migrations import MIGRATIONS, SCHEMA_VERSION, run_script
@@ -44,19 +46,20 @@ def test_zero_byte_file_is_migrated(db_path: Path) -> None:
     assert tables(db_path) >= EXPECTED_TABLES
 
 
-def test_v0_sqlite_file_is_migrated_keeping_foreign_tables(db_path: Path) -> None:
+def test_v0_sqlite_file_with_foreign_tables_is_refused_untouched(db_path: Path) -> None:
+    """Someone else's SQLite file (version 0, tables of its own) is not made into ours: its objects are not
+    those the migrations make, so it is refused and left byte for byte as it was."""
     conn = sqlite3.connect(db_path)
     conn.execute("CREATE TABLE notes (x TEXT)")
     conn.execute("INSERT INTO notes VALUES ('giữ lại')")
     conn.commit()
     conn.close()
+    before = db_path.read_bytes()
     assert read_schema_version(db_path) == 0
-    store = open_store(db_path)
-    try:
-        assert store.schema_version() == len(MIGRATIONS)
-        assert store.db.execute("SELECT x FROM notes").fetchone()[0] == "giữ lại"
-    finally:
-        store.close()
+    with pytest.raises(DatabaseSchemaError, match="bảng «notes»"):
+        open_store(db_path)
+    assert db_path.read_bytes() == before
+    assert sqlite3.connect(db_path).execute("SELECT x FROM notes").fetchone()[0] == "giữ lại"
 
 
 def test_reopen_does_not_migrate_again(db_path: Path) -> None:

@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lhtl_desktop import __version__, logs
-from lhtl_desktop.errors import LhtlError
+from lhtl_desktop.errors import (
+    BundleError,
+    DatabaseError,
+    FileAccessError,
+    LhtlError,
+    environment_error,
+)
 from lhtl_desktop.i18n import _
 
 Handler = Callable[[argparse.Namespace], int]
@@ -98,12 +104,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LhtlError as exc:
         logs.log.warning("cli %s refused (exit %s): %s", _command_name(args), exc.exit_code, exc.message)
         sys.stderr.write(exc.message + "\n")
-        return exc.exit_code
+        return _exit_code(args, exc)
     except BrokenPipeError:
         raise  # the reader went away: the launcher ends quietly
-    except Exception:
-        logs.log.exception("cli %s: unexpected error", _command_name(args))
-        raise
+    except Exception as exc:
+        # The environment's fault reaching here (a lock held past the busy timeout, a read-only disk, a file
+        # that vanished): one Vietnamese line, never a traceback. Anything else is a bug and stays loud.
+        mapped = environment_error(exc, getattr(args, "db", None))
+        if mapped is None:
+            logs.log.exception("cli %s: unexpected error", _command_name(args))
+            raise
+        logs.log.warning("cli %s stopped (exit %s): %s", _command_name(args), _exit_code(args, mapped),
+                         mapped.message)
+        sys.stderr.write(mapped.message + "\n")
+        return _exit_code(args, mapped)
     logs.event("cli", command=_command_name(args), exit=code)
     return code
 
@@ -121,3 +135,10 @@ def _start_log(args: argparse.Namespace) -> None:
     """The CLI logs into the same per-user log as the window (never beside a --db file)."""
     logs.setup_logging(logs.default_log_folder(), "cli")
     logs.event("cli-start", command=_command_name(args), db=getattr(args, "db", None) or "-")
+
+
+def _exit_code(args: argparse.Namespace, exc: LhtlError) -> int:
+    """2 for a refusal; 3 when an import was stopped by its files or the database (busy, read-only, ...): the
+    import contract says 3 whenever not everything got in. A usage error («no file chosen») stays 2."""
+    stopped = isinstance(exc, DatabaseError | FileAccessError | BundleError)
+    return 3 if getattr(args, "command", None) == "import" and stopped else exc.exit_code

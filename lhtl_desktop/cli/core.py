@@ -14,6 +14,7 @@ from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, TYPES_BY_CODE
 from lhtl_desktop.model.targets import TargetResult
 from lhtl_desktop.services import entry, evaluation, installation, institutions
 from lhtl_desktop.storage import Store, default_db_path, open_store
+from lhtl_desktop.storage.db import require_database_file
 from lhtl_desktop.sync.keys import generate_key
 
 
@@ -24,6 +25,7 @@ def db_path_from(args: argparse.Namespace) -> Path:
 def store_from(args: argparse.Namespace, *, create: bool = False) -> Store:
     """Open the database. Only `init` creates one: a mistyped --db path must not leave an empty file."""
     path = db_path_from(args)
+    require_database_file(path)  # a link to nothing, a folder, a pipe: said as such, not «chưa có»
     if not create and not path.exists():
         raise NotInitialisedError(
             _("Chưa có cơ sở dữ liệu «{path}». Chạy «init --unit MÃ --officer TÊN» để thiết lập.").format(path=path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from lhtl_desktop.cli import add_db_option, add_json_option, print_json
-from lhtl_desktop.cli.core import store_from
+from lhtl_desktop.cli.core import db_path_from, store_from
 from lhtl_desktop.i18n import _
 from lhtl_desktop.services import reports
 
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    reports.check_output(args.out)  # refuse a bad file name before opening anything
+    reports.check_output(args.out, db_path_from(args))  # refuse a bad file name before opening anything
     store = store_from(args)
     report = reports.write_report(store, args.period, args.scope, args.out)
     if args.json:

@@ -58,6 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file", metavar="TỆP", help=_("tệp đăng ký khóa nhận từ đơn vị kia"))
     p.add_argument("--fingerprint", required=True, metavar="DẤU_VÂN_TAY",
                    help=_("24 chữ số đọc từ phiếu in hoặc qua điện thoại của đơn vị gửi"))
+    p.add_argument("--replace", action="store_true",
+                   help=_("khóa này thay khóa đang dùng của đơn vị (máy mới, cán bộ mới): khóa cũ được ghi là đã thay"))
     _passphrase_option(p)
     p = _command(ksub, "list", _("liệt kê các khóa được tin cậy"), cmd_key_list)
     add_json_option(p)
@@ -136,7 +138,8 @@ def cmd_key_export(args: argparse.Namespace) -> int:
 
 def cmd_key_enroll(args: argparse.Namespace) -> int:
     store = _store(args)
-    result = enrolment.enrol_key(store, args.file, args.fingerprint, passphrase=_passphrase(args))
+    result = enrolment.enrol_key(store, args.file, args.fingerprint, passphrase=_passphrase(args),
+                                 replace=args.replace)
     if result.already:
         print(_("Khóa của {unit} ({code}) đã được đăng ký trước đó.").format(unit=result.unit_name, code=result.unit))
     else:

@@ -9,6 +9,7 @@ from lhtl_desktop.errors import ValidationError
 from lhtl_desktop.i18n import _, nearest_codes
 from lhtl_desktop.model.catalogue import LEVEL_LABELS, TYPES_BY_CODE, type_label
 from lhtl_desktop.model.targets import InstitutionFacts
+from lhtl_desktop.model.text import LINE_SEPARATORS, has_refused_char
 
 MAX_NAME = 200
 
@@ -43,13 +44,14 @@ class Institution:
 
 def clean_text(text: str | None, what: str, *, required: bool) -> str | None:
     """NFC-normalise and trim a name; refuse empty (when required), control characters and overlong text."""
+    separators = any(c in LINE_SEPARATORS for c in text or "")  # before strip()/split(): they count as spaces
     value = unicodedata.normalize("NFC", (text or "").strip())
     value = " ".join(value.split())
-    if not value:
+    if not value and not separators:
         if required:
             raise ValidationError(_("Chưa nhập {what}.").format(what=what), field=what)
         return None
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in value):
+    if separators or has_refused_char(value):
         raise ValidationError(_("{what} có ký tự không hợp lệ.").format(what=what.capitalize()), field=what)
     if len(value) > MAX_NAME:
         raise ValidationError(

@@ -2,6 +2,10 @@
 file names that survive FAT32 USB sticks and chat apps («lhtl-14389-Gia-Lam-…»).
 
 «Đ/đ» is a letter of its own, not a D with a mark: Unicode does not decompose it, so it is mapped first.
+
+And which characters a name, a village or a reason may hold (typed here or read from a bundle). Refused: control and format characters, surrogates, private-use and unassigned code points, and the line and
+paragraph separators U+2028/U+2029 — these last break a line in a label, a PDF or a spreadsheet cell just as
+a newline does, but Python's `str.split()` (and so a careless clean-up) counts them as spaces.
 """
 
 from __future__ import annotations
@@ -31,3 +35,12 @@ def ascii_slug(text: str, limit: int = 40, empty: str = "") -> str:
     """For file names: 'Xã Gia Lâm' → 'Xa-Gia-Lam' (ASCII letters and digits, '-' between, at most `limit`)."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", strip_diacritics(text).encode("ascii", "ignore").decode()).strip("-")
     return slug[:limit] or empty
+
+
+
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+LINE_SEPARATORS = frozenset({"\u2028", "\u2029"})
+
+
+def has_refused_char(value: str) -> bool:
+    return any(unicodedata.category(c) in REFUSED_CATEGORIES for c in value)

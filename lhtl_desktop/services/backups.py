@@ -26,6 +26,7 @@ from lhtl_desktop.storage import backup as backup_store
 from lhtl_desktop.storage.backup import BackupInfo, DatabaseFileInfo
 from lhtl_desktop.storage.location import require_safe_location
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.storage.output_paths import check_output_path
 
 __all__ = [
     "BackupInfo", "DatabaseFileInfo", "RestorePlan", "RestoreResult", "backup_on_exit", "check_restore",
@@ -94,11 +95,11 @@ def export_backup(store: Store, dest: Path | str, *, now: datetime | None = None
     a USB stick: only the working database is refused there."""
     target = Path(dest)
     if isinstance(dest, str) and dest.endswith(("/", os.sep)):
+        check_output_path(target / suggested_backup_name(store, now), store.path)  # before making the folder
         target.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
         target = target / suggested_backup_name(store, now)
-    if target.resolve() == Path(store.path).resolve():
-        raise RefusedError(_("Không thể sao lưu đè lên chính cơ sở dữ liệu đang dùng."))
+    check_output_path(target, store.path)
     return backup_store.backup_to(store, target)
 
 
@@ -174,6 +175,12 @@ def _judge(file: Path, info: DatabaseFileInfo, current: DatabaseFileInfo | None)
     if not info.is_ours or info.schema_version < 1:
         plan.problems.append(_("Tệp «{file}» không phải bản sao lưu của chương trình này.").format(file=file.name))
         return plan
+    if info.schema:
+        plan.problems.append(_(
+            "Bản sao lưu «{file}» có cấu trúc khác với cấu trúc chương trình tạo ra ({detail}): tệp có thể đã bị "
+            "sửa bằng công cụ khác; không khôi phục. Hãy chọn bản khác."
+        ).format(file=file.name, detail=info.schema.describe()))
+        return plan
     if not info.unit_code:
         plan.problems.append(_("Bản sao lưu «{file}» chưa được thiết lập cho đơn vị nào; không có gì để khôi phục.")
                              .format(file=file.name))
@@ -192,13 +199,23 @@ def _judge(file: Path, info: DatabaseFileInfo, current: DatabaseFileInfo | None)
     return plan
 
 
+def _require_backup_file(source: Path) -> None:
+    """A regular file, never opened when it is anything else (a FIFO would block the copy forever)."""
+    if source.is_symlink() and not source.exists():
+        raise DatabaseError(_("«{path}» là liên kết tới tệp không còn tồn tại.").format(path=source))
+    if not source.exists():
+        raise DatabaseError(_("Không tìm thấy tệp «{path}».").format(path=source))
+    if not source.is_file():
+        raise DatabaseError(_("«{path}» không phải tệp thông thường (thư mục, ống dẫn hay thiết bị): không đọc.")
+                            .format(path=source))
+
+
 def check_restore(db_path: Path | str, file: Path | str) -> RestorePlan:
     """Read `file` (through a staged copy; the original is never written) and judge it against the database at
     `db_path`. Raises DatabaseError only when the file cannot be read at all."""
     db = Path(db_path)
     source = Path(file)
-    if not source.is_file():
-        raise DatabaseError(_("Không tìm thấy tệp «{path}».").format(path=source))
+    _require_backup_file(source)
     staged = backup_store.stage_copy(source, db.resolve().parent)
     try:
         info = backup_store.inspect_database_file(staged)
@@ -217,8 +234,7 @@ def restore(db_path: Path | str, file: Path | str, *, confirm_other_unit: bool =
     db = Path(db_path)
     source = Path(file)
     require_safe_location(db, allow=allow_unsafe_location)
-    if not source.is_file():
-        raise DatabaseError(_("Không tìm thấy tệp «{path}».").format(path=source))
+    _require_backup_file(source)
     if db.exists() and source.resolve() == db.resolve():
         raise RefusedError(_("Tệp được chọn chính là cơ sở dữ liệu đang dùng."))
     directory = db.resolve().parent

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from lhtl_desktop.errors import RefusedError, ValidationError
 from lhtl_desktop.i18n import _
-from lhtl_desktop.model.catalogue import indicators_for_type
+from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, indicators_for_type
 from lhtl_desktop.model.corrections import is_correction_from_above, reason_missing
 from lhtl_desktop.model.institutions import Institution, clean_text
 from lhtl_desktop.model.periods import Period, parse_period
@@ -169,7 +169,12 @@ def clear_value(store: Store, inst_id: str, period: str, code: str, why: str | N
     """Delete a value (a tombstone that travels like any edit). False when there was nothing to clear."""
     inst = require_institution(store, inst_id)
     per = parse_period(period)
-    ind = indicator_for(inst.type, code)
+    # A stored value can always be cleared, even of an indicator its institution's type no longer lists.
+    stored = INDICATORS_BY_CODE.get(code.strip().upper())
+    if stored is not None and store.records_for_key(inst.id, per.key, stored.code):
+        ind = stored
+    else:
+        ind = indicator_for(inst.type, code)
     siblings = store.records_for_key(inst.id, per.key, ind.code)
     reason = _check_authority(store, inst, why, resolves_conflict=len(siblings) > 1)
     if not siblings or (len(siblings) == 1 and siblings[0].value is None):

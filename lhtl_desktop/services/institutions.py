@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from lhtl_desktop.errors import NotFoundError, RefusedError, ValidationError
-from lhtl_desktop.i18n import _
+from lhtl_desktop.i18n import _, fmt_int
+from lhtl_desktop.model.catalogue import type_label
 from lhtl_desktop.model.institutions import Institution, check_type_for_level, clean_text
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.model.records import new_id, now_utc
@@ -97,6 +98,8 @@ def edit_institution(store: Store, inst_id: str, *, name: str | None = None, vil
     unit = require_in_scope(store, inst.unit_code)
     new_type = type_code or inst.type
     check_type_for_level(new_type, unit.level)
+    if new_type != inst.type:
+        refuse_type_change_with_values(store, inst, new_type)
     updated = replace(
         inst, type=new_type,
         name=(clean_text(name, _("tên thiết chế"), required=True) or inst.name) if name is not None else inst.name,
@@ -104,6 +107,26 @@ def edit_institution(store: Store, inst_id: str, *, name: str | None = None, vil
     )
     _save(store, updated)
     return updated
+
+
+def type_change_allowed(store: Store, inst: Institution) -> bool:
+    """Whether the institution's type may still change: only while it holds no values (see below)."""
+    return store.institution_record_count(inst.id) == 0
+
+
+def refuse_type_change_with_values(store: Store, inst: Institution, new_type: str) -> None:
+    """A type change once values exist is refused: the values were entered for the old type's indicators, so
+    the new type would make them invalid — every later bundle rejected at the hub, the values impossible to
+    correct. The way out keeps history straight: close this institution and create a new one («đóng và tạo
+    mới»)."""
+    count = store.institution_record_count(inst.id)
+    if count:
+        raise RefusedError(_(
+            "Không đổi được loại của «{name}» từ «{old}» sang «{new}»: thiết chế đã có {n} giá trị số liệu nhập theo "
+            "loại «{old}», đổi loại sẽ làm các giá trị đó không còn hợp lệ và gói gửi lên cấp trên bị từ chối. Hãy "
+            "đóng và tạo mới: ghi nhận «{name}» ngừng hoạt động từ một năm, rồi thêm thiết chế mới loại «{new}»."
+        ).format(name=inst.name, old=type_label(inst.type), new=type_label(new_type), n=fmt_int(count)),
+            field="type")
 
 
 def close_institution(store: Store, inst_id: str, year: int) -> Institution:

@@ -8,7 +8,7 @@ from lhtl_desktop import logs
 from lhtl_desktop.errors import NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _, valid_codes_hint
 from lhtl_desktop.model.catalogue import Level
-from lhtl_desktop.model.periods import parse_year
+from lhtl_desktop.model.periods import parse_milestone_year
 from lhtl_desktop.model.records import now_utc
 from lhtl_desktop.model.targets import TargetKind
 from lhtl_desktop.services.installation import installation
@@ -34,7 +34,7 @@ def set_threshold(store: Store, target_code: str, year: str | int, threshold: st
     if target is None:
         raise NotFoundError(_("Không có chỉ tiêu mã «{code}». {hint}").format(
             code=target_code, hint=valid_codes_hint(target_code, list(targets))), field="target")
-    y = parse_year(str(year))
+    y = parse_milestone_year(year)
     value = parse_threshold(threshold)
     if target.kind == TargetKind.SHARE and value > 100:
         raise ValidationError(_("Ngưỡng tỷ lệ không được vượt 100 %."), field="threshold")

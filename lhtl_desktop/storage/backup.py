@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError
+from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, os_error_reason
 from lhtl_desktop.i18n import _
+from lhtl_desktop.storage.migrations import MIGRATIONS
+from lhtl_desktop.storage.schema_check import SchemaDifference, compare_schema
 from lhtl_desktop.storage.store import Store
 
 BACKUP_DIRNAME = "backups"
@@ -75,7 +77,7 @@ def backup_to(store: Store, dest_path: Path | str) -> Path:
         os.close(fd)
     except OSError as exc:
         raise DatabaseError(
-            _("Không ghi được bản sao lưu vào «{path}»: {err}").format(path=dest, err=exc.strerror or exc)
+            _("Không ghi được bản sao lưu vào «{path}»: {err}").format(path=dest, err=os_error_reason(exc))
         ) from exc
     tmp = Path(tmp_name)
     try:
@@ -89,7 +91,7 @@ def backup_to(store: Store, dest_path: Path | str) -> Path:
             tmp.unlink()
         message = str(exc)
         if isinstance(exc, OSError):
-            message = exc.strerror or message
+            message = os_error_reason(exc)
         if "full" in message.lower() or (isinstance(exc, OSError) and exc.errno == 28):
             raise DatabaseError(
                 _("Ổ đĩa đầy: không ghi được bản sao lưu vào «{path}». Hãy giải phóng chỗ trống "
@@ -135,7 +137,10 @@ def parse_backup_name(path: Path) -> BackupInfo | None:
     match = _NAME_RE.match(path.name)
     if not match:
         return None
-    stamp = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    try:  # the shape alone lets "99999999T999999…" through: a foreign file, not a crash of the backup list
+        stamp = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
     try:
         size = path.stat().st_size
     except OSError:
@@ -200,10 +205,11 @@ class DatabaseFileInfo:
     records: int
     institutions: int
     last_edit: str | None
+    schema: SchemaDifference = SchemaDifference()  # objects the migrations of its version would not make
 
     @property
     def ok(self) -> bool:
-        return self.check == "ok" and self.is_ours
+        return self.check == "ok" and self.is_ours and not self.schema
 
     @property
     def unit_code(self) -> str | None:
@@ -239,6 +245,9 @@ def inspect_database_file(path: Path | str) -> DatabaseFileInfo:
         meta: dict[str, str] = {}
         records = institutions = 0
         last_edit = None
+        schema = SchemaDifference()
+        if check == "ok" and 0 <= version <= len(MIGRATIONS):
+            schema = compare_schema(conn, version)
         if is_ours and check == "ok":
             meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
             records = int(conn.execute("SELECT count(*) FROM value_records").fetchone()[0])
@@ -252,7 +261,7 @@ def inspect_database_file(path: Path | str) -> DatabaseFileInfo:
         ) from exc
     finally:
         conn.close()
-    return DatabaseFileInfo(p, version, check, is_ours, meta, records, institutions, last_edit)
+    return DatabaseFileInfo(p, version, check, is_ours, meta, records, institutions, last_edit, schema)
 
 
 def _copy_durably(src: Path, dest: Path) -> None:
@@ -285,7 +294,7 @@ def stage_copy(src: Path | str, directory: Path) -> Path:
     except OSError as exc:
         discard_staged(staged)
         raise DatabaseError(
-            _("Không đọc được tệp «{path}»: {err}").format(path=source, err=exc.strerror or exc)
+            _("Không đọc được tệp «{path}»: {err}").format(path=source, err=os_error_reason(exc))
         ) from exc
     except sqlite3.DatabaseError as exc:
         discard_staged(staged)
@@ -350,7 +359,7 @@ def swap_in(staged: Path, db_path: Path, *, now: datetime | None = None) -> Path
             ) from exc
         raise DatabaseError(
             _("Không thay được cơ sở dữ liệu «{path}» ({err}). Hãy đóng mọi cửa sổ chương trình rồi thử lại; "
-              "cơ sở dữ liệu hiện tại vẫn giữ nguyên.").format(path=db_path, err=exc.strerror or exc)
+              "cơ sở dữ liệu hiện tại vẫn giữ nguyên.").format(path=db_path, err=os_error_reason(exc))
         ) from exc
     return aside
 

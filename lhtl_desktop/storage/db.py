@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 
 from lhtl_desktop import APP_NAME
-from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DatabaseTooNewError
+from lhtl_desktop.errors import (
+    DatabaseCorruptError,
+    DatabaseError,
+    DatabaseSchemaError,
+    DatabaseTooNewError,
+    file_access_error,
+    os_error_reason,
+    sqlite_environment_error,
+)
 from lhtl_desktop.i18n import _
 from lhtl_desktop.storage.location import require_safe_location
 from lhtl_desktop.storage.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -20,6 +29,27 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 DB_FILENAME = "lhtl.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+"""How long a statement waits for another process's lock (the window saving, a second command) before the
+officer is told the database is busy."""
+
+
+def require_database_file(path: Path) -> None:
+    """Refuse, before anything opens it, a path that cannot be a database file: a link to nothing (SQLite would
+    create the file at the link's target), a folder, a pipe or a device (reading a FIFO's header would hang)."""
+    if path.is_symlink() and not path.exists():
+        raise DatabaseError(_("«{path}» là liên kết tới tệp không còn tồn tại: không mở, không tạo gì. Hãy chọn "
+                              "đúng tệp cơ sở dữ liệu.").format(path=path))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise file_access_error(exc, path) from exc
+    if not stat.S_ISREG(mode):
+        what = _("một thư mục") if stat.S_ISDIR(mode) else _("một ống dẫn hay thiết bị")
+        raise DatabaseError(_("«{path}» là {what}, không phải tệp cơ sở dữ liệu: không mở, không tạo gì.").format(
+            path=path, what=what))
 
 
 def default_db_path() -> Path:
@@ -54,7 +84,7 @@ def read_schema_version(path: Path) -> int:
     try:
         from_header = _header_user_version(path)
     except OSError as exc:
-        raise DatabaseError(_("Không đọc được tệp «{path}»: {err}").format(path=path, err=exc.strerror)) from exc
+        raise DatabaseError(_("Không đọc được tệp «{path}»: {err}").format(path=path, err=os_error_reason(exc))) from exc
     if from_header is not None:
         return from_header
     try:
@@ -92,6 +122,21 @@ def _corrupt(path: Path, detail: str) -> DatabaseCorruptError:
     )
 
 
+def schema_error(conn: sqlite3.Connection, path: Path, version: int) -> DatabaseSchemaError | None:
+    """The refusal for a file whose objects are not exactly those `MIGRATIONS[:version]` make (None if they are)."""
+    from lhtl_desktop.storage.schema_check import compare_schema
+
+    difference = compare_schema(conn, version)
+    if not difference:
+        return None
+    return DatabaseSchemaError(
+        _("Cơ sở dữ liệu «{path}» có cấu trúc khác với cấu trúc chương trình tạo ra ({detail}): tệp có thể đã bị "
+          "sửa bằng công cụ khác. Chương trình không mở và không thay đổi tệp này; hãy khôi phục từ bản sao lưu "
+          "gần nhất.").format(path=path, detail=difference.describe()),
+        path=str(path),
+    )
+
+
 def open_store(path: Path | str | None = None, *, create: bool = True,
                allow_unsafe_location: bool | None = None, check: bool = True) -> Store:
     """Open (and migrate) the installation's database. A newer file is refused and left untouched.
@@ -106,6 +151,7 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
     """
     db_path = Path(path) if path is not None else default_db_path()
     require_safe_location(db_path, allow=allow_unsafe_location)
+    require_database_file(db_path)
     existed = db_path.exists()
     if existed:
         version = read_schema_version(db_path)
@@ -120,12 +166,28 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
     elif not create:
         raise DatabaseError(_("Không tìm thấy cơ sở dữ liệu «{path}».").format(path=db_path))
     else:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise file_access_error(exc, db_path.parent, writing=True) from exc
 
     # Autocommit at the driver level: every write goes through Store.atomic() (explicit BEGIN … COMMIT).
-    conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
     try:
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise sqlite_environment_error(exc, db_path) or DatabaseError(
+            _("Không mở được cơ sở dữ liệu «{path}»: {err}").format(path=db_path, err=exc)) from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if existed:
+            # Before any pragma that writes (journal_mode rewrites the header of a rollback-mode file), any
+            # migration or write: a foreign trigger would run inside them, and a refused file stays as it was.
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if check or found < SCHEMA_VERSION:
+                foreign = schema_error(conn, db_path, found)
+                if foreign is not None:
+                    conn.close()
+                    raise foreign
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -144,6 +206,9 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
         conn.close()
         if existed and _is_corruption(exc):
             raise _corrupt(db_path, str(exc)) from exc
+        mapped = sqlite_environment_error(exc, db_path)  # busy past the timeout, read-only, cannot open, I/O
+        if mapped is not None:
+            raise mapped from exc
         raise DatabaseError(
             _("Không mở được cơ sở dữ liệu «{path}»: {err}").format(path=db_path, err=exc)
         ) from exc
@@ -159,6 +224,8 @@ def quick_check(store: Store) -> DatabaseError | None:
         result = store.integrity_check()
         if result != "ok":
             error = _corrupt(store.path, _first_problem(result))
+        else:  # same schema as the migrations make, or refused (tables, indexes, triggers, views)
+            error = schema_error(store._conn, Path(store.path), store.schema_version())
     except sqlite3.DatabaseError as exc:
         error = corruption_error(exc, store.path) or DatabaseError(
             _("Không kiểm tra được cơ sở dữ liệu «{path}»: {err}").format(path=store.path, err=exc))

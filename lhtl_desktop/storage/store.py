@@ -378,6 +378,11 @@ class Store:
             )
         ]
 
+    def institution_record_count(self, inst_id: str) -> int:
+        """Current records (deletions included: they travel too) of one institution, over every period."""
+        row = self._conn.execute("SELECT count(*) FROM value_records WHERE institution_id = ?", [inst_id]).fetchone()
+        return int(row[0])
+
     def records_for_key(self, inst_id: str, period: str, indicator: str) -> list[ValueRecord]:
         return [
             _record(r) for r in self._query(

@@ -23,6 +23,8 @@ from lhtl_desktop.model.corrections import reason_missing
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
 from lhtl_desktop.model.records import ValueRecord
+from lhtl_desktop.model.text import has_refused_char
+from lhtl_desktop.model.timestamps import is_utc_timestamp
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.sync.merge import InstitutionVersion
 from lhtl_desktop.sync.trust import Certificate, parse_certificate
@@ -94,6 +96,14 @@ def _str(doc: Mapping[str, Any], key: str, pattern: re.Pattern[str], what: str) 
     return value
 
 
+def _stamp(doc: Mapping[str, Any], key: str, what: str) -> str:
+    """A timestamp that names a real UTC moment (the shape alone lets 9999-99-99T99:99:99Z through)."""
+    value = _str(doc, key, _TS_RE, what)
+    if not is_utc_timestamp(value):
+        raise _bad(_("{what} «{value}» không phải thời điểm có thật").format(what=what, value=value[:60]))
+    return value
+
+
 def _int(value: Any, lo: int, hi: int, what: str) -> int:
     if type(value) is not int or not lo <= value <= hi:
         raise _bad(_("{what} «{value}» không hợp lệ").format(what=what, value=str(value)[:60]))
@@ -107,7 +117,7 @@ def _text(value: Any, what: str, *, required: bool, limit: int = 200) -> str | N
         raise _bad(_("{what} không hợp lệ").format(what=what))
     if not unicodedata.is_normalized("NFC", value):
         raise _bad(_("{what} «{value}» không ở dạng chuẩn Unicode NFC").format(what=what, value=value[:60]))
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in value):
+    if has_refused_char(value):
         raise _bad(_("{what} có ký tự điều khiển hoặc không hợp lệ").format(what=what))
     return value
 
@@ -188,7 +198,7 @@ class _Seen:
         value = doc.get(key)
         if type(value) is str and value in self.stamps:
             return value
-        checked = _str(doc, key, _TS_RE, what)
+        checked = _stamp(doc, key, what)
         self.stamps.add(checked)
         return checked
 
@@ -255,7 +265,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     from_unit = _str(doc, "from_unit", _UNIT_RE, _L_FROM)
     to_unit = _str(doc, "to_unit", _UNIT_RE, _L_TO)
     seq = _int(doc["seq"], 1, 2**53, _L_SEQ)
-    created = _str(doc, "created", _TS_RE, _L_CREATED)
+    created = _stamp(doc, "created", _L_CREATED)
     schema_version = _int(doc["schema_version"], 1, 10_000, _L_SCHEMA)
     catalog_version = _str(doc, "catalog_version", _CATALOG_RE, _L_CATALOG)
     for code in (from_unit, to_unit):

@@ -24,8 +24,10 @@ from lhtl_desktop import logs
 from lhtl_desktop.errors import BundleError, NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import now_utc
+from lhtl_desktop.model.timestamps import is_utc_timestamp
 from lhtl_desktop.model.units import normalise_code
 from lhtl_desktop.storage import Store, key_counters, sync_store
+from lhtl_desktop.storage.output_paths import check_output_path
 from lhtl_desktop.sync.envelope import (
     ENROLMENT_TYPE,
     EXTENSION,
@@ -164,10 +166,15 @@ def _write_enrolment(store: Store, local: Local, out: Path | str, private: Any) 
     replaces = _predecessors(local)
     if replaces:
         body["replaces"] = replaces
+    return write_atomic(_enrolment_target(store, out), seal(ENROLMENT_TYPE, body, row["key_id"], private))
+
+
+def _enrolment_target(store: Store, out: Path | str) -> Path:
+    """The file an enrolment is written to (a folder gets the usual name), refused where nothing may be written."""
     path = Path(out)
     if path.is_dir():
         path = path / enrolment_file_name(store)
-    return write_atomic(path, seal(ENROLMENT_TYPE, body, row["key_id"], private))
+    return check_output_path(path, store.path)
 
 
 def read_enrolment(data: bytes) -> Enrolment:
@@ -187,7 +194,7 @@ def read_enrolment(data: bytes) -> Enrolment:
     except ValueError:
         raise BundleError(_("Tệp đăng ký khóa không hợp lệ.")) from None
     if len(public_raw) != 32 or key_id_of(public_raw) != doc["key_id"] or env.keyid != doc["key_id"] \
-            or not _UNIT_RE.fullmatch(doc["unit"]):
+            or not _UNIT_RE.fullmatch(doc["unit"]) or not is_utc_timestamp(doc["created"]):
         raise BundleError(_("Tệp đăng ký khóa không hợp lệ."))
     verify_envelope(env, doc["public_key"])
     return Enrolment(doc["key_id"], doc["unit"], doc["unit_name"][:200], doc["officer"][:200], doc["public_key"],
@@ -209,12 +216,43 @@ def _read_replaces(items: Any, key_id: str) -> tuple[Replaced, ...]:
     return tuple(out)
 
 
-def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphrase: str | None = None) -> EnrolResult:
+class ReplacementNeeded(RefusedError):
+    """The unit already has an active key: enrolling another one is a replacement the officer must declare
+    (a second installation of one commune would otherwise count its institutions twice)."""
+
+    def __init__(self, message: str, active: tuple[TrustedKey, ...]) -> None:
+        super().__init__(message, field="replace")
+        self.active = active
+
+
+def _active_keys_of(local: Local, trusted: dict[str, TrustedKey], unit: str, exclude: set[str]) -> tuple[TrustedKey, ...]:
+    """The unit's keys that still sign, other than those in `exclude` (the new key, keys it already retires)."""
+    own_ids = {k.key_id for k in local.own_keys}
+    return tuple(sorted((k for k in trusted.values() if k.unit == unit and k.status == "active"
+                         and k.key_id not in exclude and k.key_id not in own_ids), key=lambda k: k.key_id))
+
+
+def _replacement_needed(local: Local, unit: str, active: tuple[TrustedKey, ...]) -> ReplacementNeeded:
+    name = local.units[unit].name
+    keys = ", ".join(_("mã {key} (dấu vân tay {fp})").format(key=k.key_id[:8], fp=k.fingerprint) for k in active)
+    return ReplacementNeeded(_(
+        "{unit} đã có khóa đang dùng: {keys}. Mỗi đơn vị chỉ có một khóa đang dùng, nếu không số liệu của đơn vị "
+        "bị tính hai lần. Nếu đây là máy hoặc cán bộ thay thế, hãy xác nhận thay khóa (dòng lệnh: --replace): khóa "
+        "cũ được ghi là đã thay, những gì khóa cũ đã gửi vẫn giữ nguyên. Không đăng ký gì."
+    ).format(unit=name, keys=keys), active)
+
+
+def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphrase: str | None = None,
+              replace: bool = False) -> EnrolResult:
     """Trust a child's (or my parent's) key after the typed fingerprint matches; issue a certificate.
 
     When the file declares earlier keys of that unit (officer change, lost passphrase), each one I trust is
     retired here at the marks declared — or those I have seen, when higher — so that its earlier edits keep
-    flowing inside the new key's bundles and nothing it signs afterwards is accepted."""
+    flowing inside the new key's bundles and nothing it signs afterwards is accepted.
+
+    One unit, one active key: when the unit already has another active key the file does not declare, the
+    enrolment is refused (ReplacementNeeded) unless `replace` — the officer's word that this key replaces it;
+    the old key is then retired at the marks seen here, as for a declared replacement."""
     typed = normalise_fingerprint(typed_fingerprint)
     enrolment = read_enrolment(read_file_capped(Path(path)))
     if enrolment.fingerprint != typed:
@@ -240,6 +278,13 @@ def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphr
         raise RefusedError(_("Khóa này đã bị thu hồi hoặc đã thay; không đăng ký lại."))
     retire = _retirements(store, local, trusted, enrolment)
     existing = [c for c in local.certificates if c.subject_key_id == enrolment.key_id and c.issuer_key_id in own_ids]
+    if not existing:
+        others = _active_keys_of(local, trusted, enrolment.unit,
+                                 {enrolment.key_id, *(old.key_id for old, *_rest in retire)})
+        if others and not replace:
+            raise _replacement_needed(local, enrolment.unit, others)
+        retire += [(old, "retired", sync_store.max_seq_from(store, old.key_id),
+                    sync_store.max_counter_of(store, old.key_id)) for old in others]
     if existing and not retire:
         return EnrolResult(enrolment.key_id, enrolment.unit, local.units[enrolment.unit].name,
                            enrolment.fingerprint, True, waiting)
@@ -373,6 +418,8 @@ def new_own_key(store: Store, *, passphrase: str | None = None, officer: str | N
         raise ValidationError(_("Hãy nhập họ tên cán bộ."), field="officer")
     if len(name) > 200:
         raise ValidationError(_("Họ tên cán bộ quá dài (tối đa 200 ký tự)."), field="officer")
+    if out is not None:
+        _enrolment_target(store, out)  # a refused --out before the key changes, not after
     key, private = generate_key_pair(passphrase)  # refuses a too-short passphrase before anything is written
     now = now_utc()
     with store.atomic():

@@ -16,7 +16,9 @@ import base64
 import binascii
 import gzip
 import json
+import os
 import re
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from lhtl_desktop.errors import BundleError
+from lhtl_desktop.errors import BundleError, os_error_reason
 from lhtl_desktop.i18n import _
 from lhtl_desktop.storage import files
 from lhtl_desktop.sync.keys import verify_signature
@@ -83,25 +85,43 @@ def write_atomic(path: Path, data: bytes) -> Path:
     except OSError as exc:
         if exc.errno == 28:
             raise BundleError(_("Ổ đĩa đầy: không ghi được tệp «{path}».").format(path=path)) from exc
-        raise BundleError(_("Không ghi được tệp «{path}»: {err}").format(path=path, err=exc.strerror or exc)) from exc
+        raise BundleError(_("Không ghi được tệp «{path}»: {err}").format(path=path, err=os_error_reason(exc))) from exc
 
 
 # -- reading ---------------------------------------------------------------------------------------
+def _not_a_file(path: Path, mode: int) -> BundleError:
+    what = _("một thư mục") if stat.S_ISDIR(mode) else _("một ống dẫn, ổ cắm hay thiết bị")
+    return BundleError(_("«{name}» là {what}, không phải tệp gói dữ liệu: không đọc.").format(name=path.name, what=what))
+
+
 def read_file_capped(path: Path) -> bytes:
-    """Refuse a file over the size cap by stat, before reading a byte of it."""
+    """Refuse a file over the size cap by stat, before reading a byte of it; refuse anything but a regular
+    file without opening it (a FIFO would block the read forever, a device never ends), and a link to nothing."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
-        raise BundleError(_("Không đọc được tệp «{name}»: {err}").format(name=path.name, err=exc.strerror or exc)) from exc
+        if path.is_symlink():
+            raise BundleError(_("«{name}» là liên kết tới tệp không còn tồn tại: không đọc.").format(
+                name=path.name)) from exc
+        raise BundleError(_("Không đọc được tệp «{name}»: {err}.").format(name=path.name, err=os_error_reason(exc))) from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_a_file(path, st.st_mode)
+    size = st.st_size
     if size > MAX_FILE_BYTES:
         raise BundleError(_("Tệp «{name}» quá lớn ({mb} MB, tối đa {cap} MB): không phải gói dữ liệu hợp lệ.").format(
             name=path.name, mb=size // (1024 * 1024), cap=MAX_FILE_BYTES // (1024 * 1024)))
     try:
-        with open(path, "rb") as handle:
+        # Non-blocking, then checked again on the open handle: the path may have been swapped for a FIFO
+        # between the stat and the open.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise _not_a_file(path, mode)
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise BundleError(_("Không đọc được tệp «{name}»: {err}").format(name=path.name, err=exc.strerror or exc)) from exc
+        raise BundleError(_("Không đọc được tệp «{name}»: {err}.").format(name=path.name, err=os_error_reason(exc))) from exc
     if len(data) > MAX_FILE_BYTES:  # grew between stat and read
         raise BundleError(_("Tệp «{name}» quá lớn: không phải gói dữ liệu hợp lệ.").format(name=path.name))
     return data

@@ -22,6 +22,7 @@ from lhtl_desktop.model.text import ascii_slug
 from lhtl_desktop.model.units import normalise_code
 from lhtl_desktop.storage import Store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.storage.output_paths import check_output_path
 from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire
 from lhtl_desktop.sync.envelope import BUNDLE_TYPE, EXTENSION, seal, write_atomic
 from lhtl_desktop.sync.keys import open_private
@@ -75,6 +76,7 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
     path = Path(out)
     if path.is_dir():
         path = path / suggested_file_name(store, target)
+    check_output_path(path, store.path)
     institutions = sync_store.scope_institutions(store, scope)
     rows = sync_store.scope_record_rows(store, scope)
     # Edits a retired or revoked key made after its mark are refused at every level; a hub that accepted some

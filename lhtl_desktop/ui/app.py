@@ -23,7 +23,7 @@ from lhtl_desktop.logs import default_log_folder
 from lhtl_desktop.services.installation import is_initialised
 from lhtl_desktop.storage import Store, default_db_path, open_store
 from lhtl_desktop.storage.db import corruption_error, quick_check
-from lhtl_desktop.ui.dialogs import install_excepthook, setup_logging
+from lhtl_desktop.ui.dialogs import install_excepthook, message_box, setup_logging
 from lhtl_desktop.ui.look import apply_look, install_translations
 from lhtl_desktop.ui.main_window import MainWindow, build_main_window
 from lhtl_desktop.ui.ops import Ops
@@ -89,8 +89,9 @@ class WindowStart(QObject):
         self.window: QWidget | None = None
         self.exit_code = 0
         self.recover: Callable[[Path, DatabaseCorruptError], bool] = _recover
-        self.show_error: Callable[[str], object] = lambda text: QMessageBox.critical(
-            None, app.translate("app", "Không mở được dữ liệu"), text)
+        self.show_error: Callable[[str], object] = lambda text: message_box(
+            QMessageBox.Icon.Critical, app.translate("app", "Không mở được dữ liệu"), text,
+            QMessageBox.StandardButton.Ok, None).exec()
         self.before_window: Callable[[Store], None] | None = None  # main(): the log file and the error dialog
         self._painted = False
 

@@ -37,6 +37,7 @@ from lhtl_desktop.errors import DatabaseCorruptError, LhtlError
 from lhtl_desktop.services import backups
 from lhtl_desktop.storage import Store, open_store
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.dialogs import message_box, plain_text_labels
 from lhtl_desktop.ui.exit_backup import install_exit_backup as install_exit_backup  # re-exported
 from lhtl_desktop.ui.ops import Changes, WriteOp
 
@@ -58,7 +59,7 @@ def _size(n: int) -> str:
 
 
 def _ask(parent: QWidget | None, title: str, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+    box = message_box(QMessageBox.Icon.Question, title, text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
     box.button(QMessageBox.StandardButton.Yes).setText(tr("Đồng ý"))
     box.button(QMessageBox.StandardButton.No).setText(tr("Không"))
@@ -119,6 +120,7 @@ class BackupPanel(QWidget):
         self.restore_file_button.clicked.connect(self.restore_from_file)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.refresh()
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- view -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -262,6 +264,7 @@ class StartupRecoveryDialog(QDialog):
         self.quit_button.clicked.connect(self.reject)
         if self.good is not None:
             self.restore_button.setDefault(True)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def _choose_open_path(self) -> str:
         path, _filter = QFileDialog.getOpenFileName(self, tr("Chọn bản sao lưu"), "", FILE_FILTER)

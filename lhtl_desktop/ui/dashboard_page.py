@@ -39,6 +39,7 @@ from lhtl_desktop.services.dashboard import institution_lines, scope_choices, wi
 from lhtl_desktop.services.evaluation import Evaluation, evaluate
 from lhtl_desktop.ui.bar_chart import BarChart
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.look import fmt_int, fmt_percent
 from lhtl_desktop.ui.models import PROGRESS, TargetTableModel, TextTableModel
 from lhtl_desktop.ui.ops import Changes, Latest, ReadOp
@@ -165,6 +166,7 @@ class DashboardPage(Page):
         self.hide_na.toggled.connect(self._show_results)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_detail(cur.row()))
         self.show_detail(-1)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def set_year(self, year: int) -> None:
         self.year.setValue(year)

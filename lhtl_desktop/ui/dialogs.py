@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -40,14 +40,33 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("dialogs", text)
 
 
+def plain_text_labels(root: QWidget) -> None:
+    """Every QLabel under `root` shows its text as typed. Qt's default (AutoText) renders anything that looks
+    like HTML, so an institution named `<img src=…>` or `<a href=…>` from a bundle would draw an image or a
+    link. Pages and dialogs call this at the end of their constructor; a label meant to be rich text (the
+    entry page's heading) sets RichText afterwards and escapes the data it embeds."""
+    for label in root.findChildren(QLabel):
+        label.setTextFormat(Qt.TextFormat.PlainText)
+    if isinstance(root, QLabel):
+        root.setTextFormat(Qt.TextFormat.PlainText)
+
+
+def message_box(icon: QMessageBox.Icon, title: str, text: str, buttons: QMessageBox.StandardButton,
+                parent: QWidget | None) -> QMessageBox:
+    """A QMessageBox that shows `text` as plain text (messages name institutions, units and files)."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
 def show_error(parent: QWidget | None, exc: LhtlError, title: str | None = None) -> None:
-    box = QMessageBox(QMessageBox.Icon.Warning, title or tr("Không thực hiện được"), exc.message,
+    box = message_box(QMessageBox.Icon.Warning, title or tr("Không thực hiện được"), exc.message,
                       QMessageBox.StandardButton.Ok, parent)
     box.exec()
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+    box = message_box(QMessageBox.Icon.Question, title, text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
@@ -90,6 +109,7 @@ class CrashDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_report)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report.toPlainText())

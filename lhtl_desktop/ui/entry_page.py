@@ -8,6 +8,7 @@ Forms are built once per institution family and refilled, so switching instituti
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTime, Signal
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE, Indicator, indicators_for_type, type_label
-from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, Period
+from lhtl_desktop.model.periods import MIN_YEAR, Period, max_period_year
 from lhtl_desktop.services.entry import Completeness, clear_value, set_values
 from lhtl_desktop.services.forms.provenance import source_mark
 from lhtl_desktop.services.overview import (
@@ -47,6 +48,7 @@ from lhtl_desktop.services.overview import (
 )
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
 from lhtl_desktop.ui.models import ROW_KEY, EntryListModel, status_text
 from lhtl_desktop.ui.ops import Changes, WriteOp
@@ -169,6 +171,7 @@ class FamilyForm(QWidget):
                 edit.editingFinished.connect(lambda c=code: self.committed.emit(c))
             layout.addWidget(box)
         layout.addStretch(1)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def first_field(self) -> QLineEdit | None:
         return next(iter(self.rows.values())).edit if self.rows else None
@@ -194,7 +197,7 @@ class EntryPage(Page):
         self.kind.addItem(self.tr("Cả năm"), None)
         self.kind.addItem(self.tr("6 tháng đầu năm"), 1)
         self.year = QSpinBox()
-        self.year.setRange(MIN_YEAR, MAX_YEAR)
+        self.year.setRange(MIN_YEAR, max_period_year())
         self.year.setGroupSeparatorShown(False)
         self.year.setValue(QDate.currentDate().year())
         self.year.setAccessibleName(self.tr("Năm"))
@@ -280,6 +283,7 @@ class EntryPage(Page):
         QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_institution)
         QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_institution)
         self._set_reason_visible(False)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- period and list ------------------------------------------------------------------------------
     @property
@@ -399,9 +403,12 @@ class EntryPage(Page):
             else:
                 row.show_message("", error=False)
         self.form_stack.setCurrentWidget(form)
+        # The one rich-text label: its markup is ours, the data in it escaped (a name may hold `<img …>`).
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setText(self.tr("{name}<br><span style='font-size:10pt; font-weight:400; color:#5a6570'>"
                                      "{ref} · {type} · {period}</span>").format(
-            name=inst.name, ref=inst.shown_ref, type=type_label(inst.type), period=self._period_label()))
+            name=html.escape(inst.name), ref=html.escape(inst.shown_ref), type=html.escape(type_label(inst.type)),
+            period=html.escape(self._period_label())))
         self.reason_label.setText(
             self.tr("Lý do điều chỉnh (bắt buộc khi sửa số liệu của đơn vị cấp dưới):") if data.from_above
             else self.tr("Lý do chọn giá trị thống nhất (bắt buộc khi sửa ô đang xung đột):"))

@@ -32,7 +32,7 @@ from lhtl_desktop.services import institutions as inst_service
 from lhtl_desktop.services.dashboard import scope_choices, unit_names
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dialogs import add_message_and_buttons, show_error
+from lhtl_desktop.ui.dialogs import add_message_and_buttons, plain_text_labels, show_error
 from lhtl_desktop.ui.models import InstitutionTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
 from lhtl_desktop.ui.page import Page
@@ -91,6 +91,16 @@ class InstitutionDialog(QDialog):
             self.type.setCurrentIndex(max(0, self.type.findData(inst.type)))
             self.name.setText(inst.name)
             self.village.setText(inst.village or "")
+            if not ctx.ops.read_now(lambda store: inst_service.type_change_allowed(store, inst)):
+                # Values exist for this type's indicators: a change would break every later bundle.
+                self.type.setEnabled(False)
+                self.type_note = QLabel(self.tr(
+                    "Thiết chế đã có số liệu nên không đổi được loại. Muốn đổi loại, hãy đóng và tạo mới: ghi nhận "
+                    "thiết chế này ngừng hoạt động, rồi thêm thiết chế mới đúng loại."))
+                self.type_note.setWordWrap(True)
+                self.type_note.setTextFormat(Qt.TextFormat.PlainText)
+                form.insertRow(2, "", self.type_note)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def _fill_types(self) -> None:
         code = self.unit.currentData()
@@ -147,6 +157,7 @@ class VillageListDialog(QDialog):
         self.text.setPlaceholderText(self.tr("Thôn Đông\nThôn Tây\nTổ dân phố 1"))
         layout.addWidget(self.text, 1)
         self.message = add_message_and_buttons(self, layout, self.save)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def villages(self) -> list[str]:
         names: list[str] = []
@@ -188,6 +199,7 @@ class CloseDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
 
 class InstitutionsPage(Page):
@@ -247,6 +259,7 @@ class InstitutionsPage(Page):
         self.table.doubleClicked.connect(lambda _index: self.edit())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def refresh(self) -> None:
         rows = self.ctx.ops.read_now(inst_service.list_institutions)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.ops import Changes
 from lhtl_desktop.ui.page import Page
 from lhtl_desktop.ui.tasks import wait_for_background
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.page(PAGE_KEYS[0]))  # built now, filled once the window is drawn
         self.navigation.currentRowChanged.connect(self._navigate)
         ctx.ops.changed.connect(self.route_changes)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- pages ------------------------------------------------------------------------------------------
     def page(self, key: str) -> Page:

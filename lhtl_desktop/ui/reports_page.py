@@ -39,7 +39,7 @@ from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.services.installation import subtree
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dialogs import show_error
+from lhtl_desktop.ui.dialogs import plain_text_labels, show_error
 from lhtl_desktop.ui.ops import Changes, Latest, ReadOp
 from lhtl_desktop.ui.page import Page
 
@@ -193,6 +193,7 @@ class ReportsPage(Page):
         self.reads = Latest(self)  # the newest summary build wins; an older one arriving late is dropped
         self.scope.currentIndexChanged.connect(self.update_summary)
         self.year.valueChanged.connect(self.update_summary)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- data ------------------------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -36,7 +36,7 @@ from lhtl_desktop.storage import Store
 from lhtl_desktop.sync.keys import is_protected, open_private, seal_private
 from lhtl_desktop.ui.backup_dialog import BackupPanel
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dialogs import add_message_and_buttons, show_error
+from lhtl_desktop.ui.dialogs import add_message_and_buttons, plain_text_labels, show_error
 from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
@@ -66,6 +66,7 @@ class PassphraseDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         self.message = add_message_and_buttons(self, layout, self.save)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def save(self) -> None:
         if self.new.text() != self.again.text():
@@ -107,6 +108,7 @@ class SettingsPage(Page):
         if me.level == Level.PROVINCE:
             self.threshold_tab = self._threshold_tab()
             self.tabs.addTab(self.threshold_tab, self.tr("Ngưỡng chỉ tiêu"))
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- officer and key --------------------------------------------------------------------------------
     def _officer_tab(self) -> QWidget:

@@ -44,7 +44,7 @@ from lhtl_desktop.sync.conflicts import Conflict
 from lhtl_desktop.sync.importer import FileResult
 from lhtl_desktop.sync.trust import STATUS_LABELS
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dialogs import show_error
+from lhtl_desktop.ui.dialogs import plain_text_labels, show_error
 from lhtl_desktop.ui.form_import import FormExportBox, FormImportSection, is_form_file
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
@@ -96,6 +96,7 @@ class SyncPage(Page):
         self.tabs.addTab(self._build_conflicts(), self.tr("Xung đột"))
         self.tabs.addTab(self._build_keys(), self.tr("Khóa và đăng ký"))
         self.tabs.addTab(self._build_quarantine(), self.tr("Tệp cách ly"))
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- questions to the officer (tests replace these) -------------------------------------------------
     def ask_folder(self) -> str:
@@ -134,6 +135,18 @@ class SyncPage(Page):
         passphrase, ok = QInputDialog.getText(self, self.tr("Tạo khóa mới"), self.tr(
             "Mật khẩu MỚI bảo vệ khóa mới (ít nhất 8 ký tự; để trống: không bảo vệ):"), QLineEdit.EchoMode.Password)
         return ok, officer.strip(), passphrase
+
+    def ask_replace_key(self, text: str) -> bool:
+        """Yes: the new key replaces the unit's active key (retired at its marks). Tests replace this."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Thay khóa của đơn vị?"),
+                          text.replace(self.tr("(dòng lệnh: --replace)"), "").replace("  ", " ") + "\n\n"
+                          + self.tr("Khóa mới có thay khóa đang dùng không?"),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # unit names and officers come from files
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Thay khóa"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Không đăng ký"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _passphrase(self) -> tuple[bool, str | None]:
         """(go on?, passphrase). Only asks when the key is protected."""
@@ -594,8 +607,19 @@ class SyncPage(Page):
         def done(result: enrolment.EnrolResult) -> None:
             self._enrolled(result)
 
+        def failed(exc: LhtlError) -> None:
+            if isinstance(exc, enrolment.ReplacementNeeded):  # the unit has an active key: the officer decides
+                if not self.ask_replace_key(exc.message):
+                    self.enrol_message.setText(self.tr("Không đăng ký: khóa đang dùng của đơn vị được giữ nguyên."))
+                    return
+                self._write(lambda store: enrolment.enrol_key(store, path, fingerprint, passphrase=passphrase,
+                                                              replace=True),
+                            Changes.KEYS, done, lambda e: self.enrol_message.setText(e.message))
+                return
+            self.enrol_message.setText(exc.message)
+
         self._write(lambda store: enrolment.enrol_key(store, path, fingerprint, passphrase=passphrase),
-                    Changes.KEYS, done, lambda exc: self.enrol_message.setText(exc.message))
+                    Changes.KEYS, done, failed)
 
     def _enrolled(self, result: enrolment.EnrolResult) -> None:
         text = (self.tr("Khóa của {unit} đã được đăng ký trước đó.") if result.already

@@ -16,6 +16,8 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from lhtl_desktop.ui.dialogs import plain_text_labels
+
 _running: set[_Task] = set()
 
 
@@ -82,6 +84,7 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[[], Any], on_done:
              on_error: Callable[[BaseException], None]) -> QProgressDialog:
     """Run `fn` in the background behind a modal, cancel-less progress dialog shown after 300 ms."""
     dialog = QProgressDialog(label, "", 0, 0, parent)
+    plain_text_labels(dialog)  # the label names files the officer chose
     dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)

@@ -6,6 +6,7 @@ page shows the key fingerprint in large digits and offers to print it for the pa
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QMarginsF, QObject, Qt, QTimer
@@ -35,6 +36,7 @@ from lhtl_desktop.services.installation import Installation, init_installation
 from lhtl_desktop.services.setup import DEFAULT_PROVINCE, matches, province_choices, setup_units
 from lhtl_desktop.storage import Store
 from lhtl_desktop.sync.keys import MIN_PASSPHRASE, generate_key
+from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.look import VI_LOCALE
 from lhtl_desktop.ui.models import RecordTableModel, tr
 from lhtl_desktop.ui.tasks import run_task
@@ -92,6 +94,7 @@ class UnitPage(QWizardPage):
         self.table.setAccessibleName(self.tr("Danh sách đơn vị"))
         self.search.installEventFilter(self)
         self._set_units(setup_units(DEFAULT_PROVINCE))
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def initializePage(self) -> None:  # noqa: N802
         # The officer types the commune's name first: the province box would take «g» as «Gia Lai». After the
@@ -162,6 +165,7 @@ class OfficerPage(QWizardPage):
         form.addRow(self.tr("Nhập lại mật khẩu:"), self.again)
         form.addRow("", self.message)
         self.officer.textChanged.connect(self.completeChanged)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def initializePage(self) -> None:  # noqa: N802
         _focus_soon(self.officer)
@@ -200,6 +204,7 @@ class ConfirmPage(QWizardPage):
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.done = False
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def initializePage(self) -> None:  # noqa: N802
         unit = self.setup.unit_page.unit()
@@ -252,6 +257,7 @@ class FingerprintPage(QWizardPage):
         layout.addStretch(2)
         self.print_button.clicked.connect(self.print_sheet)
         self.pdf_button.clicked.connect(self.save_pdf)
+        plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def initializePage(self) -> None:  # noqa: N802
         me = self.setup.installation
@@ -272,7 +278,7 @@ class FingerprintPage(QWizardPage):
             "<p style='font-size:22pt; font-weight:bold; letter-spacing:3px'>{fp}</p>"
             "<p>Cấp trên đọc dãy số này để xác nhận khóa trước khi nhận số liệu của đơn vị.</p>"
             "<p><br/>Người lập (ký, ghi rõ họ tên)</p>"
-        ).format(unit=me.unit.name, code=me.unit.code, officer=me.officer,
+        ).format(unit=html.escape(me.unit.name), code=me.unit.code, officer=html.escape(me.officer),  # data, not markup
                  date=VI_LOCALE.toString(QDate.currentDate(), "dd/MM/yyyy"), fp=self.setup.fingerprint))
         return doc
 

@@ -22,6 +22,7 @@ from lhtl_desktop.services.reports.verification import verification_code, verifi
 from lhtl_desktop.services.reports.xlsx import render_xlsx
 from lhtl_desktop.storage import Store
 from lhtl_desktop.storage.files import write_atomic
+from lhtl_desktop.storage.output_paths import check_output_path
 
 FORMATS = {".pdf": "pdf", ".xlsx": "xlsx"}
 
@@ -32,9 +33,10 @@ __all__ = [
 ]
 
 
-def check_output(path: str | os.PathLike[str]) -> tuple[Path, str]:
-    """(path, "pdf"|"xlsx") for a file we can create; anything else refused before any work is done."""
-    out = Path(path)
+def check_output(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
+    """(path, "pdf"|"xlsx") for a file we can create; anything else refused before any work is done.
+    With `db_path`, the database, its companions and its backup folder are refused too."""
+    out = check_output_path(path, db_path)
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
         raise ValidationError(
@@ -66,7 +68,7 @@ def report_bytes(report: Report, kind: str) -> bytes:
 def write_report(store: Store, year: int | str, scope: str | None, out: str | os.PathLike[str],
                  date: _dt.date | None = None) -> Report:
     """Check the output, build the sheet for (year, scope), write it as PDF or xlsx by the file's extension."""
-    path, kind = check_output(out)
+    path, kind = check_output(out, store.path)
     report = build_report(store, year, scope, date)
     write_atomically(path, report_bytes(report, kind))
     return report

