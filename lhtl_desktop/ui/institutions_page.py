@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,7 +36,7 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import add_message_and_buttons, show_error
 from lhtl_desktop.ui.models import InstitutionTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
-from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.page import ListFilter, Page
 
 
 def _write_from_dialog[T](dialog: InstitutionDialog | VillageListDialog, write: Callable[[Store], T],
@@ -91,7 +92,8 @@ class InstitutionDialog(QDialog):
             self.type.setCurrentIndex(max(0, self.type.findData(inst.type)))
             self.name.setText(inst.name)
             self.village.setText(inst.village or "")
-
+        # The officer types the name first (unit and type are chosen already); once the dialog is shown.
+        QTimer.singleShot(0, self.name, lambda: self.name.setFocus(Qt.FocusReason.OtherFocusReason))
     def _fill_types(self) -> None:
         code = self.unit.currentData()
         unit = self.units.get(code) if code else None
@@ -234,9 +236,14 @@ class InstitutionsPage(Page):
         self.table.setColumnWidth(2, 170)
         self.table.setColumnWidth(3, 150)
         self.table.setColumnWidth(4, 150)
+        self.table.setAccessibleName(self.tr("Danh sách thiết chế"))
+        self.filter = ListFilter(self.table, self._row_text)
+        layout.addWidget(self.filter)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel()
         layout.addWidget(self.count_label)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.add)
+        self.add_button.setToolTip("Ctrl+N")
 
         self.add_button.clicked.connect(self.add)
         self.villages_button.clicked.connect(self.add_villages)
@@ -253,10 +260,22 @@ class InstitutionsPage(Page):
         if not self.show_closed.isChecked():
             rows = [i for i in rows if i.closed_year is None]
         self.model.set_rows(rows)
+        self.filter.apply()
         active = sum(1 for i in rows if i.closed_year is None)
         self.count_label.setText(self.tr("{n} thiết chế đang hoạt động, {m} đã ngừng.").format(
             n=active, m=len(rows) - active))
         self._update_buttons()
+
+    def _row_text(self, row: int) -> str:
+        inst = self.model.row_at(row)
+        return " ".join(str(self.model.index(row, c).data() or "") for c in range(self.model.columnCount())) \
+            + " " + (inst.village or "")
+
+    def first_field(self) -> QWidget | None:
+        return self.filter
+
+    def filter_box(self) -> QLineEdit | None:
+        return self.filter
 
     def selected(self) -> Institution | None:
         rows = self.table.selectionModel().selectedRows()

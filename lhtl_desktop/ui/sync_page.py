@@ -60,9 +60,10 @@ def num(value: int | None) -> str:
     return "—" if value is None else VI_LOCALE.toString(int(value))
 
 
-def _table(model: TextTableModel) -> QTableView:
+def _table(model: TextTableModel, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
+    view.setAccessibleName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -262,13 +263,13 @@ class SyncPage(Page):
         self.results_model = TextTableModel([self.tr("Tệp"), self.tr("Kết quả"), self.tr("Mới"), self.tr("Thay đổi"),
                                              self.tr("Không đổi"), self.tr("Cũ hơn"), self.tr("Xung đột"),
                                              self.tr("Lý do")])
-        self.results_view = _table(self.results_model)
+        self.results_view = _table(self.results_model, self.tr("Kết quả nhập từng tệp"))
         layout.addWidget(self.results_view, 1)
         self.preview_model = TextTableModel([self.tr("Tệp"), self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Mới"),
                                              self.tr("Thay đổi"), self.tr("Không đổi"), self.tr("Cũ hơn"),
                                              self.tr("Xung đột")])
         layout.addWidget(QLabel(self.tr("Chi tiết theo đơn vị và thiết chế:")))
-        self.preview_view = _table(self.preview_model)
+        self.preview_view = _table(self.preview_model, self.tr("Xem trước theo đơn vị và thiết chế"))
         layout.addWidget(self.preview_view, 2)
         self._update_import_buttons()
         return page
@@ -373,7 +374,7 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.inbox_model = TextTableModel([self.tr("Đơn vị"), self.tr("Gói cuối (số)"), self.tr("Lập lúc"),
                                            self.tr("Nhận lúc"), self.tr("Tệp"), self.tr("Tình trạng")])
-        layout.addWidget(_table(self.inbox_model))
+        layout.addWidget(_table(self.inbox_model, self.tr("Gói đã nhận theo đơn vị")))
         return page
 
     # -- Xung đột -----------------------------------------------------------------------------------------
@@ -387,11 +388,11 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.conflicts_model = TextTableModel([self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Kỳ"),
                                                self.tr("Chỉ số"), self.tr("Giá trị tạm (⚠)"), self.tr("Các giá trị")])
-        self.conflicts_view = _table(self.conflicts_model)
+        self.conflicts_view = _table(self.conflicts_model, self.tr("Các xung đột đang mở"))
         layout.addWidget(self.conflicts_view, 2)
         self.sides_model = TextTableModel([self.tr("Giá trị"), self.tr("Đơn vị"), self.tr("Người nhập"),
                                            self.tr("Lý do"), self.tr("Thời điểm")])
-        self.sides_view = _table(self.sides_model)
+        self.sides_view = _table(self.sides_model, self.tr("Các bên của xung đột"))
         layout.addWidget(QLabel(self.tr("Các bên của xung đột đang chọn (bấm một dòng để lấy giá trị đó):")))
         layout.addWidget(self.sides_view, 1)
         box = QGroupBox(self.tr("Giá trị thống nhất"))
@@ -484,7 +485,7 @@ class SyncPage(Page):
         layout.addWidget(QLabel(self.tr("Các khóa được tin cậy:")))
         self.keys_model = TextTableModel([self.tr("Đơn vị"), self.tr("Mã khóa"), self.tr("Dấu vân tay"),
                                           self.tr("Trạng thái"), self.tr("Đăng ký tại đây")])
-        self.keys_view = _table(self.keys_model)
+        self.keys_view = _table(self.keys_model, self.tr("Các khóa được tin cậy"))
         layout.addWidget(self.keys_view, 1)
         row = QHBoxLayout()
         retire = QPushButton(self.tr("Ghi nhận đã thay khóa"))
@@ -597,7 +598,7 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.quarantine_model = TextTableModel([self.tr("Tệp"), self.tr("Mã khóa"), self.tr("Nhận lúc"),
                                                 self.tr("Kích thước")])
-        layout.addWidget(_table(self.quarantine_model), 1)
+        layout.addWidget(_table(self.quarantine_model, self.tr("Tệp cách ly")), 1)
         self.requeue_button = QPushButton(self.tr("Nhập lại các tệp cách ly"))
         self.requeue_button.clicked.connect(self.import_quarantined)
         layout.addWidget(self.requeue_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -616,6 +617,9 @@ class SyncPage(Page):
                     progress=self.tr("Đang nhập lại…"))
 
     # -- refresh ------------------------------------------------------------------------------------------
+    def first_field(self) -> QWidget | None:
+        return self.tabs.tabBar()  # ← → choose the task; Tab goes into it
+
     def refresh(self) -> None:
         """Called when the page is shown or after a change it depends on: one read of everything it shows."""
         data = self.ctx.ops.read_now(_read_sync_state)
