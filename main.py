@@ -7,6 +7,7 @@ window offscreen, write a PDF, migrate a temporary database, verify a bundle; ex
 
 import os
 import sys
+from pathlib import Path
 
 
 def _usable_streams() -> None:
@@ -35,13 +36,25 @@ def main() -> int:
         from lhtl_desktop.ui.selftest_window import check_main_window
 
         return run_selftest(window_check=check_main_window)
-    if args:
+    files = _received_files(args)
+    if args and files is None:
         from lhtl_desktop.cli import main as cli_main
 
         return cli_main(args)
     from lhtl_desktop.ui.app import main as ui_main
 
-    return ui_main()
+    return ui_main(files=files)
+
+
+def _received_files(args: list[str]) -> list[Path] | None:
+    """`main.py FILE.lhtl …` (what a double-click on a received file runs): the window, with their preview.
+    Decided here, before Qt is imported: any other argument list is a CLI command."""
+    if not args or any(a.startswith("-") for a in args):
+        return None
+    paths = [Path(a) for a in args]
+    if all(p.suffix.lower() in (".lhtl", ".xlsx") and p.is_file() for p in paths):
+        return [p.resolve() for p in paths]
+    return None
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ Pages (`ui.page.Page`) share one `AppContext` and never reach into each other. H
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
@@ -214,6 +215,14 @@ class MainWindow(QMainWindow):
         if field is not None:
             field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return page
+
+    def preview_received(self, files: list[Path]) -> None:
+        """Received files (a double-click, a second start with FILE.lhtl): the sync page, their preview."""
+        from lhtl_desktop.ui.sync_page import SyncPage
+
+        page = self.open_page("sync")
+        if isinstance(page, SyncPage):
+            page.preview_files(files)
 
     def reload_page(self) -> None:
         """F5: the page on screen loads its data again."""

@@ -197,7 +197,7 @@ class Ops(QObject):
         self.check_passed: bool | None = True  # None while the start-up check runs; False when it failed
         self.writer_ident: int | None = None  # the writer thread's id (tests check every write ran there)
         self.show_error: Callable[[LhtlError], None] = self._show_error_dialog
-        self._bridge = _Bridge()
+        self._bridge = _Bridge(self)  # deleted with the runner: no queued result reaches a freed object
         self._bridge.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         self._bridge.checked.connect(self._check_settled, Qt.ConnectionType.QueuedConnection)
         self._reads: set[object] = set()

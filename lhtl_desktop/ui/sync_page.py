@@ -282,6 +282,12 @@ class SyncPage(Page):
                 self.files.addItem(path.name)
         self._update_import_buttons()
 
+    def preview_files(self, paths: list[Path]) -> None:
+        """Files received from elsewhere: listed on «Nhận gói» and previewed at once (nothing written)."""
+        self.add_files(list(paths))
+        self.tabs.setCurrentIndex(1)
+        self.run_import(dry_run=True)
+
     def _choose_files(self) -> None:
         self.add_files(list(self.ask_files()))
 
