@@ -48,7 +48,7 @@ from lhtl_desktop.ui.dialogs import show_error
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, Control, WriteOp
-from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.page import ListFilter, Page
 
 T = TypeVar("T")
 
@@ -58,6 +58,10 @@ IMPORT_CHANGES = Changes.VALUES | Changes.INSTITUTIONS | Changes.KEYS | Changes.
 
 def num(value: int | None) -> str:
     return "—" if value is None else VI_LOCALE.toString(int(value))
+
+
+def _row_text(model: TextTableModel, row: int) -> str:
+    return " ".join(str(model.index(row, c).data() or "") for c in range(model.columnCount()))
 
 
 def _table(model: TextTableModel, name: str) -> QTableView:
@@ -395,6 +399,8 @@ class SyncPage(Page):
         self.conflicts_model = TextTableModel([self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Kỳ"),
                                                self.tr("Chỉ số"), self.tr("Giá trị tạm (⚠)"), self.tr("Các giá trị")])
         self.conflicts_view = _table(self.conflicts_model, self.tr("Các xung đột đang mở"))
+        self.conflicts_filter = ListFilter(self.conflicts_view, lambda row: _row_text(self.conflicts_model, row))
+        layout.addWidget(self.conflicts_filter)
         layout.addWidget(self.conflicts_view, 2)
         self.sides_model = TextTableModel([self.tr("Giá trị"), self.tr("Đơn vị"), self.tr("Người nhập"),
                                            self.tr("Lý do"), self.tr("Thời điểm")])
@@ -492,6 +498,8 @@ class SyncPage(Page):
         self.keys_model = TextTableModel([self.tr("Đơn vị"), self.tr("Mã khóa"), self.tr("Dấu vân tay"),
                                           self.tr("Trạng thái"), self.tr("Đăng ký tại đây")])
         self.keys_view = _table(self.keys_model, self.tr("Các khóa được tin cậy"))
+        self.keys_filter = ListFilter(self.keys_view, lambda row: _row_text(self.keys_model, row))
+        layout.addWidget(self.keys_filter)
         layout.addWidget(self.keys_view, 1)
         row = QHBoxLayout()
         retire = QPushButton(self.tr("Ghi nhận đã thay khóa"))
@@ -626,6 +634,13 @@ class SyncPage(Page):
     def first_field(self) -> QWidget | None:
         return self.tabs.tabBar()  # ← → choose the task; Tab goes into it
 
+    def filter_box(self) -> QLineEdit | None:
+        """Ctrl+F: the conflicts' or the keys' filter (the list of the tab on screen, else the conflicts)."""
+        if self.tabs.currentIndex() == 4:
+            return self.keys_filter
+        self.tabs.setCurrentIndex(3)
+        return self.conflicts_filter
+
     def refresh(self) -> None:
         """Called when the page is shown or after a change it depends on: one read of everything it shows."""
         data = self.ctx.ops.read_now(_read_sync_state)
@@ -648,6 +663,7 @@ class SyncPage(Page):
             (c.unit_name, c.institution_name, c.period, c.indicator, num(c.provisional.value),
              "; ".join(f"{num(r.value)} ({r.author_unit}, {r.author_name or r.author_key[:8]})" for r in c.siblings))
             for c in self.conflicts])
+        self.conflicts_filter.apply()
         self._show_sides()
         self.tabs.setTabText(3, self.tr("Xung đột ({n})").format(n=len(self.conflicts)) if self.conflicts
                              else self.tr("Xung đột"))
@@ -661,6 +677,7 @@ class SyncPage(Page):
             (f"{units[k.unit].name} ({k.unit})" if k.unit in units else k.unit, k.key_id[:8], k.fingerprint,
              STATUS_LABELS.get(k.status, k.status), self.tr("có") if k.direct else self.tr("qua cấp dưới"))
             for k in self.trusted])
+        self.keys_filter.apply()
 
         rows = data.quarantined
         self.quarantine_model.set_rows([
