@@ -48,7 +48,9 @@ class SingleInstance(QObject):
     def acquire(self, files: list[Path] | None = None, *, wait_seconds: float = 5.0) -> bool:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         if self.lock.tryLock(0):
-            self._listen()
+            # The mailbox is watched once the event loop runs (not before the window is drawn): a request
+            # left meanwhile waits there and is taken then.
+            QTimer.singleShot(0, self, self._listen)
             return True
         self.answered = self._send(files or [], wait_seconds)
         return False
@@ -77,11 +79,12 @@ class SingleInstance(QObject):
 
     # -- the running window -------------------------------------------------------------------------------
     def _listen(self) -> None:
+        if not self.lock.isLocked():
+            return  # released before the event loop ran
         self.inbox.mkdir(exist_ok=True)
-        for old in self.inbox.glob("*.json"):  # requests left for a window that is gone
-            old.unlink(missing_ok=True)
         self.watcher = QFileSystemWatcher([str(self.inbox)])
         self.watcher.directoryChanged.connect(self._changed)
+        self.take_requests()  # a start made while this window was opening (a sender that gave up removed its own)
 
     def _changed(self, _path: str) -> None:
         QTimer.singleShot(0, self, self.take_requests)  # once the writer's rename has settled
