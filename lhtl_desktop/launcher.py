@@ -3,13 +3,15 @@
 Two options are handled before either face starts, because they must work in the packaged program whatever
 its state: `--version` (program, Python, SQLite and Qt versions) and `--selftest` (open the main window
 offscreen, write a PDF, migrate a temporary database, verify a bundle; exit 0 only if all pass). With any
-other argument the CLI runs; with none, the window opens (`lhtl-gui` always opens the window).
+other argument the CLI runs — except received files (`lhtl FILE.lhtl`, a double-click), which open the
+window with their import preview; with none, the window opens (`lhtl-gui` always opens the window).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from lhtl_desktop.console import quiet_on_closed_pipe, utf8_streams
 
@@ -29,10 +31,21 @@ def _special(args: list[str]) -> int | None:
     return None
 
 
-def _window() -> int:
+def _window(files: list[Path] | None = None) -> int:
     from lhtl_desktop.ui.app import main as ui_main
 
-    return ui_main()
+    return ui_main(files=files)
+
+
+def _received_files(args: list[str]) -> list[Path] | None:
+    """`lhtl FILE.lhtl …` (what a double-click on a received file runs): the window, with their preview.
+    Decided here, before Qt is imported: any other argument list is a CLI command."""
+    if not args or any(a.startswith("-") for a in args):
+        return None
+    paths = [Path(a) for a in args]
+    if all(p.suffix.lower() in (".lhtl", ".xlsx") and p.is_file() for p in paths):
+        return [p.resolve() for p in paths]
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,11 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     special = _special(args)
     if special is not None:
         return special
-    if args:
+    files = _received_files(args)
+    if args and files is None:
         from lhtl_desktop.cli import main as cli_main
 
         return quiet_on_closed_pipe(lambda: cli_main(args))
-    return _window()
+    return _window(files)
 
 
 def gui_main(argv: Sequence[str] | None = None) -> int:
@@ -54,4 +68,4 @@ def gui_main(argv: Sequence[str] | None = None) -> int:
     utf8_streams()
     args = list(sys.argv[1:] if argv is None else argv)
     special = _special(args)
-    return special if special is not None else _window()
+    return special if special is not None else _window(_received_files(args))

@@ -147,6 +147,22 @@ class WindowStart(QObject):
         ops = self.ops()
         return ops if ops is not None and ops.check_passed is True else None
 
+    # -- a second start on the same database ----------------------------------------------------------
+    def receive(self, files: list[Path]) -> None:
+        """Another start of the program on this database: come forward, and open the files it was given
+        (received bundles) in the import preview."""
+        window = self.window
+        main_window = window.property("main_window") if window is not None else None
+        shown = main_window if isinstance(main_window, MainWindow) else window
+        if shown is None:
+            return
+        if shown.isMinimized():
+            shown.showNormal()
+        shown.raise_()
+        shown.activateWindow()
+        if files and isinstance(shown, MainWindow):
+            shown.preview_received(files)
+
     # -- the deferred check -----------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
         if watched is self.window and event.type() == QEvent.Type.Paint and not self._painted:
@@ -219,15 +235,33 @@ class WindowStart(QObject):
         return False
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, files: list[Path] | None = None) -> int:
+    """The window on the database (`LHTL_DB` or the per-user default). A second start on a database whose
+    window is open brings that window forward, with `files` (received bundles) opened in its import preview,
+    instead of opening a second writer (`ui.single_instance`)."""
+    from lhtl_desktop.ui.single_instance import SingleInstance
+
     app = create_application(argv)
     start = WindowStart(app)
+    instance = SingleInstance(start.db_path, app)
+    if not instance.acquire(files):
+        if instance.answered:
+            return 0
+        QMessageBox.warning(None, app.translate("app", "Chương trình đang mở"), app.translate(
+            "app", "Cơ sở dữ liệu «{path}» đang mở trong một cửa sổ chương trình khác nhưng cửa sổ đó chưa trả "
+            "lời. Hãy chờ nó mở xong (hoặc đóng nó) rồi thử lại.").format(path=start.db_path))
+        return 2
+    app.aboutToQuit.connect(instance.release)
+    instance.received.connect(start.receive)
     start.before_window = lambda store: install_excepthook(setup_logging(default_log_folder()))
     if not start.open():
+        instance.release()
         return start.exit_code
     from lhtl_desktop.ui.exit_backup import install_exit_backup  # reliability: rolling backup on exit
 
     # only a file that passed its check is copied (a failed one must not push out good backups)
     install_exit_backup(app, start.checked_ops)
+    if files:
+        QTimer.singleShot(0, lambda: start.receive(files))
     code = app.exec()
     return code or start.exit_code

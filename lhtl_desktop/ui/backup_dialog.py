@@ -93,6 +93,7 @@ class BackupPanel(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(0, 3)
+        self.table.setAccessibleName(tr("Các bản sao lưu"))
         self.table.setHorizontalHeaderLabels([tr("Thời điểm"), tr("Lý do"), tr("Dung lượng")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

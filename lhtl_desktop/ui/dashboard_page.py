@@ -112,6 +112,7 @@ class DashboardPage(Page):
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = TargetTableModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName(self.tr("Các chỉ tiêu"))
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(TargetTableModel.COLUMN_PROGRESS, ProgressDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -144,10 +145,13 @@ class DashboardPage(Page):
         self.tabs = QTabWidget()
         headers = (self.tr("Thiết chế"), self.tr("Đơn vị"))
         self.lists: dict[str, TextTableModel] = {}
+        list_names = {"missing": self.tr("Thiết chế thiếu số liệu"), "not_meeting": self.tr("Thiết chế chưa đạt"),
+                      "meeting": self.tr("Thiết chế đạt")}
         for key in ("missing", "not_meeting", "meeting"):
             model = TextTableModel(headers, self)
             view = QTableView()
             view.setModel(model)
+            view.setAccessibleName(list_names[key])
             view.verticalHeader().setVisible(False)
             view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -167,6 +171,9 @@ class DashboardPage(Page):
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_detail(cur.row()))
         self.show_detail(-1)
         plain_text_labels(self)  # names and messages shown as typed, never as HTML
+
+    def first_field(self) -> QWidget | None:
+        return self.year
 
     def set_year(self, year: int) -> None:
         self.year.setValue(year)

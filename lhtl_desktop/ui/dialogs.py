@@ -166,5 +166,7 @@ def add_message_and_buttons(dialog: QDialog, layout: QVBoxLayout, on_save: Calla
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
     buttons.accepted.connect(on_save)
     buttons.rejected.connect(dialog.reject)
+    save = buttons.button(QDialogButtonBox.StandardButton.Save)
+    save.setDefault(True)  # Enter in any field saves
     layout.addWidget(buttons)
     return message

@@ -52,7 +52,7 @@ from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
 from lhtl_desktop.ui.models import ROW_KEY, EntryListModel, status_text
 from lhtl_desktop.ui.ops import Changes, WriteOp
-from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.page import ListFilter, Page
 
 # How the form groups a family's indicators (presentation only; the catalogue decides which apply).
 GROUPS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -221,6 +221,8 @@ class EntryPage(Page):
         # a province) again after each save, when the saved institution's row changes.
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         self.list.setAccessibleName(self.tr("Danh sách thiết chế"))
+        self.filter = ListFilter(self.list, self._row_text)
+        left_layout.addWidget(self.filter)
         left_layout.addWidget(self.list, 1)
         self.list_summary = QLabel()
         self.list_summary.setObjectName("hint")
@@ -300,6 +302,7 @@ class EntryPage(Page):
         period = self.period
         rows = self.ctx.ops.read_now(lambda store: entry_overview(store, period))
         self.list_model.set_rows(rows)
+        self.filter.apply()
         self.list.setColumnWidth(1, self._status_width(max((r.expected for r in rows), default=0)))
         done = sum(1 for r in rows if r.filled == r.expected)
         empty = sum(1 for r in rows if r.filled == 0)
@@ -316,6 +319,17 @@ class EntryPage(Page):
             self.form_stack.setCurrentWidget(self.empty)
             self.heading.setText("")
             self._set_reason_visible(False)
+
+    def _row_text(self, row: int) -> str:
+        return " ".join(str(self.list_model.index(row, c).data() or "") for c in range(self.list_model.columnCount()))
+
+    def first_field(self) -> QWidget | None:
+        form = self.current_form()
+        field = form.first_field() if form is not None and self.form_data is not None else None
+        return field or self.list
+
+    def filter_box(self) -> QLineEdit | None:
+        return self.filter
 
     def _status_width(self, expected: int) -> int:
         """Width of the «Số liệu» column: its widest possible text for a form of `expected` fields."""
@@ -338,6 +352,8 @@ class EntryPage(Page):
     def _step(self, delta: int) -> None:
         self._commit_focused()
         row = self.list.currentIndex().row() + delta
+        while 0 <= row < self.list_model.rowCount() and self.list.isRowHidden(row):  # filtered out
+            row += delta
         if 0 <= row < self.list_model.rowCount():
             self.list.selectRow(row)
             self._focus_form()

@@ -42,7 +42,7 @@ def is_form_file(path: Path) -> bool:
 class FormImportSection(QWidget):
     """The option and the cell-error list of the «Nhận gói» tab."""
 
-    def __init__(self, ctx: AppContext, table: Callable[[TextTableModel], QTableView],
+    def __init__(self, ctx: AppContext, table: Callable[[TextTableModel, str], QTableView],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -55,7 +55,7 @@ class FormImportSection(QWidget):
         # The option sits beside the page's buttons (the page places it); the list of cells below its tables.
         self.errors_label = QLabel(self.tr("Các ô cần sửa trong biểu Excel (biểu bị từ chối, chưa ghi gì):"))
         self.errors_model = TextTableModel([self.tr("Tệp"), self.tr("Trang tính"), self.tr("Ô"), self.tr("Cần sửa")])
-        self.errors_view = table(self.errors_model)
+        self.errors_view = table(self.errors_model, self.tr("Ô cần sửa trong biểu Excel"))
         layout.addWidget(self.errors_label)
         layout.addWidget(self.errors_view, 1)
         self._show_errors([])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,7 +36,7 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import add_message_and_buttons, plain_text_labels, show_error
 from lhtl_desktop.ui.models import InstitutionTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
-from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.page import ListFilter, Page
 
 
 def _write_from_dialog[T](dialog: InstitutionDialog | VillageListDialog, write: Callable[[Store], T],
@@ -100,6 +101,8 @@ class InstitutionDialog(QDialog):
                 self.type_note.setWordWrap(True)
                 self.type_note.setTextFormat(Qt.TextFormat.PlainText)
                 form.insertRow(2, "", self.type_note)
+        # The officer types the name first (unit and type are chosen already); once the dialog is shown.
+        QTimer.singleShot(0, self.name, lambda: self.name.setFocus(Qt.FocusReason.OtherFocusReason))
         plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def _fill_types(self) -> None:
@@ -246,9 +249,14 @@ class InstitutionsPage(Page):
         self.table.setColumnWidth(2, 170)
         self.table.setColumnWidth(3, 150)
         self.table.setColumnWidth(4, 150)
+        self.table.setAccessibleName(self.tr("Danh sách thiết chế"))
+        self.filter = ListFilter(self.table, self._row_text)
+        layout.addWidget(self.filter)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel()
         layout.addWidget(self.count_label)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.add)
+        self.add_button.setToolTip("Ctrl+N")
 
         self.add_button.clicked.connect(self.add)
         self.villages_button.clicked.connect(self.add_villages)
@@ -266,10 +274,22 @@ class InstitutionsPage(Page):
         if not self.show_closed.isChecked():
             rows = [i for i in rows if i.closed_year is None]
         self.model.set_rows(rows)
+        self.filter.apply()
         active = sum(1 for i in rows if i.closed_year is None)
         self.count_label.setText(self.tr("{n} thiết chế đang hoạt động, {m} đã ngừng.").format(
             n=active, m=len(rows) - active))
         self._update_buttons()
+
+    def _row_text(self, row: int) -> str:
+        inst = self.model.row_at(row)
+        return " ".join(str(self.model.index(row, c).data() or "") for c in range(self.model.columnCount())) \
+            + " " + (inst.village or "")
+
+    def first_field(self) -> QWidget | None:
+        return self.filter
+
+    def filter_box(self) -> QLineEdit | None:
+        return self.filter
 
     def selected(self) -> Institution | None:
         rows = self.table.selectionModel().selectedRows()

@@ -20,9 +20,10 @@ Pages (`ui.page.Page`) share one `AppContext` and never reach into each other. H
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -139,7 +140,9 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(0)
         self.stack.setCurrentWidget(self.page(PAGE_KEYS[0]))  # built now, filled once the window is drawn
         self.navigation.currentRowChanged.connect(self._navigate)
+        self.navigation.setAccessibleName(self.tr("Các trang của chương trình"))
         ctx.ops.changed.connect(self.route_changes)
+        self._install_shortcuts()
         plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- pages ------------------------------------------------------------------------------------------
@@ -196,6 +199,41 @@ class MainWindow(QMainWindow):
                 self._fresh.discard(key)
                 if key == current:
                     self._show(key, background=True)
+
+    # -- keyboard ---------------------------------------------------------------------------------------
+    def _install_shortcuts(self) -> None:
+        """Ctrl+1…6 open a page with the focus where the officer types first; F5 loads the page again;
+        Ctrl+F goes to the page's list filter. (Ctrl+P is the reports page's own.)"""
+        for index, key in enumerate(PAGE_KEYS, start=1):
+            QShortcut(QKeySequence(f"Ctrl+{index}"), self, lambda key=key: self.open_page(key))
+        QShortcut(QKeySequence("F5"), self, self.reload_page)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, lambda: self.pages[self.current_key()].find_in_list())
+        for i in range(self.navigation.count()):
+            item = self.navigation.item(i)
+            item.setToolTip(f"Ctrl+{i + 1}")
+
+    def open_page(self, key: str) -> Page:
+        """The page of `key`, shown (loaded in the background if stale), the focus on its first field."""
+        self.navigation.setCurrentRow(PAGE_KEYS.index(key))
+        page = self.pages[key]
+        field = page.first_field()
+        if field is not None:
+            field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return page
+
+    def preview_received(self, files: list[Path]) -> None:
+        """Received files (a double-click, a second start with FILE.lhtl): the sync page, their preview."""
+        from lhtl_desktop.ui.sync_page import SyncPage
+
+        page = self.open_page("sync")
+        if isinstance(page, SyncPage):
+            page.preview_files(files)
+
+    def reload_page(self) -> None:
+        """F5: the page on screen loads its data again."""
+        key = self.current_key()
+        self._fresh.discard(key)
+        self._show(key, background=True)
 
     # -- window -----------------------------------------------------------------------------------------
     def _show_identity(self) -> None:

@@ -34,8 +34,12 @@ The API (stable; pages and new pages use only this)::
     form = ctx.ops.read_now(lambda store: entry_form(store, inst, period))
 
 `Changes` is a flag set: a new kind of change is one more member (and the pages that depend on it name it
-in their `depends_on`). `source=` is the page that wrote: it updates itself in `on_done`; the main window
-refreshes the *other* dependent pages. `Ops.changed` carries `(changes, source)` after `on_done`.
+in their `depends_on`, see `ui.page.Page`). `source=` is the page that wrote: it updates itself in
+`on_done`; the main window refreshes the *other* dependent pages. `Ops.changed` carries
+`(changes, source)` after `on_done`. `write()` returns the op's progress dialog (with `progress=`), else
+None. `busy` is true until every queued write has reported back (tests wait on it); `wait_idle()` blocks
+until the queued writes have run (the exit backup); `writer_store()` is for tests and what runs after the
+writer has stopped — pages never use it (a layering test says so).
 """
 
 from __future__ import annotations
@@ -197,7 +201,7 @@ class Ops(QObject):
         self.check_passed: bool | None = True  # None while the start-up check runs; False when it failed
         self.writer_ident: int | None = None  # the writer thread's id (tests check every write ran there)
         self.show_error: Callable[[LhtlError], None] = self._show_error_dialog
-        self._bridge = _Bridge()
+        self._bridge = _Bridge(self)  # deleted with the runner: no queued result reaches a freed object
         self._bridge.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         self._bridge.checked.connect(self._check_settled, Qt.ConnectionType.QueuedConnection)
         self._reads: set[object] = set()

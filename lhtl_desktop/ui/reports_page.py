@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMarginsF, QPointF, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QPainter, QPen
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPen,
+    QShortcut,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -149,6 +158,8 @@ class ReportsPage(Page):
         self.xlsx_button = QPushButton(self.tr("Lưu &Excel…"))
         self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_sheet)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.print_sheet)  # Ctrl+P
+        self.print_button.setToolTip("Ctrl+P")
         self.pdf_button.clicked.connect(lambda: self.save("pdf"))
         self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
 
@@ -172,6 +183,7 @@ class ReportsPage(Page):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, 7)
+        self.table.setAccessibleName(self.tr("Số liệu biểu tổng hợp"))
         self.table.setHorizontalHeaderLabels([
             self.tr("Chỉ tiêu"), self.tr("Tử số"), self.tr("Mẫu số"), self.tr("Kết quả"), self.tr("Ngưỡng (năm mốc)"),
             self.tr("Đánh giá"), self.tr("Thiếu số liệu")])
@@ -194,6 +206,9 @@ class ReportsPage(Page):
         self.scope.currentIndexChanged.connect(self.update_summary)
         self.year.valueChanged.connect(self.update_summary)
         plain_text_labels(self)  # names and messages shown as typed, never as HTML
+
+    def first_field(self) -> QWidget | None:
+        return self.year
 
     # -- data ------------------------------------------------------------------------------------------
     def refresh(self) -> None:

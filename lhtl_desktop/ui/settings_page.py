@@ -219,6 +219,7 @@ class SettingsPage(Page):
                                          self.tr("Báo cáo lên")), self)
         self.hub_table = QTableView()
         self.hub_table.setModel(self.hub_model)
+        self.hub_table.setAccessibleName(self.tr("Xã, phường và cụm tổng hợp"))
         self.hub_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.hub_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.hub_table.verticalHeader().setVisible(False)
@@ -291,6 +292,7 @@ class SettingsPage(Page):
         self.threshold_model = TextTableModel((self.tr("Chỉ tiêu"), self.tr("Ngưỡng theo mốc")), self)
         table = QTableView()
         table.setModel(self.threshold_model)
+        table.setAccessibleName(self.tr("Ngưỡng các chỉ tiêu"))
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.setColumnWidth(1, 260)
@@ -322,6 +324,7 @@ class SettingsPage(Page):
                                              self.tr("Mốc"), self.tr("Cũ"), self.tr("Mới")), self)
         history = QTableView()
         history.setModel(self.history_model)
+        history.setAccessibleName(self.tr("Lịch sử thay đổi ngưỡng"))
         history.verticalHeader().setVisible(False)
         history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         history.setColumnWidth(0, 140)
@@ -369,6 +372,9 @@ class SettingsPage(Page):
         target, year, text = (self.threshold_target.currentData(), self.threshold_year.value(),
                               self.threshold_value.text())
         self._write(lambda store: set_threshold(store, target, year, text), Changes.SETTINGS, done, refused)
+
+    def first_field(self) -> QWidget | None:
+        return self.officer
 
     # -- page ---------------------------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -49,7 +49,7 @@ from lhtl_desktop.ui.form_import import FormExportBox, FormImportSection, is_for
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, Control, WriteOp
-from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.page import ListFilter, Page
 
 T = TypeVar("T")
 
@@ -61,9 +61,14 @@ def num(value: int | None) -> str:
     return "—" if value is None else VI_LOCALE.toString(int(value))
 
 
-def _table(model: TextTableModel) -> QTableView:
+def _row_text(model: TextTableModel, row: int) -> str:
+    return " ".join(str(model.index(row, c).data() or "") for c in range(model.columnCount()))
+
+
+def _table(model: TextTableModel, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
+    view.setAccessibleName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -280,14 +285,14 @@ class SyncPage(Page):
         self.results_model = TextTableModel([self.tr("Tệp"), self.tr("Kết quả"), self.tr("Mới"), self.tr("Thay đổi"),
                                              self.tr("Không đổi"), self.tr("Cũ hơn"), self.tr("Xung đột"),
                                              self.tr("Lý do")])
-        self.results_view = _table(self.results_model)
+        self.results_view = _table(self.results_model, self.tr("Kết quả nhập từng tệp"))
         self.results_view.setMinimumHeight(92)  # three files in view, whatever else the tab shows
         layout.addWidget(self.results_view, 1)
         self.preview_model = TextTableModel([self.tr("Tệp"), self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Mới"),
                                              self.tr("Thay đổi"), self.tr("Không đổi"), self.tr("Cũ hơn"),
                                              self.tr("Xung đột")])
         layout.addWidget(QLabel(self.tr("Chi tiết theo đơn vị và thiết chế:")))
-        self.preview_view = _table(self.preview_model)
+        self.preview_view = _table(self.preview_model, self.tr("Xem trước theo đơn vị và thiết chế"))
         layout.addWidget(self.preview_view, 2)
         self.form_section = FormImportSection(self.ctx, _table, self)  # .xlsx return forms (ui/form_import.py)
         actions.addWidget(self.form_section.use_cached)
@@ -302,6 +307,12 @@ class SyncPage(Page):
                 self.pending.append(path)
                 self.files.addItem(path.name)
         self._update_import_buttons()
+
+    def preview_files(self, paths: list[Path]) -> None:
+        """Files received from elsewhere: listed on «Nhận gói» and previewed at once (nothing written)."""
+        self.add_files(list(paths))
+        self.tabs.setCurrentIndex(1)
+        self.run_import(dry_run=True)
 
     def _choose_files(self) -> None:
         self.add_files(list(self.ask_files()))
@@ -424,7 +435,7 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.inbox_model = TextTableModel([self.tr("Đơn vị"), self.tr("Gói cuối (số)"), self.tr("Lập lúc"),
                                            self.tr("Nhận lúc"), self.tr("Tệp"), self.tr("Tình trạng")])
-        layout.addWidget(_table(self.inbox_model))
+        layout.addWidget(_table(self.inbox_model, self.tr("Gói đã nhận theo đơn vị")))
         return page
 
     # -- Xung đột -----------------------------------------------------------------------------------------
@@ -438,11 +449,13 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.conflicts_model = TextTableModel([self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Kỳ"),
                                                self.tr("Chỉ số"), self.tr("Giá trị tạm (⚠)"), self.tr("Các giá trị")])
-        self.conflicts_view = _table(self.conflicts_model)
+        self.conflicts_view = _table(self.conflicts_model, self.tr("Các xung đột đang mở"))
+        self.conflicts_filter = ListFilter(self.conflicts_view, lambda row: _row_text(self.conflicts_model, row))
+        layout.addWidget(self.conflicts_filter)
         layout.addWidget(self.conflicts_view, 2)
         self.sides_model = TextTableModel([self.tr("Giá trị"), self.tr("Đơn vị"), self.tr("Người nhập"),
                                            self.tr("Lý do"), self.tr("Thời điểm")])
-        self.sides_view = _table(self.sides_model)
+        self.sides_view = _table(self.sides_model, self.tr("Các bên của xung đột"))
         layout.addWidget(QLabel(self.tr("Các bên của xung đột đang chọn (bấm một dòng để lấy giá trị đó):")))
         layout.addWidget(self.sides_view, 1)
         box = QGroupBox(self.tr("Giá trị thống nhất"))
@@ -535,7 +548,9 @@ class SyncPage(Page):
         layout.addWidget(QLabel(self.tr("Các khóa được tin cậy:")))
         self.keys_model = TextTableModel([self.tr("Đơn vị"), self.tr("Mã khóa"), self.tr("Dấu vân tay"),
                                           self.tr("Trạng thái"), self.tr("Đăng ký tại đây")])
-        self.keys_view = _table(self.keys_model)
+        self.keys_view = _table(self.keys_model, self.tr("Các khóa được tin cậy"))
+        self.keys_filter = ListFilter(self.keys_view, lambda row: _row_text(self.keys_model, row))
+        layout.addWidget(self.keys_filter)
         layout.addWidget(self.keys_view, 1)
         row = QHBoxLayout()
         retire = QPushButton(self.tr("Ghi nhận đã thay khóa"))
@@ -659,7 +674,7 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.quarantine_model = TextTableModel([self.tr("Tệp"), self.tr("Mã khóa"), self.tr("Nhận lúc"),
                                                 self.tr("Kích thước")])
-        layout.addWidget(_table(self.quarantine_model), 1)
+        layout.addWidget(_table(self.quarantine_model, self.tr("Tệp cách ly")), 1)
         self.requeue_button = QPushButton(self.tr("Nhập lại các tệp cách ly"))
         self.requeue_button.clicked.connect(self.import_quarantined)
         layout.addWidget(self.requeue_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -678,6 +693,16 @@ class SyncPage(Page):
                     progress=self.tr("Đang nhập lại…"))
 
     # -- refresh ------------------------------------------------------------------------------------------
+    def first_field(self) -> QWidget | None:
+        return self.tabs.tabBar()  # ← → choose the task; Tab goes into it
+
+    def filter_box(self) -> QLineEdit | None:
+        """Ctrl+F: the conflicts' or the keys' filter (the list of the tab on screen, else the conflicts)."""
+        if self.tabs.currentIndex() == 4:
+            return self.keys_filter
+        self.tabs.setCurrentIndex(3)
+        return self.conflicts_filter
+
     def refresh(self) -> None:
         """Called when the page is shown or after a change it depends on: one read of everything it shows."""
         data = self.ctx.ops.read_now(_read_sync_state)
@@ -701,6 +726,7 @@ class SyncPage(Page):
             (c.unit_name, c.institution_name, c.period, c.indicator, num(c.provisional.value),
              "; ".join(f"{num(r.value)} ({r.author_unit}, {r.author_name or r.author_key[:8]})" for r in c.siblings))
             for c in self.conflicts])
+        self.conflicts_filter.apply()
         self._show_sides()
         self.tabs.setTabText(3, self.tr("Xung đột ({n})").format(n=len(self.conflicts)) if self.conflicts
                              else self.tr("Xung đột"))
@@ -714,6 +740,7 @@ class SyncPage(Page):
             (f"{units[k.unit].name} ({k.unit})" if k.unit in units else k.unit, k.key_id[:8], k.fingerprint,
              STATUS_LABELS.get(k.status, k.status), self.tr("có") if k.direct else self.tr("qua cấp dưới"))
             for k in self.trusted])
+        self.keys_filter.apply()
 
         rows = data.quarantined
         self.quarantine_model.set_rows([

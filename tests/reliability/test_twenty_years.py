@@ -303,12 +303,14 @@ def test_entry_page_switches_institution_and_saves_on_twenty_years(  # type: ign
     row.edit.selectAll()
     commit_text(row.edit, str(new))
     press(row.edit, Qt.Key.Key_Tab)  # no reason yet: refused in place, nothing written
+    qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=30_000)  # the writer has answered
     assert "lý do" in row.message.text()
     assert store.records_for_key(library.id, "2025", code) == [old.record]
 
     focus(qtbot, page.reason)
     commit_text(page.reason, "Bổ sung theo báo cáo của xã ngày 15/01/2026")
     focus(qtbot, row.edit)  # leaving the reason box saves the figure refused for want of it
+    qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=30_000)
     saved = entry.current_values(store, library.id, "2025")[code]
     assert (saved.value, saved.record.reason, saved.record.author_unit) == (
         new, "Bổ sung theo báo cáo của xã ngày 15/01/2026", PROVINCE)

@@ -259,3 +259,13 @@ def test_window_stays_responsive_during_a_long_import_and_cancel_restores(qtbot,
     timer.stop()
     assert net.hub.store.dump() == before
     assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.5  # never frozen for half a second
+
+
+def test_the_keys_list_has_a_filter(qtbot, app, net: Net) -> None:  # type: ignore[no-untyped-def]
+    page = page_for(qtbot, net.hub)
+    page.tabs.setCurrentIndex(4)
+    assert page.filter_box() is page.keys_filter
+    commit_text(page.keys_filter, "gia tuong")  # typed without diacritics
+    shown = [cell(page.keys_model, r, 0) for r in range(page.keys_model.rowCount()) if not page.keys_view.isRowHidden(r)]
+    assert shown and all("Gia Tường" in name for name in shown)
+    assert page.keys_model.rowCount() > len(shown)

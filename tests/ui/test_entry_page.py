@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from lhtl_desktop.services.entry import current_values
 from lhtl_desktop.ui.entry_page import EntryPage
+from lhtl_desktop.ui.models import ROW_KEY
 
 from .conftest import commit_text, press, settled, type_text
 
@@ -182,3 +183,33 @@ def test_hub_correction_refused_without_reason_saved_once_the_reason_is_given(qt
         assert saved.record.author_unit == "372"
     finally:
         store.close()
+
+
+def test_saves_made_one_after_another_are_written_in_order_and_to_the_right_institution(qtbot, commune):
+    """Typed quickly: a value, Tab, corrected, Tab, then Ctrl+PgDown to the next institution while the saves
+    are still queued — the last value wins, and the next form shows its own values, not the one being saved."""
+    page = open_page(qtbot, commune, commune.houses[0])
+    row = field(page, "CC_CLUBS")
+    for text in ("5", "6", "7"):
+        focus(qtbot, row.edit)
+        row.edit.selectAll()
+        commit_text(row.edit, text)
+        press(row.edit, Qt.Key.Key_Tab)
+    assert page.status.text() == "Đang lưu…"
+    here = page.list.currentIndex().row()
+    delta = 1 if here + 1 < page.list_model.rowCount() else -1
+    next_id = page.list_model.index(here + delta, 0).data(ROW_KEY)
+    assert next_id not in (None, commune.houses[0].id)
+    # Ctrl+PgDown (or PgUp at the end): reads the other form after the queued saves (read_now waits for them)
+    page.next_institution() if delta == 1 else page.previous_institution()
+    assert page.form_data is not None and page.form_data.institution.id == next_id
+    theirs = current_values(commune.store, next_id, "2025").get("CC_CLUBS")
+    assert field(page, "CC_CLUBS").edit.text() == ("" if theirs is None else str(theirs.value))  # its own
+    settled(qtbot, commune.ctx)
+    assert current_values(commune.store, commune.houses[0].id, "2025")["CC_CLUBS"].value == 7
+    after = current_values(commune.store, next_id, "2025").get("CC_CLUBS")
+    assert (after is None and theirs is None) or (after is not None and theirs is not None
+                                                  and after.value == theirs.value)
+    assert page.status.text().startswith("Đã lưu lúc ")
+    history = commune.store.records_in_history(commune.houses[0].id, "2025", "CC_CLUBS")
+    assert [r.value for r in sorted(history, key=lambda r: r.created_at)][-3:] == [1, 5, 6]  # superseded, in order

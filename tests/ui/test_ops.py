@@ -251,3 +251,23 @@ def test_the_busy_error_escaping_anywhere_shows_its_message_not_the_crash_dialog
         sys.excepthook = saved
     assert crashes == [] and len(texts) == 1
     assert "đang được một chương trình khác dùng" in texts[0]
+
+
+def test_a_read_only_database_gives_its_message_not_the_crash_dialog(db_path: Path, app, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A write that SQLite refuses because the file cannot be written (here a read-only connection, as a
+    read-only disk or folder gives): the Vietnamese line through the one error path, nothing written."""
+    from lhtl_desktop.storage.reader import open_reader
+
+    open_store(db_path).close()
+    ops = Ops(open_reader(db_path))
+    texts: list[str] = []
+    ops.show_error = lambda exc: texts.append(exc.message)
+    try:
+        with qtbot.captureExceptions() as raised:
+            ops.write(WriteOp(lambda s: _put(s, "k", "v")))
+            qtbot.waitUntil(lambda: bool(texts) or bool(raised), timeout=10_000)
+        assert raised == [] and len(texts) == 1
+        assert "chỉ cho đọc" in texts[0] and "Không có gì bị thay đổi" in texts[0]
+        assert ops.read_now(lambda s: s.get_meta("k")) is None
+    finally:
+        ops.close()
