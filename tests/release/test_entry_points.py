@@ -29,7 +29,7 @@ def test_which_face_starts(entry, argv: list[str], face: str, monkeypatch: pytes
     import lhtl_desktop.ui.app as app
 
     started: list[str] = []
-    monkeypatch.setattr(app, "main", lambda *a: started.append("window") or 0)
+    monkeypatch.setattr(app, "main", lambda *a, **kw: started.append("window") or 0)
     monkeypatch.setattr(cli, "main", lambda *a: started.append("cli") or 0)
     assert entry(argv) == 0
     assert started == [face]

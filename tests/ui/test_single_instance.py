@@ -17,7 +17,7 @@ from lhtl_desktop.ui.single_instance import SingleInstance
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-import main as entry_point  # noqa: E402 — the program's own entry point
+from lhtl_desktop import launcher as entry_point  # noqa: E402 — every start goes through it
 
 
 def _second_start(db: Path, *args: str) -> subprocess.Popen[str]:
