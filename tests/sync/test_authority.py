@@ -337,3 +337,17 @@ def test_export_stays_valid_after_a_refused_pump(net: Net) -> None:
     out = exporter.export_bundle(net.hub.store, net.hub.folder / "down.lhtl", to_unit="14389")
     body = body_of(out.path.read_bytes())
     assert max(n for r in body["records"] for n in r["vv"].values()) < 10
+
+
+def test_a_local_edit_past_the_cap_is_refused_not_written(net: Net) -> None:
+    """Only a database from before the cap can hold a counter at it; the edit says so instead of writing a
+    vector every other installation would refuse."""
+    from lhtl_desktop.errors import RefusedError
+
+    store = net.a.store
+    with store.atomic():
+        store.set_meta(f"key_counter:{net.a.key_id}", str(MAX_COUNTER))
+    before = store.dump()
+    with pytest.raises(RefusedError, match="vượt giới hạn"):
+        net.a.set("lib", "2025", LIB_VISITS=1234)
+    assert store.dump() == before
