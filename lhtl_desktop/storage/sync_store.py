@@ -249,15 +249,21 @@ def apply_records(store: Store, inserts: Sequence[ValueRecord], supersede: Seque
         conn.executemany(_INSERT_RECORD, [record_tuple(r) for r in inserts])
 
 
-def edit_ids_taken(store: Store, edit_ids: Sequence[str]) -> set[str]:
-    """Those of `edit_ids` already used by a stored record, current or superseded."""
-    out: set[str] = set()
+def edit_ids_taken(store: Store, edit_ids: Sequence[str], *, superseded_only: bool = False) -> set[str]:
+    """Those of `edit_ids` already used by a stored record, current or superseded (or superseded only: a
+    current one is caught by the primary key on insert, so the import's fast path asks only the history)."""
     conn = store.db.conn
+    if superseded_only and conn.execute("SELECT 1 FROM value_history LIMIT 1").fetchone() is None:
+        return set()
+    out: set[str] = set()
     for chunk in _chunks(list(edit_ids)):
         marks = ",".join("?" * len(chunk))
-        out.update(e for (e,) in conn.execute(
-            f"SELECT edit_id FROM value_records WHERE edit_id IN ({marks}) "
-            f"UNION ALL SELECT edit_id FROM value_history WHERE edit_id IN ({marks})", [*chunk, *chunk]).fetchall())
+        sql = f"SELECT edit_id FROM value_history WHERE edit_id IN ({marks})"
+        params = list(chunk)
+        if not superseded_only:
+            sql += f" UNION ALL SELECT edit_id FROM value_records WHERE edit_id IN ({marks})"
+            params += chunk
+        out.update(e for (e,) in conn.execute(sql, params).fetchall())
     return out
 
 

@@ -230,7 +230,7 @@ class _Plan:
     counts: Counter[str]
 
 
-def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
+def _plan(store: Store, local: Local, vb: VerifiedBundle, *, dry_run: bool = False) -> _Plan:
     body = vb.body
     inst_ids = [v.institution.id for v in body.institutions]
     stored_insts = sync_store.institution_versions(store, inst_ids)
@@ -262,7 +262,7 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
 
     current = sync_store.current_siblings(store, inst_ids)
     plan = plan_records(current, body.records)
-    _check_records(store, vb, current, plan.outcomes, plan.inserts)
+    _check_records(store, vb, current, plan.outcomes, plan.inserts, dry_run=dry_run)
     per_inst: dict[str, PreviewRow] = {}
     tally = Counter((rec.institution_id, outcome) for rec, outcome in plan.outcomes)
     counts: Counter[str] = Counter()
@@ -283,7 +283,8 @@ _WRITES = (Outcome.NEW, Outcome.CHANGED, Outcome.CONFLICT)
 
 
 def _check_records(store: Store, vb: VerifiedBundle, current: Mapping[tuple[str, str, str], Sequence[ValueRecord]],
-                   outcomes: Sequence[tuple[ValueRecord, Outcome]], inserts: Sequence[ValueRecord]) -> None:
+                   outcomes: Sequence[tuple[ValueRecord, Outcome]], inserts: Sequence[ValueRecord], *,
+                   dry_run: bool) -> None:
     """What the merge would do, checked before anything is written: records the signer cannot vouch for are
     written nowhere (authority.Evidence), an edit id names one edit only — here and in every stored record."""
     evidence = vb.evidence
@@ -296,7 +297,9 @@ def _check_records(store: Store, vb: VerifiedBundle, current: Mapping[tuple[str,
             if held is not None and held != rec:
                 raise _edit_id_reused(rec.edit_id)
     if inserts:
-        taken = sync_store.edit_ids_taken(store, [r.edit_id for r in inserts])
+        # An id already current is refused by the primary key when inserting (import_bytes names it then);
+        # a dry run writes nothing, so it asks both tables to preview the same refusal.
+        taken = sync_store.edit_ids_taken(store, [r.edit_id for r in inserts], superseded_only=not dry_run)
         if taken:
             raise _edit_id_reused(min(taken))
 
@@ -346,7 +349,7 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
         result.status, result.reason = DUPLICATE, _("Gói đã nhập trước đó: không thay đổi gì.")
         return result
     try:
-        plan = _plan(store, local, vb)
+        plan = _plan(store, local, vb, dry_run=dry_run)
     except BundleError as exc:
         result.reason = exc.message
         return result
@@ -359,14 +362,16 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
     try:
         _write(store, vb, plan, result, file_name)
     except ConstraintError as exc:  # rolled back whole: a bundle error like any other, never a crash
-        _reject_after_write_failed(result, exc.message)
+        taken = sync_store.edit_ids_taken(store, [r.edit_id for r in plan.inserts])
+        _reject_after_write_failed(result, _edit_id_reused(min(taken)).message if taken else _(
+            "Gói không nhập được: {detail} Bị từ chối, cơ sở dữ liệu giữ nguyên.").format(detail=exc.message))
     return result
 
 
-def _reject_after_write_failed(result: FileResult, detail: str) -> None:
+def _reject_after_write_failed(result: FileResult, reason: str) -> None:
     _fill(result, _Plan([], 0, 0, [], [], [], Counter()))
     result.status = REJECTED
-    result.reason = _("Gói không nhập được: {detail} Bị từ chối, cơ sở dữ liệu giữ nguyên.").format(detail=detail)
+    result.reason = reason
 
 
 def _write(store: Store, vb: VerifiedBundle, plan: _Plan, result: FileResult, file_name: str) -> None:

@@ -222,3 +222,20 @@ def test_a_storm_refused_does_not_stop_the_hub_resolving_it(net: Net) -> None:
     accepted(net.hub, net.a.export())
     net.hub.set(net.a.institutions["lib"], "2025", why="Thống nhất", LIB_VISITS=1010)
     assert accepted(net.a, net.hub.export(to="14389")).changed == 1
+
+
+def test_a_dry_run_previews_the_same_refusal(net: Net) -> None:
+    accepted(net.hub, net.a.export())
+    visits = net.hub.store.records_for_key(net.a.institutions["lib"], "2025", "LIB_VISITS")[0]
+
+    def reuse(body: dict[str, Any]) -> None:
+        forged(body, "LIB_VISITS", indicator="LIB_READERS", edit_id=visits.edit_id, value=77)
+        body["records"] = [r for r in body["records"] if r["indicator"] != "LIB_VISITS"]
+
+    from lhtl_desktop.sync.importer import import_file
+
+    bad = craft(net.a, net.a.export(), reuse, "reuse.lhtl")
+    preview = import_file(net.hub.store, bad, dry_run=True, backup=False)
+    real = import_file(net.hub.store, bad, backup=False)
+    assert preview.status == real.status == "rejected"
+    assert "mã lần sửa" in preview.reason and "mã lần sửa" in real.reason
