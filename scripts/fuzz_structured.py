@@ -323,6 +323,7 @@ class Tally:
     tried: Counter[str] = field(default_factory=Counter)
     violations: list[str] = field(default_factory=list)
     crashes: list[str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)  # the bodies behind the violations, for the report
 
 
 @dataclass
@@ -372,6 +373,7 @@ class Receiver:
         if rng.random() < 0.95:
             body["bundle_id"] = str(uuid.uuid4())
         classes = {m(rng, body, world, sender) for m in rng.sample(MUTATIONS, k=rng.randint(1, 3))}
+        self.current = body  # for a report on the input that broke a rule
         for c in classes:
             self.tally.tried[c] += 1
         try:
@@ -404,6 +406,7 @@ class Receiver:
 
     def _violation(self, classes: set[str], text: str) -> None:
         self.tally.violations.append(f"{self.world.name} {sorted(classes)}: {text}")
+        self.tally.inputs.append(json.dumps(self.current, ensure_ascii=False, default=str))
 
     def _expect_unchanged(self, classes: set[str], why: str, allow: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         after = self._state()
