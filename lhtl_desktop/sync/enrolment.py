@@ -26,6 +26,7 @@ from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import now_utc
 from lhtl_desktop.model.timestamps import is_utc_timestamp
 from lhtl_desktop.model.units import normalise_code
+from lhtl_desktop.model.version_vector import MAX_COUNTER
 from lhtl_desktop.storage import Store, key_counters, sync_store
 from lhtl_desktop.storage.output_paths import check_output_path
 from lhtl_desktop.sync.envelope import (
@@ -210,7 +211,7 @@ def _read_replaces(items: Any, key_id: str) -> tuple[Replaced, ...]:
         if not isinstance(item, dict) or set(item) != {"key_id", "max_seq", "max_counter"} \
                 or not isinstance(item["key_id"], str) or not _KEYID_RE.fullmatch(item["key_id"]) \
                 or item["key_id"] == key_id \
-                or not all(type(item[k]) is int and 0 <= item[k] < 2**53 for k in ("max_seq", "max_counter")):
+                or not all(type(item[k]) is int and 0 <= item[k] <= MAX_COUNTER for k in ("max_seq", "max_counter")):
             raise bad
         out.append(Replaced(item["key_id"], item["max_seq"], item["max_counter"]))
     return tuple(out)
@@ -447,7 +448,14 @@ def new_own_key(store: Store, *, passphrase: str | None = None, officer: str | N
                 version=sync_store.next_registry_version(store), issued_at=now, officer=name or local.officer,
                 max_seq=cert.max_seq, max_counter=cert.max_counter))
         sync_store.save_certificates(store, [_row(c) for c in certs])
-    path = _write_enrolment(store, load_local(store), out, private) if out is not None else None
+        # All or nothing: the new state must read back, and the enrolment file be written, before the switch
+        # commits; any failure rolls back to the old key, still in use, with nothing erased.
+        try:
+            switched = load_local(store)
+        except BundleError as exc:
+            raise RefusedError(_("Không tạo được khóa mới: {detail} Máy này vẫn dùng khóa cũ, không có gì thay "
+                                 "đổi.").format(detail=exc.message)) from exc
+        path = _write_enrolment(store, switched, out, private) if out is not None else None
     logs.event("key-new", key=key.key_id, old_key=old_id, max_seq=max_seq, max_counter=max_counter)
     return NewOwnKey(key.key_id, key.fingerprint, old_id, max_seq, max_counter, bool(passphrase), path)
 
