@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
@@ -98,7 +99,49 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--two-tier", choices=["on", "off"], help=_("xã báo cáo thẳng lên tỉnh"))
     p.add_argument("--threshold", nargs=3, metavar=("CHỈ_TIÊU", "NĂM", "NGƯỠNG"),
                    help=_("đổi ngưỡng mốc của một chỉ tiêu (%%), ví dụ LIB_COMM_LLL 2030 65"))
+    add_formalities_options(p)
     add_json_option(p)
+
+
+# -- `settings`: the sheets' NĐ 30 formalities (services/reports/formalities.py) ----------------------------
+FORMALITY_OPTIONS = (
+    ("--report-issuer", "issuer", _("cơ quan chủ quản và cơ quan ban hành, mỗi dòng cách nhau bởi «|»")),
+    ("--report-abbreviation", "abbreviation", _("chữ viết tắt sau «BC-», ví dụ UBND")),
+    ("--report-number", "number", _("số văn bản in trên biểu; \"\" để trống viết tay")),
+    ("--report-recipients", "recipients", _("nơi nhận, mỗi nơi cách nhau bởi «|»")),
+    ("--report-place", "place", _("địa danh trước ngày tháng, ví dụ Gia Lâm")),
+    ("--signer-title", "signer_title", _("chức vụ người ký, các dòng cách nhau bởi «|», ví dụ "
+                                         "\"TM. ỦY BAN NHÂN DÂN|CHỦ TỊCH\"")),
+    ("--signer-name", "signer_name", _("họ tên người ký")),
+)
+MULTILINE = {"issuer", "recipients", "signer_title"}
+
+
+def add_formalities_options(p: argparse.ArgumentParser) -> None:
+    for flag, name, text in FORMALITY_OPTIONS:
+        p.add_argument(flag, dest=f"paper_{name}", metavar="VĂN_BẢN", help=text + _(" («» = mặc định)"))
+
+
+def apply_formalities_options(store: Store, args: argparse.Namespace) -> None:
+    from lhtl_desktop.services.reports import formalities as paper
+
+    changes: dict[str, Any] = {}
+    for _flag, name, _text in FORMALITY_OPTIONS:
+        value = getattr(args, f"paper_{name}", None)
+        if value is not None:
+            changes[name] = paper.split_lines(value) if name in MULTILINE else value
+    if changes:
+        paper.set_formalities(store, **changes)
+
+
+def formalities_json(store: Store) -> dict[str, Any]:
+    from lhtl_desktop.services.reports import formalities as paper
+
+    me = installation.installation(store)
+    f = paper.formalities(store, me.unit, store.unit(me.province_code) or me.unit)
+    return {"issuer": list(f.issuer_lines), "abbreviation": f.abbreviation, "number": f.number,
+            "number_line": f.number_line, "recipients": list(f.recipients),
+            "place": f.place, "signer_title": list(f.signer_title), "signer_name": f.signer_name}
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -253,6 +296,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_settings(args: argparse.Namespace) -> int:
     store = store_from(args)
+    apply_formalities_options(store, args)  # validated and written as one, before the other changes
     if args.officer:
         installation.set_officer(store, args.officer)
     if args.hub:
@@ -263,7 +307,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
         settings.set_threshold(store, args.threshold[0], args.threshold[1], args.threshold[2])
     me = installation.installation(store)
     data = {"unit": me.unit.code, "name": me.unit.name, "officer": me.officer, "two_tier": me.two_tier,
-            "parent": installation.parent_of(store, me.unit.code), "db": str(store.path)}
+            "parent": installation.parent_of(store, me.unit.code), "db": str(store.path),
+            "report": formalities_json(store)}
     if args.json:
         print_json(data)
     else:

@@ -1,4 +1,5 @@
-"""`report --period YEAR [--scope CODE] --out FILE.pdf|FILE.xlsx`: the summary sheet or the workbook."""
+"""`report --period YEAR [--scope CODE] [--date DD/MM/YYYY] [--number N] --out FILE.pdf|FILE.xlsx`: the summary
+sheet or the workbook."""
 
 from __future__ import annotations
 
@@ -17,14 +18,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--period", required=True, metavar="NĂM", help=_("năm báo cáo, ví dụ 2025"))
     p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
     p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp kết quả: .pdf hoặc .xlsx"))
+    p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM", help=_("ngày ghi trên biểu (mặc định: hôm nay)"))
+    p.add_argument("--number", metavar="SỐ",
+                   help=_("số văn bản của biểu này (mặc định: theo cài đặt; để trống để viết tay)"))
     add_json_option(p)
     p.set_defaults(handler=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    reports.check_output(args.out)  # refuse a bad file name before opening anything
+    from lhtl_desktop.services.reports.formalities import parse_number, parse_sheet_date
+
+    reports.check_output(args.out)  # refuse a bad file name or date before opening anything
+    date = parse_sheet_date(args.date) if args.date is not None else None
+    number = parse_number(args.number) if args.number is not None else None
     store = store_from(args)
-    report = reports.write_report(store, args.period, args.scope, args.out)
+    report = reports.write_report(store, args.period, args.scope, args.out, date, number)
     if args.json:
         print_json({"file": str(args.out), "scope": report.scope.code, "year": report.year,
                     "fingerprint": report.fingerprint, "code": report.code})

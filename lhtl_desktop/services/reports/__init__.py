@@ -73,9 +73,10 @@ def report_bytes(report: Report, kind: str) -> bytes:
 
 
 def write_report(store: Store, year: int | str, scope: str | None, out: str | os.PathLike[str],
-                 date: _dt.date | None = None) -> Report:
-    """Check the output, build the sheet for (year, scope), write it as PDF or xlsx by the file's extension."""
+                 date: _dt.date | None = None, number: str | None = None) -> Report:
+    """Check the output, build the sheet for (year, scope), write it as PDF or xlsx by the file's extension.
+    `date` and `number` are this document's (else today, and the installation's number setting)."""
     path, kind = check_output(out)
-    report = build_report(store, year, scope, date)
+    report = build_report(store, year, scope, date, number)
     write_atomically(path, report_bytes(report, kind))
     return report

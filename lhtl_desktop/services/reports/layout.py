@@ -224,7 +224,8 @@ class _Writer:
         self.line(right_c - mw / 2, motto_y + 1.6, right_c + mw / 2, motto_y + 1.6, RULE)
         date_y = motto_y + 8.5
         self.text(r.place_date, right_c, date_y, 13, "I", "C")
-        self.y = max(left_bottom, date_y) + 8.0
+        number_y = self.number_line(left_c, max(left_bottom + 2.0, date_y))
+        self.y = max(number_y, date_y) + 8.0
 
         # Title and its short rule, scope and legal basis.
         heading, summary = r.title_lines
@@ -235,6 +236,11 @@ class _Writer:
         self.y += 2.5
         self.paragraph(r.scope_line, 13, "", "C", space_after=0.5)
         self.paragraph(r.basis_line, 12, "I", "C", space_after=4)
+
+    def number_line(self, centre: float, baseline: float) -> float:
+        """NĐ 30: «Số: 12/BC-UBND» centred under the issuing body, on the line of the place and date."""
+        self.text(self.report.formalities.number_line, centre, baseline, 13, "", "C")
+        return baseline
 
     # -- tables ------------------------------------------------------------------------------------
     def _cell_lines(self, text: str, width: float, size: float, style: str, align: str) -> tuple[list[str], float]:
@@ -276,7 +282,10 @@ class _Writer:
         self.y = top + height
         return height
 
-    def table(self, table: Table, sub: bool = False) -> None:
+    def table(self, table: Table, sub: bool = False, keep_after: float = 0.0) -> None:
+        """Draw a table, its header repeated on each page. `keep_after` is the height of what must stay on
+        the page of the last row (the closing block): the last row moves to a new page rather than leave
+        the signatures alone on one."""
         total = sum(c.weight for c in table.columns)
         widths = [c.weight / total * self.content_width for c in table.columns]
         heads = [c.title for c in table.columns]
@@ -286,14 +295,18 @@ class _Writer:
         head_h = self._row(heads, widths, head_aligns, head_size, "B", measure_only=True)
         first_h = self._row(table.rows[0].cells, widths, aligns, table.size, "", True) if table.rows else 0.0
         heading_h = lh(12) + 1.5 if table.heading else 0.0
-        self.ensure(heading_h + head_h + first_h)  # a heading never ends a page alone
+        after = 1.5 + (self.paragraph_height(table.note, 10, "I") if table.note else 0.0) + 2.5 + keep_after
+        lone = len(table.rows) <= 1
+        # a heading never ends a page alone; a one-row table keeps its closing block too
+        self.ensure(heading_h + head_h + first_h + (after if lone and keep_after else 0.0))
         if table.heading:
             self.paragraph(table.heading, 12, "BI" if sub else "B", space_after=1.0)
         self._row(heads, widths, head_aligns, head_size, "B")
-        for row in table.rows:
+        for k, row in enumerate(table.rows):
             style = "B" if row.bold else ""
             h = self._row(row.cells, widths, aligns, table.size, style, measure_only=True)
-            if self.y + h > self.bottom:
+            needed = h + (after if keep_after and k == len(table.rows) - 1 else 0.0)
+            if self.y + needed > self.bottom:
                 self.new_page()
                 self._row(heads, widths, head_aligns, head_size, "B")  # header repeated on every page
             self._row(row.cells, widths, aligns, table.size, style)
@@ -302,21 +315,55 @@ class _Writer:
             self.paragraph(table.note, 10, "I")
         self.y += 2.5
 
-    # -- signatures --------------------------------------------------------------------------------
-    def signatures(self) -> None:
-        self.ensure(48)
+    def paragraph_height(self, text: str, size: float, style: str = "", indent: float = 0.0,
+                         space_after: float = 1.5) -> float:
+        return len(self.wrap(text, self.content_width - indent, size, style)) * lh(size) + space_after
+
+    # -- closing block: «Nơi nhận», the maker and the signer (NĐ 30) ------------------------------------
+    SIGN_SPACE = 24.0  # mm left for the signature and the seal
+
+    def _recipient_lines(self, width: float) -> list[str]:
+        lines: list[str] = []
+        for item in self.report.formalities.recipients:
+            lines += self.wrap(f"- {item}", width, 11, "")
+        return lines
+
+    def signatures(self, measure_only: bool = False) -> float:
+        """Draw the closing block (or only measure it): «Nơi nhận:» and its list at the left, «Người lập
+        biểu» in the middle, the signer's position, the signature space and name at the right."""
+        paper = self.report.formalities
+        cw = self.content_width
+        recipients_w = cw * 0.3
+        recipients = self._recipient_lines(recipients_w)
+        titles = paper.signer_title or ("",)
+        left_h = lh(12) + len(recipients) * lh(11)
+        right_h = (len(titles) + 1) * lh(13) + self.SIGN_SPACE + lh(13)
+        height = 4 + max(left_h, right_h) + 4
+        if measure_only:
+            return height
+        self.ensure(height)
         self.y += 4
-        left_c = self.left + self.content_width * 0.2
-        right_c = self.left + self.content_width * 0.75
-        base = self.y + self.ascent(13, "B")
-        self.text(_("NGƯỜI LẬP BIỂU"), left_c, base, 13, "B", "C")
-        self.text(_("THỦ TRƯỞNG ĐƠN VỊ"), right_c, base, 13, "B", "C")
-        base += lh(13)
-        self.text(_("(Ký, ghi rõ họ tên)"), left_c, base, 13, "I", "C")
-        self.text(_("(Ký, ghi rõ họ tên, đóng dấu)"), right_c, base, 13, "I", "C")
-        base += 26
-        self.text(self.report.officer, left_c, base, 13, "B", "C")
-        self.y = base + 4
+        top = self.y
+        middle_c = self.left + cw * 0.47
+        right_c = self.left + cw * 0.79
+        base = top + self.ascent(12, "BI")
+        self.text(_("Nơi nhận:"), self.left, base, 12, "BI")
+        for line in recipients:
+            base += lh(11)
+            self.text(line, self.left, base, 11, "")
+        base = top + self.ascent(13, "B")
+        self.text(_("NGƯỜI LẬP BIỂU"), middle_c, base, 13, "B", "C")
+        for i, title in enumerate(titles):
+            self.text(title, right_c, base + i * lh(13), 13, "B", "C")
+        self.text(_("(Ký, ghi rõ họ tên)"), middle_c, base + lh(13), 13, "I", "C")
+        sign_base = base + len(titles) * lh(13)
+        self.text(_("(Ký, ghi rõ họ tên, đóng dấu)"), right_c, sign_base, 13, "I", "C")
+        name_base = sign_base + lh(13) + self.SIGN_SPACE
+        self.text(self.report.officer, middle_c, name_base, 13, "B", "C")
+        if paper.signer_name:
+            self.text(paper.signer_name, right_c, name_base, 13, "B", "C")
+        self.y = top + height - 4
+        return height
 
 
 # -- what each level prints ----------------------------------------------------------------------------
@@ -417,6 +464,10 @@ def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
     w.new_page()
     w.header_block()
     numbers = iter(ROMAN)
+    # What follows the last table stays on its page: the provisional note and the closing block.
+    closing_note = (_("{mark} Số liệu tạm tính: giá trị đang có xung đột chưa được giải quyết giữa các cấp; "
+                      "cần thống nhất trước khi ký.").format(mark=CONFLICT_MARK) if report.any_provisional else "")
+    tail = (w.paragraph_height(closing_note, 11, "I") if closing_note else 0.0) + w.signatures(measure_only=True)
     if report.level == Level.COMMUNE:
         number = next(numbers)
         w.ensure(lh(12) * 3 + 25)
@@ -429,12 +480,13 @@ def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
             w.paragraph(_("Chưa có thiết chế nào đang hoạt động."), 12, "I")
     else:
         w.table(units_table(report, next(numbers)))
-    w.table(targets_table(report, next(numbers)))
+    later: list[Table] = [targets_table(report, next(numbers))]
     if report.missing:
-        w.table(missing_table(report, next(numbers)))
-    if report.any_provisional:
-        w.paragraph(_("{mark} Số liệu tạm tính: giá trị đang có xung đột chưa được giải quyết giữa các cấp; "
-                      "cần thống nhất trước khi ký.").format(mark=CONFLICT_MARK), 11, "I")
+        later.append(missing_table(report, next(numbers)))
+    for k, table in enumerate(later):
+        w.table(table, keep_after=tail if k == len(later) - 1 else 0.0)
+    if closing_note:
+        w.paragraph(closing_note, 11, "I")
     w.signatures()
     title = " ".join(report.title_lines)
     return Document(w.pages, fonts, title, report.scope_line, frozenset(w.substituted))

@@ -15,7 +15,8 @@ Issuing body (top left), chosen per level — the installation issues the sheet,
   so the sheet does not pretend to come from a district committee;
 - province: "UBND TỈNH …" over "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH": the department merges and evaluates the
   programme for the province committee (KH 87/KH-UBND), and NĐ 30 puts the governing body above it.
-An installation can override the lines with the meta key `report_issuer` ("LINE 1|LINE 2").
+An installation can override the lines with the meta key `report_issuer` ("LINE 1|LINE 2"); that key and the
+other NĐ 30 formalities (number line, recipients, place, signer) live in `formalities.py`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from lhtl_desktop.model.targets import Status, TargetDefinition, TargetKind
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.services import evaluation as _evaluation
 from lhtl_desktop.services.installation import installation, is_ancestor_or_self, require_unit, subtree
+from lhtl_desktop.services.reports.formalities import Formalities, default_place, formalities
 from lhtl_desktop.storage import Store
 
 # Short column heads for the per-unit table (the full labels are in the targets table).
@@ -131,6 +133,7 @@ class Report:
     missing: list[MissingLine]
     code: str  # verification code of the printed data
     definitions: Mapping[str, TargetDefinition] = field(repr=False)
+    formalities: Formalities = field(default_factory=Formalities)  # NĐ 30: number, recipients, signer
 
     # -- words printed on the sheet ----------------------------------------------------------------
     @property
@@ -191,19 +194,11 @@ def format_threshold(t: TargetLine) -> str:
 
 
 def issuer_lines(store: Store, me_unit: Unit, province: Unit) -> tuple[str, ...]:
-    override = (store.get_meta("report_issuer") or "").strip()
-    if override:
-        return tuple(line.strip().upper() for line in override.split("|") if line.strip())
-    if me_unit.level == Level.COMMUNE:
-        return (_("UBND {name}").format(name=me_unit.name.upper()),)
-    if me_unit.level == Level.DISTRICT:
-        return (_("CỤM TỔNG HỢP"), me_unit.name.upper())
-    return (_("UBND {name}").format(name=province.name.upper()), _("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"))
+    return formalities(store, me_unit, province).issuer_lines
 
 
 def place_of(unit: Unit) -> str:
-    name = unit.short_name
-    return name[: -len(" (cũ)")] if name.endswith(" (cũ)") else name
+    return default_place(unit)
 
 
 def require_report_scope(store: Store, scope: str | None) -> Unit:
@@ -221,7 +216,7 @@ def require_report_scope(store: Store, scope: str | None) -> Unit:
 
 # -- building ----------------------------------------------------------------------------------------
 def build_report(store: Store, year: int | str, scope: str | None = None,
-                 date: _dt.date | None = None) -> Report:
+                 date: _dt.date | None = None, number: str | None = None) -> Report:
     from lhtl_desktop.services.reports.verification import verification_code_of
 
     y = parse_year(year)
@@ -353,11 +348,12 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
 
     own = store.own_key()
     province = units_all.get(me.province_code, me.unit)
+    paper = formalities(store, me.unit, province).with_number(number)
     report = Report(
-        year=y, level=scope_unit.level, scope=scope_unit, issuer_lines=issuer_lines(store, me.unit, province),
-        place=place_of(me.unit), date=date or _dt.date.today(), officer=me.officer,
+        year=y, level=scope_unit.level, scope=scope_unit, issuer_lines=paper.issuer_lines,
+        place=paper.place, date=date or _dt.date.today(), officer=me.officer,
         fingerprint=str(own["fingerprint"]) if own else "—", targets=targets, units=unit_lines, total=total,
-        institutions=inst_lines, missing=missing, code="", definitions=definitions,
+        institutions=inst_lines, missing=missing, code="", definitions=definitions, formalities=paper,
     )
     object.__setattr__(report, "code", verification_code_of(report))
     return report
