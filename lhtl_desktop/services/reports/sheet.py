@@ -22,7 +22,7 @@ other NĐ 30 formalities (number line, recipients, place, signer) live in `forma
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lhtl_desktop.errors import RefusedError
@@ -31,7 +31,7 @@ from lhtl_desktop.model.catalogue import INDICATORS, TYPES_BY_CODE, Level, indic
 from lhtl_desktop.model.criteria import CRITERIA
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import parse_year
-from lhtl_desktop.model.targets import Status, TargetDefinition, TargetKind
+from lhtl_desktop.model.targets import InstitutionFacts, Status, TargetDefinition, TargetKind
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.services import evaluation as _evaluation
 from lhtl_desktop.services.installation import installation, is_ancestor_or_self, require_unit, subtree
@@ -75,6 +75,7 @@ class TargetLine:
     status: Status
     missing: tuple[str, ...]
     provisional: bool  # some input is an open conflict's provisional value (⚠)
+    line: float | None = None  # share: what the on-track line asks of the year (the workbook judges with it)
 
     @property
     def status_label(self) -> str:
@@ -117,6 +118,17 @@ class MissingLine:
 
 
 @dataclass(frozen=True)
+class WorkbookInputs:
+    """What the self-judging workbook needs beyond the printed tables (xlsx.py): the row of the per-unit table
+    each institution counts in, the institutions active in Y−1 only (closed in Y: they count in a growth
+    target's Y−1 sum), and the Y−1 values of the growth targets' indicators of institutions active in Y−1."""
+
+    row_of: Mapping[str, str]
+    closed: tuple[InstitutionLine, ...]
+    previous: Mapping[str, Mapping[str, int]]
+
+
+@dataclass(frozen=True)
 class Report:
     year: int
     level: str  # level of the scope
@@ -134,6 +146,7 @@ class Report:
     code: str  # verification code of the printed data
     definitions: Mapping[str, TargetDefinition] = field(repr=False)
     formalities: Formalities = field(default_factory=Formalities)  # NĐ 30: number, recipients, signer
+    workbook: WorkbookInputs | None = field(default=None, repr=False)  # what the workbook's formulas read
 
     # -- words printed on the sheet ----------------------------------------------------------------
     @property
@@ -269,6 +282,9 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         in_rows.setdefault(inst_row[inst.id], []).append(inst)
 
     # Targets and per-row counts.
+    from lhtl_desktop.model.targets import on_track_level
+
+    known_years = {yr: table.year(yr) for yr in table.values}
     targets: list[TargetLine] = []
     counts: dict[str, dict[str, tuple[int | None, int | None]]] = {u.code: {} for u in row_units}
     for r in ev.results:
@@ -276,7 +292,8 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         involved = [*r.meeting, *r.not_meeting, *r.missing]
         targets.append(TargetLine(
             r.target, r.label, r.kind, _int(r.numerator), _int(r.denominator), r.value, r.threshold,
-            r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved)))
+            r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved),
+            on_track_level(t, y, [facts[i.id] for i in insts.values()], known_years)))
         if t.kind == TargetKind.SHARE:
             for u in row_units:
                 counts[u.code][t.code] = (0, 0)
@@ -346,6 +363,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
                      sum(u.missing for u in unit_lines), total_counts,
                      any(u.provisional for u in unit_lines))
 
+    workbook = _workbook_inputs(y, insts, facts, inst_row, unit_names, data, definitions.values())
     own = store.own_key()
     province = units_all.get(me.province_code, me.unit)
     paper = formalities(store, me.unit, province).with_number(number)
@@ -354,9 +372,28 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         place=paper.place, date=date or _dt.date.today(), officer=me.officer,
         fingerprint=str(own["fingerprint"]) if own else "—", targets=targets, units=unit_lines, total=total,
         institutions=inst_lines, missing=missing, code="", definitions=definitions, formalities=paper,
+        workbook=workbook,
     )
     object.__setattr__(report, "code", verification_code_of(report))
     return report
+
+
+def _workbook_inputs(y: int, insts: Mapping[str, Institution], facts: Mapping[str, InstitutionFacts],
+                     inst_row: Mapping[str, str], unit_names: Mapping[str, str],
+                     data: Mapping[int, Mapping[str, Mapping[str, int]]],
+                     definitions: Iterable[TargetDefinition]) -> WorkbookInputs:
+    growth = [t.indicator for t in definitions if t.kind == TargetKind.GROWTH and t.indicator]
+    previous_year = data.get(y - 1, {})
+    previous = {
+        i.id: {c: previous_year[i.id][c] for c in growth if c in previous_year.get(i.id, {})}
+        for i in insts.values() if facts[i.id].active_in(y - 1)
+    }
+    closed = tuple(
+        InstitutionLine(i.id, i.unit_code, unit_names.get(i.unit_code, i.unit_code), i.name, i.type,
+                        TYPES_BY_CODE[i.type].family, {}, frozenset(), None)
+        for i in insts.values() if facts[i.id].active_in(y - 1) and not facts[i.id].active_in(y)
+    )
+    return WorkbookInputs(dict(inst_row), closed, {k: v for k, v in previous.items() if v})
 
 
 def _sum_or_none(values: Sequence[int | None]) -> int | None:
