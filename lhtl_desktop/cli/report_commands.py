@@ -4,9 +4,11 @@ sheet or the workbook."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.cli.core import store_from
+from lhtl_desktop.cli.sync_commands import _passphrase
 from lhtl_desktop.i18n import _
 from lhtl_desktop.services import reports
 
@@ -19,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
     p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp kết quả: .pdf hoặc .xlsx"))
     p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM", help=_("ngày ghi trên biểu (mặc định: hôm nay)"))
+    p.add_argument("--passphrase-env", metavar="BIẾN",
+                   help=_("biến môi trường chứa mật khẩu của khóa (để ký mã QR trên biểu)"))
     p.add_argument("--number", metavar="SỐ",
                    help=_("số văn bản của biểu này (mặc định: theo cài đặt; để trống để viết tay)"))
     add_json_option(p)
@@ -32,7 +36,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     date = parse_sheet_date(args.date) if args.date is not None else None
     number = parse_number(args.number) if args.number is not None else None
     store = store_from(args)
-    report = reports.write_report(store, args.period, args.scope, args.out, date, number)
+    passphrase = _passphrase(args)
+    report = reports.write_report(store, args.period, args.scope, args.out, date, number,
+                                  codes=code_maker(store, passphrase))
     if args.json:
         print_json({"file": str(args.out), "scope": report.scope.code, "year": report.year,
                     "fingerprint": report.fingerprint, "code": report.code})
@@ -41,3 +47,20 @@ def cmd_report(args: argparse.Namespace) -> int:
                                                                year=report.year))
         print(_("Mã kiểm tra số liệu: {code}").format(code=report.code))
     return 0
+
+
+def code_maker(store, passphrase: str | None):  # type: ignore[no-untyped-def]
+    """The sheet's QR codes (sync.sheet_codes): a commune's own sheet also carries its values of the year."""
+    from lhtl_desktop.model.catalogue import Level
+    from lhtl_desktop.services.installation import installation
+    from lhtl_desktop.sync import sheet_codes
+
+    me = installation(store).unit.code
+
+    def make(report: reports.Report, file_name: str) -> list[tuple[str, bytes]]:
+        own_commune = report.level == Level.COMMUNE and report.scope.code == me
+        return sheet_codes.sheet_frames(store, reports.sheet_code_payload(report), carries_data=own_commune,
+                                        file_name=file_name, passphrase=passphrase,
+                                        warn=lambda text: print(text, file=sys.stderr))
+
+    return make

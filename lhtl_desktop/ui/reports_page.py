@@ -15,7 +15,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QPointF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QPainter, QPen
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -89,7 +89,7 @@ def prepare_printer(printer: QPrinter, doc: Document) -> None:
 
 def paint_document(doc: Document, printer: QPrinter) -> None:
     """Draw every page of the sheet on the printer (or the preview), at the printer's resolution."""
-    from lhtl_desktop.services.reports.layout import LineOp, TextOp
+    from lhtl_desktop.services.reports.layout import LineOp, RectOp, TextOp
 
     main, marks = qt_families(doc.fonts)
     painter = QPainter()
@@ -116,6 +116,9 @@ def paint_document(doc: Document, printer: QPrinter) -> None:
                     pen.setWidthF(op.width * scale)
                     painter.setPen(pen)
                     painter.drawLine(QPointF(op.x1 * scale, op.y1 * scale), QPointF(op.x2 * scale, op.y2 * scale))
+                elif isinstance(op, RectOp):  # QR modules: exact, no antialiased seams between them
+                    painter.fillRect(QRectF(op.x * scale, op.y * scale, op.w * scale, op.h * scale),
+                                     Qt.GlobalColor.black)
     finally:
         painter.end()
 

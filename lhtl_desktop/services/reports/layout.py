@@ -17,6 +17,7 @@ from lhtl_desktop.i18n import _, fmt_int
 from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, IndicatorKind, Level
 from lhtl_desktop.model.targets import TargetKind
 from lhtl_desktop.services.reports.fonts import MM_PER_PT, FontSet, sheet_fonts
+from lhtl_desktop.services.reports.qr import SheetCode
 from lhtl_desktop.services.reports.sheet import (
     CONFLICT_MARK,
     FAMILY_TITLES,
@@ -56,11 +57,21 @@ class LineOp:
     width: float
 
 
+@dataclass(frozen=True)
+class RectOp:
+    """A filled black rectangle (the modules of a QR code)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
 @dataclass
 class Page:
     width: float
     height: float
-    ops: list[TextOp | LineOp] = field(default_factory=list)
+    ops: list[TextOp | LineOp | RectOp] = field(default_factory=list)
 
     @property
     def landscape(self) -> bool:
@@ -366,6 +377,56 @@ class _Writer:
         return height
 
 
+    # -- QR codes (services/reports/qr.py; made and signed by sync/sheet_codes.py) ------------------------------
+    def codes_block(self) -> None:
+        """After the closing block: the verification code, and on a commune sheet the data codes, with what each
+        is for. A code never splits; codes go on as many rows and pages as they need."""
+        codes = self.report.codes
+        if not codes:
+            return
+        from lhtl_desktop.services.reports.qr import MODULE_MM
+
+        note = _("Mã QR: mã kiểm tra để đối chiếu biểu với số liệu (lệnh «lhtl sheet verify» ảnh chụp hoặc tệp PDF)")
+        if len(codes) > 1:
+            note += _("; {n} mã số liệu có chữ ký để cấp trên nhập thẳng từ ảnh chụp hoặc ảnh quét của biểu "
+                      "(lệnh «lhtl import» ảnh chụp), như một gói dữ liệu").format(n=len(codes) - 1)
+        note += "."
+        caption_h = lh(9) + 1
+        # The codes stay together on one page (a photo of that page is what `import` reads): the whole block
+        # starts a new page when it does not fit under the closing block.
+        per_row = max(1, int((self.content_width + 6) // (codes[0].width_mm + 6)))
+        rows = -(-len(codes) // per_row)
+        note_h = self.paragraph_height(note, 11, "I", space_after=2)
+        self.ensure(4 + note_h + rows * (max(c.width_mm for c in codes) + caption_h + 2))
+        self.y += 4
+        self.paragraph(note, 11, "I", space_after=2)
+        x = self.left
+        row_h = 0.0
+        for code in codes:
+            w = code.width_mm
+            if x + w > self.right + 0.01:
+                x, self.y = self.left, self.y + row_h
+                row_h = 0.0
+            if self.y + w + caption_h > self.bottom:
+                self.new_page()
+                x, row_h = self.left, 0.0
+            self.page.ops += qr_ops(code, x, self.y, MODULE_MM)
+            self.text(code.label, x + w / 2, self.y + w + self.ascent(9), 9, "", "C")
+            row_h = max(row_h, w + caption_h + 2)
+            x += w + 6
+        self.y += row_h
+
+
+def qr_ops(code: SheetCode, x: float, y: float, module: float) -> list[RectOp]:
+    """A code's black runs as rectangles, its quiet zone included in (x, y). Each run reaches 0.02 mm into the
+    next row, so a renderer's anti-aliasing leaves no pale seam between rows of modules."""
+    from lhtl_desktop.services.reports.qr import QUIET
+
+    top, left = y + QUIET * module, x + QUIET * module
+    return [RectOp(left + start * module, top + r * module, length * module, module + 0.02)
+            for r, runs in enumerate(code.rows) for start, length in runs]
+
+
 # -- what each level prints ----------------------------------------------------------------------------
 def _mark(text: str, flagged: bool) -> str:
     return f"{text} {CONFLICT_MARK}" if flagged else text
@@ -488,5 +549,6 @@ def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
     if closing_note:
         w.paragraph(closing_note, 11, "I")
     w.signatures()
+    w.codes_block()
     title = " ".join(report.title_lines)
     return Document(w.pages, fonts, title, report.scope_line, frozenset(w.substituted))

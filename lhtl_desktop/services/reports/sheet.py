@@ -36,6 +36,7 @@ from lhtl_desktop.model.units import Unit
 from lhtl_desktop.services import evaluation as _evaluation
 from lhtl_desktop.services.installation import installation, is_ancestor_or_self, require_unit, subtree
 from lhtl_desktop.services.reports.formalities import Formalities, default_place, formalities
+from lhtl_desktop.services.reports.qr import SheetCode
 from lhtl_desktop.storage import Store
 
 # Short column heads for the per-unit table (the full labels are in the targets table).
@@ -147,6 +148,7 @@ class Report:
     definitions: Mapping[str, TargetDefinition] = field(repr=False)
     formalities: Formalities = field(default_factory=Formalities)  # NĐ 30: number, recipients, signer
     workbook: WorkbookInputs | None = field(default=None, repr=False)  # what the workbook's formulas read
+    codes: tuple[SheetCode, ...] = field(default=(), repr=False)  # QR codes printed after the closing block
 
     # -- words printed on the sheet ----------------------------------------------------------------
     @property
