@@ -15,7 +15,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QPainter, QPen
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -85,6 +85,23 @@ def prepare_printer(printer: QPrinter, doc: Document) -> None:
     printer.setFullPage(True)
     printer.setPageLayout(layout)
     printer.setDocName(doc.title)
+
+
+def verification_code_maker(store: Store):  # type: ignore[no-untyped-def]
+    """The sheet's signed verification QR code (sync.sheet_codes), when the key opens without a passphrase.
+    The window prints no data codes yet: they number a bundle, a write, which `lhtl report` makes."""
+    from lhtl_desktop.services import account, reports
+    from lhtl_desktop.sync import sheet_codes
+    from lhtl_desktop.sync.keys import is_protected
+
+    if is_protected(account.own_key(store).sealed):
+        return None
+
+    def make(report: Report, _file_name: str) -> list[tuple[str, bytes]]:
+        return [(QCoreApplication.translate("ReportsPage", "Mã kiểm tra"),
+                 sheet_codes.verification_frame(store, reports.sheet_code_payload(report)))]
+
+    return make
 
 
 def paint_document(doc: Document, printer: QPrinter) -> None:
@@ -299,6 +316,9 @@ class ReportsPage(QWidget):
             reader = open_reader(path)
             try:
                 report = reports.build_report(reader, year, scope)
+                maker = verification_code_maker(reader)
+                if maker is not None:
+                    report = reports.with_codes(report, maker(report, ""))
             finally:
                 reader.close()
             return report, reports.layout_report(report)
@@ -366,7 +386,7 @@ class ReportsPage(QWidget):
         def work() -> Report:
             reader = open_reader(db_path)  # the worker's own read connection, as for the preview
             try:
-                return reports.write_report(reader, year, scope, path)
+                return reports.write_report(reader, year, scope, path, codes=verification_code_maker(reader))
             finally:
                 reader.close()
 

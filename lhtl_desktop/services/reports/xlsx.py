@@ -298,7 +298,7 @@ def _cover(wb: Workbook, r: Report) -> None:
         ws.cell(row=i, column=1, value=label).font = BOLD
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=3)
         cell = ws.cell(row=i, column=5, value=value)
-        cell.font, cell.alignment = BODY, WRAP
+        cell.font, cell.alignment = BODY, Alignment(horizontal="left", vertical="center", wrap_text=True)
         ws.merge_cells(start_row=i, start_column=5, end_row=i, end_column=8)
         _fit_height(ws, i, [(label, 42), (value, 56)])
     row = 18
