@@ -186,10 +186,31 @@ def decode_image_bytes(image: Any) -> list[bytes]:
     return [bytes(r.bytes) for r in results if r.valid and r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
+def _decode_file(image_path: Path, shown: Path) -> list[bytes]:
+    """The QR codes' bytes on one image file: through Pillow when installed, else PNG by png_gray."""
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        from lhtl_desktop.sync.png_gray import SIGNATURE, decode_png_gray
+
+        data = image_path.read_bytes()
+        if not data.startswith(SIGNATURE):
+            raise BundleError(_("«{name}»: bản chương trình này chỉ đọc ảnh PNG (hoặc tệp PDF); hãy lưu ảnh chụp "
+                                "thành PNG rồi thử lại.").format(name=shown.name)) from None
+        width, height, grey = decode_png_gray(data)
+        return decode_image_bytes(memoryview(grey).cast("B", shape=[height, width]))
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(image_path) as img:
+            img.load()
+            return decode_image_bytes(img.convert("L"))
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
+        raise BundleError(_("«{name}» không phải ảnh đọc được (PNG, JPG) hay tệp PDF.").format(
+            name=shown.name)) from None
+
+
 def read_image(path: Path) -> list[Frame]:
     """Every frame of ours on a photo, scan or PDF (each page), in the order found."""
-    from PIL import Image, UnidentifiedImageError
-
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -197,7 +218,6 @@ def read_image(path: Path) -> list[Frame]:
         raise BundleError(_("Không đọc được tệp «{name}»: {why}").format(name=path.name, why=exc.strerror)) from exc
     if size > MAX_FILE_BYTES:
         raise BundleError(_("Tệp «{name}» quá lớn để là ảnh một biểu.").format(name=path.name))
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     images: list[Path] = []
     tmp: tempfile.TemporaryDirectory[str] | None = None
     if path.suffix.lower() == ".pdf":
@@ -207,7 +227,7 @@ def read_image(path: Path) -> list[Frame]:
                                 "hoặc ảnh quét (PNG, JPG) của biểu."))
         tmp = tempfile.TemporaryDirectory(prefix="lhtl-qr-")
         try:
-            subprocess.run([tool, "-r", "150", "-png", str(path), str(Path(tmp.name) / "p")], check=True,
+            subprocess.run([tool, "-r", "150", "-gray", "-png", str(path), str(Path(tmp.name) / "p")], check=True,
                            capture_output=True, timeout=300)
         except (subprocess.SubprocessError, OSError):
             tmp.cleanup()
@@ -218,14 +238,7 @@ def read_image(path: Path) -> list[Frame]:
     frames: list[Frame] = []
     try:
         for image_path in images:
-            try:
-                with Image.open(image_path) as img:
-                    img.load()
-                    decoded = decode_image_bytes(img.convert("L"))
-            except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-                raise BundleError(_("«{name}» không phải ảnh đọc được (PNG, JPG) hay tệp PDF.").format(
-                    name=path.name)) from None
-            frames += [f for f in (parse_frame(raw) for raw in decoded) if f is not None]
+            frames += [f for f in (parse_frame(raw) for raw in _decode_file(image_path, path)) if f is not None]
     finally:
         if tmp is not None:
             tmp.cleanup()
