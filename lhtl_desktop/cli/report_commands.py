@@ -41,7 +41,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                                   codes=code_maker(store, passphrase))
     if args.json:
         print_json({"file": str(args.out), "scope": report.scope.code, "year": report.year,
-                    "fingerprint": report.fingerprint, "code": report.code})
+                    "fingerprint": report.fingerprint, "code": report.code, "qr_codes": len(report.codes)})
     else:
         print(_("Đã ghi {file} — {scope}, năm {year}.").format(file=args.out, scope=report.scope.name,
                                                                year=report.year))
@@ -52,12 +52,18 @@ def cmd_report(args: argparse.Namespace) -> int:
 def code_maker(store, passphrase: str | None):  # type: ignore[no-untyped-def]
     """The sheet's QR codes (sync.sheet_codes): a commune's own sheet also carries its values of the year."""
     from lhtl_desktop.model.catalogue import Level
+    from lhtl_desktop.services import account
     from lhtl_desktop.services.installation import installation
     from lhtl_desktop.sync import sheet_codes
+    from lhtl_desktop.sync.keys import is_protected
 
     me = installation(store).unit.code
 
     def make(report: reports.Report, file_name: str) -> list[tuple[str, bytes]]:
+        if passphrase is None and is_protected(account.own_key(store).sealed):
+            print(_("Biểu in không có mã QR: khóa được bảo vệ bằng mật khẩu; thêm «--passphrase-env BIẾN» để ký "
+                    "mã QR trên biểu."), file=sys.stderr)
+            return []
         own_commune = report.level == Level.COMMUNE and report.scope.code == me
         return sheet_codes.sheet_frames(store, reports.sheet_code_payload(report), carries_data=own_commune,
                                         file_name=file_name, passphrase=passphrase,

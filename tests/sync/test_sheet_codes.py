@@ -277,3 +277,54 @@ def test_sheet_verify_refuses_what_it_cannot_trust(net: Net, tmp_path: Path,
     # a key nobody enrolled here: a commune's sheet shown at another commune
     code, out, err = run(capsys, net.b, "sheet", "verify", str(photo_with_codes(pages)))
     assert code == 2 and "khóa chưa đăng ký" in err
+
+
+def test_a_protected_key_signs_the_codes_only_with_its_passphrase(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.sync.keys import generate_key
+
+    store = open_store(tmp_path / "xa.sqlite3")
+    init_installation(store, "14389", "Nguyễn Văn An", generate_key("mật khẩu dài"))
+    node = Node(store, "14389", tmp_path)
+    inst = institutions.add_institution(store, "14389", "lib_commune", "Thư viện xã Gia Lâm")
+    node.set(inst.id, "2025", LIB_VISITS=10, LIB_SKILL_CLASSES=1)
+    pdf = tmp_path / "xa.pdf"
+    code, out, err = run(capsys, node, "report", "--period", "2025", "--out", str(pdf), "--json")
+    assert code == 0 and json.loads(out)["qr_codes"] == 0 and "--passphrase-env" in err
+    with pytest.raises(Exception, match="Không tìm thấy mã QR"):
+        sheet_codes.read_image(pdf)
+    assert store.db.execute("SELECT count(*) FROM sync_exports").fetchone()[0] == 0  # no bundle number used
+    monkeypatch.setenv("MK", "mật khẩu dài")
+    code, out, err = run(capsys, node, "report", "--period", "2025", "--out", str(pdf), "--json",
+                         "--passphrase-env", "MK")
+    assert code == 0 and json.loads(out)["qr_codes"] == 2, err
+    assert {f.kind for f in sheet_codes.read_image(pdf)} == {VERIFY, DATA}
+    store.close()
+
+
+def test_codes_stay_inside_the_margins_and_together_on_one_page(net: Net) -> None:
+    from lhtl_desktop.cli.report_commands import code_maker
+    from lhtl_desktop.services import reports
+    from lhtl_desktop.services.reports.layout import (
+        A4_LANDSCAPE,
+        MARGIN_BOTTOM,
+        MARGIN_LEFT,
+        MARGIN_RIGHT,
+        MARGIN_TOP,
+        RectOp,
+        layout_report,
+    )
+
+    grow(net.a)
+    report = reports.build_report(net.a.store, 2025)
+    report = reports.with_codes(report, code_maker(net.a.store, None)(report, "x.pdf"))
+    assert len(report.codes) >= 3
+    doc = layout_report(report)
+    pages = [n for n, p in enumerate(doc.pages) if any(isinstance(op, RectOp) for op in p.ops)]
+    assert len(pages) == 1  # one photo carries the whole set
+    width, height = A4_LANDSCAPE
+    for op in doc.pages[pages[0]].ops:
+        if isinstance(op, RectOp):
+            assert op.x >= MARGIN_LEFT - 0.01 and op.x + op.w <= width - MARGIN_RIGHT + 0.01
+            assert op.y >= MARGIN_TOP - 0.01 and op.y + op.h <= height - MARGIN_BOTTOM + 0.01
