@@ -42,7 +42,7 @@ class FormalitiesTab(QWidget):
         self.abbreviation = QLineEdit()
         self.abbreviation.setMaximumWidth(160)
         self.number = QLineEdit()
-        self.number.setMaximumWidth(100)
+        self.number.setMaximumWidth(150)
         self.number.setPlaceholderText(self.tr("để trống: viết tay"))
         self.recipients = _lines_box(4)
         self.place = QLineEdit()
@@ -62,8 +62,8 @@ class FormalitiesTab(QWidget):
         form.addRow(self.tr("Chức vụ người ký (mỗi dòng một dòng in):"), self.signer_title)
         form.addRow(self.tr("Họ tên người ký:"), self.signer_name)
         layout.addWidget(box)
-        hint = QLabel(self.tr("Ô để trống thì dùng mặc định của cấp mình. Ngày trên biểu chọn khi in "
-                              "(«lhtl report --date 05/01/2026»)."))
+        hint = QLabel(self.tr("Ô để trống thì dùng mặc định của cấp mình. Ngày ghi trên biểu là ngày lập biểu "
+                              "(dòng lệnh «lhtl report --date 05/01/2026» ghi ngày khác)."))
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
