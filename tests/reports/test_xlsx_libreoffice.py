@@ -134,3 +134,25 @@ def test_changing_a_figure_or_a_threshold_in_the_workbook_changes_the_judgement(
     heads = {units.cell(row=2, column=c).value: c for c in range(1, units.max_column + 1)}
     cc = next(c for h, c in heads.items() if h and h.endswith("(CC_COMMUNE_ACTIVE)"))
     assert (units.cell(row=hub, column=cc).value, units.cell(row=hub, column=cc + 1).value) == (2, 2)
+
+
+def test_an_institution_closed_in_the_year_still_counts_in_last_years_growth_sum(
+        province: Built, store: Store, tmp_path: Path, profile: Path) -> None:
+    """Phòng đọc phường Tam Điệp closed in 2025: out of the 2025 share (2 of 2 commune libraries now), but its
+    2.300 visits of 2024 stay in V_2024 — in the workbook's own formulas as in `evaluate`."""
+    from lhtl_desktop.services import institutions
+
+    institutions.close_institution(store, province.ids["lib_td"], 2025)
+    src = tmp_path / "tinh.xlsx"
+    reports.write_report(store, 2025, None, src)
+    wb = load_workbook(recalculated(src, profile, tmp_path / "lo"), data_only=True)
+    got = rows_by_code(wb[TARGETS])
+    assert (got["LIB_COMM_LLL"]["E"], got["LIB_COMM_LLL"]["F"], got["LIB_COMM_LLL"]["K"]) == (2, 2, 0)
+    assert got["LIB_VISITS_GROWTH"]["F"] == 120000 + 15000 + 1100 + 800 + 2300
+    for r in evaluate(store, 2025, None).results:
+        assert (got[r.target]["E"], got[r.target]["F"], got[r.target]["J"]) == (r.numerator, r.denominator,
+                                                                                r.status.label), r.target
+    values = wb[VALUES]
+    closed = next(row for row in values.iter_rows(min_row=3, values_only=True) if row[3] == "Phòng đọc phường Tam Điệp")
+    header = [c.value for c in values[2]]
+    assert closed[header.index("Hoạt động năm 2025")] == "Không"
