@@ -19,6 +19,7 @@ from lhtl_desktop.cli.core import store_from
 from lhtl_desktop.errors import BundleError, RefusedError
 from lhtl_desktop.i18n import _, fmt_int
 from lhtl_desktop.services import reports
+from lhtl_desktop.services.installation import is_ancestor_or_self
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -74,6 +75,11 @@ def cmd_sheet_verify(args: argparse.Namespace) -> int:
     path = Path(args.file)
     store = store_from(args)
     signed = sheet_codes.read_verification(store, path)
+    scope = signed.payload.get("scope")
+    if isinstance(scope, str) and scope in store.units() and not is_ancestor_or_self(store, signed.unit, scope):
+        # A key speaks for its own unit and those below it: a commune cannot sign its hub's or another's sheet.
+        raise BundleError(_("Biểu ghi là của đơn vị mã {scope} nhưng được ký bằng khóa của đơn vị mã {unit}: không "
+                            "tin được.").format(scope=scope, unit=signed.unit))
     result = compare(store, signed.payload, path)
     values_match = result["code_sheet"] == result["code_here"]
     match = not result["differences"] and values_match

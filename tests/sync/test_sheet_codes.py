@@ -328,3 +328,36 @@ def test_codes_stay_inside_the_margins_and_together_on_one_page(net: Net) -> Non
         if isinstance(op, RectOp):
             assert op.x >= MARGIN_LEFT - 0.01 and op.x + op.w <= width - MARGIN_RIGHT + 0.01
             assert op.y >= MARGIN_TOP - 0.01 and op.y + op.h <= height - MARGIN_BOTTOM + 0.01
+
+
+@pytest.mark.parametrize("scope, year, words", [
+    ("372", 2025, "được ký bằng khóa của đơn vị mã 14389"),   # a commune signing its hub's sheet
+    ("14401", 2025, "được ký bằng khóa của đơn vị mã 14389"),  # … or its neighbour's
+    ("99999", 2025, "Không có đơn vị"),                         # a unit that does not exist
+])
+def test_sheet_verify_refuses_a_validly_signed_code_for_a_unit_the_signer_does_not_speak_for(
+        net: Net, tmp_path: Path, capsys: pytest.CaptureFixture[str], scope: str, year: int, words: str) -> None:
+    payload = {"format": "lhtl-sheet-1", "scope": scope, "year": year, "targets": {}, "code": "0000-0000-0000"}
+    photo = png_of_frames([sheet_codes.verification_frame(net.a.store, payload)], tmp_path / f"{scope}.png")
+    before = net.hub.store.dump()
+    code, out, err = run(capsys, net.hub, "sheet", "verify", str(photo))
+    assert code == 2 and out == "" and words in err and len(err.strip().splitlines()) == 1, err
+    assert net.hub.store.dump() == before
+
+
+def test_sheet_verify_of_another_year_lists_what_differs(net: Net, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A's sheet of 2025 relabelled 2024 by A itself (validly signed): the hub holds no 2024 values, so every
+    target that had numbers on the paper is listed."""
+    _pdf, pages = sheet_photo(capsys, net.a, tmp_path)
+    (v,) = [f for f in sheet_codes.read_image(photo_with_codes(pages)) if f.kind == VERIFY]
+    payload = json.loads(v.chunk[80:])
+    payload["year"] = 2024
+    photo = png_of_frames([sheet_codes.verification_frame(net.a.store, payload)], tmp_path / "2024.png")
+    code, out, err = run(capsys, net.hub, "sheet", "verify", str(photo), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["match"] is False and result["year"] == 2024
+    diffs = {d["target"]: (d["sheet"], d["here"]) for d in result["differences"]}
+    # 2025 on the paper: one library meeting of one; 1.000 visits over no 2024 sum. The hub holds nothing of A.
+    assert diffs == {"LIB_COMM_LLL": ([1, 1], [0, 0]), "LIB_VISITS_GROWTH": ([1000, None], [None, None])}
