@@ -89,7 +89,9 @@ class SyncPage(QWidget):
 
     def ask_files(self) -> list[str]:
         files, _filter = QFileDialog.getOpenFileNames(
-            self, self.tr("Chọn gói số liệu"), "", self.tr("Gói số liệu (*.lhtl);;Mọi tệp (*)"))
+            self, self.tr("Chọn gói số liệu"), "",
+            self.tr("Gói số liệu hoặc ảnh chụp biểu cấp xã (*.lhtl *.png *.jpg *.jpeg *.pdf);;Gói số liệu (*.lhtl);;"
+                    "Mọi tệp (*)"))
         return files
 
     def ask_enrolment_file(self) -> str:
