@@ -107,7 +107,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 FORMALITY_OPTIONS = (
     ("--report-issuer", "issuer", _("cơ quan chủ quản và cơ quan ban hành, mỗi dòng cách nhau bởi «|»")),
     ("--report-abbreviation", "abbreviation", _("chữ viết tắt sau «BC-», ví dụ UBND")),
-    ("--report-number", "number", _("số văn bản in trên biểu; \"\" để trống viết tay")),
+    ("--report-number", "number", _("số văn bản in trên biểu")),
     ("--report-recipients", "recipients", _("nơi nhận, mỗi nơi cách nhau bởi «|»")),
     ("--report-place", "place", _("địa danh trước ngày tháng, ví dụ Gia Lâm")),
     ("--signer-title", "signer_title", _("chức vụ người ký, các dòng cách nhau bởi «|», ví dụ "
@@ -119,7 +119,8 @@ MULTILINE = {"issuer", "recipients", "signer_title"}
 
 def add_formalities_options(p: argparse.ArgumentParser) -> None:
     for flag, name, text in FORMALITY_OPTIONS:
-        p.add_argument(flag, dest=f"paper_{name}", metavar="VĂN_BẢN", help=text + _(" («» = mặc định)"))
+        blank = _("; \"\" = để trống, viết tay") if name in ("number", "signer_name") else _("; \"\" = mặc định")
+        p.add_argument(flag, dest=f"paper_{name}", metavar="VĂN_BẢN", help=text + blank)
 
 
 def apply_formalities_options(store: Store, args: argparse.Namespace) -> None:
