@@ -430,7 +430,7 @@ def _read_input(path: Path) -> bytes:
     if path.suffix.lower() != ".lhtl":
         from lhtl_desktop.sync import sheet_codes
 
-        if sheet_codes.is_sheet_image(path):
+        if sheet_codes.is_sheet_image(path) and not sheet_codes.looks_like_envelope(path):
             return sheet_codes.envelope_from_codes(path)
     return read_file_capped(path)
 

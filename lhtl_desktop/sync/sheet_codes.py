@@ -289,6 +289,15 @@ def is_sheet_image(path: Path | str) -> bool:
     return Path(path).suffix.lower() in (*IMAGE_SUFFIXES, ".pdf")
 
 
+def looks_like_envelope(path: Path) -> bool:
+    """A bundle whatever its name (a chat app may rename it): the content decides, as for `.lhtl` files."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(64).lstrip().startswith(b"{")
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class SignedSheet:
     key_id: str

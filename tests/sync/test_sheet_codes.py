@@ -361,3 +361,11 @@ def test_sheet_verify_of_another_year_lists_what_differs(net: Net, tmp_path: Pat
     diffs = {d["target"]: (d["sheet"], d["here"]) for d in result["differences"]}
     # 2025 on the paper: one library meeting of one; 1.000 visits over no 2024 sum. The hub holds nothing of A.
     assert diffs == {"LIB_COMM_LLL": ([1, 1], [0, 0]), "LIB_VISITS_GROWTH": ([1000, None], [None, None])}
+
+
+def test_a_bundle_renamed_like_a_photo_is_still_read_as_a_bundle(net: Net, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    renamed = tmp_path / "goi.png"
+    renamed.write_bytes(net.a.export().read_bytes())
+    code, out, err = run(capsys, net.hub, "import", str(renamed), "--json")
+    assert code == 0 and json.loads(out)[0]["status"] == "accepted", out + err
