@@ -11,6 +11,7 @@ PC, and by the packaging test on the built folder. Every check does the real thi
 - bundle: a commune exports a signed bundle, a hub enrols the commune's key and imports it; a copy with
   one flipped byte is rejected and changes nothing;
 - PDF and Excel: the commune's summary sheet is written and read back;
+- QR codes: the sheet's signed verification code is drawn as PNG and read back (segno, zxing-cpp);
 - window: given by the caller (`main.py` passes `lhtl_desktop.ui.selftest_window.check_main_window`),
   because this module stays free of Qt like the rest of the core.
 
@@ -249,12 +250,32 @@ def check_xlsx(ws: Workspace) -> str:
     return _("{n} trang tính, có tên đơn vị và số liệu đã nhập").format(n=len(wb.worksheets))
 
 
+def check_sheet_codes(ws: Workspace) -> str:
+    """The sheets' QR codes: signed, drawn (segno), written as PNG and read back (zxing-cpp), as `lhtl import` and
+    `lhtl sheet verify` read a photo of a sheet — with or without Pillow."""
+    store = _commune_store(ws)
+    reports = _reports()
+    sheet_codes = optional_module("lhtl_desktop.sync.sheet_codes", _("mã QR trên biểu"))
+    segno = optional_module("segno", _("vẽ mã QR (segno)"))
+    optional_module("zxingcpp", _("đọc mã QR (zxing-cpp)"))
+    report = reports.build_report(store, YEAR, None)
+    frame = sheet_codes.verification_frame(store, reports.sheet_code_payload(report))
+    png = ws.path("ma-qr.png")
+    segno.make(frame, error="m", mode="byte", boost_error=False).save(str(png), kind="png", scale=4, border=4)
+    signed = sheet_codes.read_verification(store, png)
+    require(signed.payload.get("code") == report.code,
+            _("Mã QR đọc lại không đúng mã kiểm tra của biểu ({a} ≠ {b}).").format(a=signed.payload.get("code"),
+                                                                                 b=report.code))
+    return _("mã kiểm tra {n} byte: ký, vẽ, đọc lại và kiểm chữ ký đúng").format(n=len(frame))
+
+
 CORE_CHECKS: list[tuple[str, Check]] = [
     (_("cơ sở dữ liệu"), check_database),
     (_("tệp đi kèm"), check_files),
     (_("gói dữ liệu"), check_bundle),
     (_("biểu tổng hợp PDF"), check_pdf),
     (_("sổ Excel"), check_xlsx),
+    (_("mã QR trên biểu"), check_sheet_codes),
 ]
 
 

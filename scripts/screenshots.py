@@ -175,6 +175,8 @@ def main() -> int:
         own_settings.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
         own_settings.refresh()  # type: ignore[attr-defined]
         grab("06b-cai-dat-sao-luu")
+        own_settings.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
+        grab("06c-cai-dat-the-thuc")
         window.close()
 
         province_db = Path(tmp) / "province.sqlite3"
@@ -188,9 +190,9 @@ def main() -> int:
                 pdash.table.selectRow(r)  # type: ignore[attr-defined]
         grab("07-tong-quan-tinh")
         settings = pwindow.show_page("settings")
-        settings.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
-        grab("08-cai-dat-cum")
         settings.tabs.setCurrentIndex(3)  # type: ignore[attr-defined]
+        grab("08-cai-dat-cum")
+        settings.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
         grab("09-cai-dat-nguong")
         pwindow.close()
     QApplication.processEvents()

@@ -82,13 +82,14 @@ def command_modules() -> list[Any]:
         institution_commands,
         key_commands,
         report_commands,
+        sheet_commands,
         support_commands,
         sync_commands,
     )
 
     # institution_commands and key_commands add to groups that core and sync_commands create: after them.
     return [core, backup_commands, report_commands, sync_commands, institution_commands, key_commands,
-            indicator_commands, form_commands, support_commands]
+            indicator_commands, form_commands, sheet_commands, support_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
@@ -108,7 +109,44 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--two-tier", choices=["on", "off"], help=_("xã báo cáo thẳng lên tỉnh"))
     p.add_argument("--threshold", nargs=3, metavar=("CHỈ_TIÊU", "NĂM", "NGƯỠNG"),
                    help=_("đổi ngưỡng mốc của một chỉ tiêu (%%), ví dụ LIB_COMM_LLL 2030 65"))
+    add_formalities_options(p)
     add_json_option(p)
+
+
+# -- `settings`: the sheets' NĐ 30 formalities (services/reports/formalities.py) ----------------------------
+FORMALITY_OPTIONS = (
+    ("--report-issuer", "issuer", _("cơ quan chủ quản và cơ quan ban hành, mỗi dòng cách nhau bởi «|»")),
+    ("--report-abbreviation", "abbreviation", _("chữ viết tắt sau «BC-», ví dụ UBND")),
+    ("--report-number", "number", _("số văn bản in trên biểu")),
+    ("--report-recipients", "recipients", _("nơi nhận, mỗi nơi cách nhau bởi «|»")),
+    ("--report-place", "place", _("địa danh trước ngày tháng, ví dụ Gia Lâm")),
+    ("--signer-title", "signer_title", _("chức vụ người ký, các dòng cách nhau bởi «|», ví dụ "
+                                         "\"TM. ỦY BAN NHÂN DÂN|CHỦ TỊCH\"")),
+    ("--signer-name", "signer_name", _("họ tên người ký")),
+)
+MULTILINE = {"issuer", "recipients", "signer_title"}
+
+
+def add_formalities_options(p: argparse.ArgumentParser) -> None:
+    for flag, name, text in FORMALITY_OPTIONS:
+        blank = _("; \"\" = để trống, viết tay") if name in ("number", "signer_name") else _("; \"\" = mặc định")
+        p.add_argument(flag, dest=f"paper_{name}", metavar="VĂN_BẢN", help=text + blank)
+
+
+def apply_formalities_options(store: Store, args: argparse.Namespace) -> list[str]:
+    """Write the sheet's formalities given on the command line (all checked first); the options' names."""
+    from lhtl_desktop.services.reports import formalities as paper
+
+    changes: dict[str, Any] = {}
+    flags: list[str] = []
+    for flag, name, _text in FORMALITY_OPTIONS:
+        value = getattr(args, f"paper_{name}", None)
+        if value is not None:
+            changes[name] = paper.split_lines(value) if name in MULTILINE else value
+            flags.append(flag)
+    if changes:
+        paper.set_formalities(store, **changes)
+    return flags
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -297,7 +335,10 @@ def cmd_settings(args: argparse.Namespace) -> int:
     from lhtl_desktop.cli import settings_view
 
     store = store_from(args)
+    formalities_changed = apply_formalities_options(store, args)  # validated and written as one
     done = settings_view.apply_changes(store, args)  # all or nothing: one refused change writes none
+    if formalities_changed:
+        done.insert(0, _("Đã lưu thể thức văn bản của biểu: {names}.").format(names=", ".join(formalities_changed)))
     if args.json:
         print_json(settings_view.settings_document(store))
     elif done:

@@ -43,6 +43,17 @@ def apply_changes(store: Store, args: argparse.Namespace) -> list[str]:
     return done
 
 
+def _formalities(store: Store) -> dict[str, Any]:
+    """The sheet's NĐ 30 formalities as this installation prints them (set or defaulted for its level)."""
+    from lhtl_desktop.services.reports import formalities as paper
+
+    me = installation.installation(store)
+    f = paper.formalities(store, me.unit, store.unit(me.province_code) or me.unit)
+    return {"issuer": list(f.issuer_lines), "abbreviation": f.abbreviation, "number": f.number,
+            "number_line": f.number_line, "recipients": list(f.recipients),
+            "place": f.place, "signer_title": list(f.signer_title), "signer_name": f.signer_name}
+
+
 def settings_document(store: Store) -> dict[str, Any]:
     """The `settings --json` document: times in ISO UTC, thresholds as numbers (%)."""
     me = installation.installation(store)
@@ -53,6 +64,7 @@ def settings_document(store: Store) -> dict[str, Any]:
         "thresholds": [{"target": t.code, "label": t.label, "kind": str(t.kind),
                         "milestones": {str(y): v for y, v in sorted(t.milestones.items())}}
                        for t in account.target_definitions(store)],
+        "report": _formalities(store),
         "threshold_history": [{"target": c["target_code"], "year": c["year"], "old": c["old_threshold"],
                                "new": c["new_threshold"], "changed_by": c["changed_by"],
                                "changed_at": c["changed_at"]} for c in account.threshold_history(store)],

@@ -308,4 +308,15 @@ def _first_share(target: TargetDefinition, year: int, insts: list[InstitutionFac
     return None
 
 
+def on_track_level(target: TargetDefinition, year: int, institutions: Iterable[InstitutionFacts],
+                   values_by_year: ValuesByYear, milestones: Mapping[int, float | None] | None = None) -> float | None:
+    """The share a target's on-track line asks of `year` (None: no line), from the same data the evaluation
+    used: a workbook prints it beside the threshold so its own formulas can judge the target."""
+    ms = target.milestones if milestones is None else milestones
+    threshold = threshold_in_force(ms, year)
+    if target.kind != TargetKind.SHARE or threshold is None or threshold[0] == year:
+        return None  # a milestone year is judged by the milestone alone
+    return on_track_line(ms, year, _first_share(target, year, list(institutions), values_by_year))
+
+
 TARGETS_BY_CODE: dict[str, TargetDefinition] = {t.code: t for t in DEFAULT_TARGETS}

@@ -7,6 +7,9 @@ the database at set-up and is editable there; nothing here is consulted afterwar
 
 vietnam-provinces (its legacy tables above all) takes a noticeable time to import, so it is imported inside
 the functions that read it: importing this module for a constant costs nothing at start-up.
+
+Every name is written with the official tone-mark placement (`model.spelling`: «Giao Hòa», not «Giao Hoà»)
+before it reaches the database; migration `official_spellings` rewrites databases set up before that.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from lhtl_desktop.errors import NotFoundError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import Level
+from lhtl_desktop.model.spelling import official_spelling
 from lhtl_desktop.model.units import Unit
 
 DEFAULT_PROVINCE = "37"  # Ninh Bình (merged Hà Nam, Nam Định, Ninh Bình)
@@ -42,7 +46,7 @@ def provinces() -> list[tuple[str, str]]:
     """(code, name) of the 34 provinces, by code."""
     from vietnam_provinces import Province
 
-    return sorted((f"{int(p.code):02d}", p.name) for p in Province.iter_all())
+    return sorted((f"{int(p.code):02d}", official_spelling(p.name)) for p in Province.iter_all())
 
 
 def province_of_commune(commune_code: str) -> str:
@@ -90,11 +94,11 @@ def load_province(code: str = DEFAULT_PROVINCE) -> ProvinceReference:
         for s in sources:
             dcode = int(s.district_code)
             if f"{dcode:03d}" not in hub_names:
-                hub_names[f"{dcode:03d}"] = District.from_code(s.district_code).name
+                hub_names[f"{dcode:03d}"] = official_spelling(District.from_code(s.district_code).name)
             lineage.append({
                 "unit_code": wcode,
                 "legacy_code": f"{int(s.code):05d}",
-                "legacy_name": s.name,
+                "legacy_name": official_spelling(s.name),
                 "legacy_district_code": f"{dcode:03d}",
                 "legacy_district_name": hub_names[f"{dcode:03d}"],
             })
@@ -105,9 +109,9 @@ def load_province(code: str = DEFAULT_PROVINCE) -> ProvinceReference:
     hub_codes = sorted(set(hub_of.values()))
     hubs = [Unit(h, _("{name} (cũ)").format(name=hub_names[h]), Level.DISTRICT, pcode, "huyện cũ") for h in hub_codes]
     communes = [
-        Unit(f"{int(w.code):05d}", w.name, Level.COMMUNE, hub_of.get(f"{int(w.code):05d}", pcode),
+        Unit(f"{int(w.code):05d}", official_spelling(w.name), Level.COMMUNE, hub_of.get(f"{int(w.code):05d}", pcode),
              str(w.division_type))
         for w in wards
     ]
-    province = Unit(pcode, prov.name, Level.PROVINCE, None, str(prov.division_type))
+    province = Unit(pcode, official_spelling(prov.name), Level.PROVINCE, None, str(prov.division_type))
     return ProvinceReference(province, hubs, communes, lineage)

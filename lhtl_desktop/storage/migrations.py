@@ -347,4 +347,26 @@ def _forms_and_history(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS.append(_forms_and_history)
+def _official_spellings(db: sqlite_utils.Database) -> None:
+    """Reference names with the official tone-mark placement («Giao Hoà» → «Giao Hòa», «Thuỷ» → «Thủy»,
+    «Uý» → «Úy»; model.spelling), as set-up now writes them. Only reference names change: units and their
+    lineage; names officers typed (institutions, villages) are theirs and stay as typed."""
+    from lhtl_desktop.model.spelling import official_spelling
+
+    conn = db.conn
+    for (code, name) in conn.execute("SELECT code, name FROM units").fetchall():
+        fixed = official_spelling(name)
+        if fixed != name:
+            conn.execute("UPDATE units SET name = ? WHERE code = ?", [fixed, code])
+    rows = conn.execute(
+        "SELECT unit_code, legacy_code, legacy_name, legacy_district_name FROM unit_lineage").fetchall()
+    for unit_code, legacy_code, legacy_name, district_name in rows:
+        new_name, new_district = official_spelling(legacy_name), official_spelling(district_name)
+        if (new_name, new_district) != (legacy_name, district_name):
+            conn.execute(
+                "UPDATE unit_lineage SET legacy_name = ?, legacy_district_name = ? "
+                "WHERE unit_code = ? AND legacy_code = ?", [new_name, new_district, unit_code, legacy_code])
+
+
+MIGRATIONS.append(_official_spellings)
 SCHEMA_VERSION = len(MIGRATIONS)

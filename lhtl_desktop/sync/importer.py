@@ -478,7 +478,7 @@ def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, ba
         if progress is not None:
             progress(n, len(paths), path.name)
         try:
-            data = read_file_capped(path)
+            data = _read_input(path)
         except BundleError as exc:
             results.append(FileResult(file=str(raw_path), status=REJECTED, reason=exc.message, dry_run=dry_run))
             continue
@@ -491,6 +491,17 @@ def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, ba
             local = load_local(store)
             registry = sync_store.registry_version(store)
     return results
+
+
+def _read_input(path: Path) -> bytes:
+    """A bundle file's bytes, or — for a photo, scan or PDF of a commune sheet — the bundle its QR codes carry
+    (sync.sheet_codes); from here on both go through the same reader."""
+    if path.suffix.lower() != ".lhtl":
+        from lhtl_desktop.sync import sheet_codes
+
+        if sheet_codes.is_sheet_image(path) and not sheet_codes.looks_like_envelope(path):
+            return sheet_codes.envelope_from_codes(path)
+    return read_file_capped(path)
 
 
 def import_quarantined(store: Store, *, dry_run: bool = False) -> list[FileResult]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
@@ -97,9 +97,26 @@ def prepare_printer(printer: QPrinter, doc: Document) -> None:
     printer.setDocName(doc.title)
 
 
+def verification_code_maker(store: Store):  # type: ignore[no-untyped-def]
+    """The sheet's signed verification QR code (sync.sheet_codes), when the key opens without a passphrase.
+    The window prints no data codes yet: they number a bundle, a write, which `lhtl report` makes."""
+    from lhtl_desktop.services import account, reports
+    from lhtl_desktop.sync import sheet_codes
+    from lhtl_desktop.sync.keys import is_protected
+
+    if is_protected(account.own_key(store).sealed):
+        return None
+
+    def make(report: Report, _file_name: str) -> list[tuple[str, bytes]]:
+        return [(QCoreApplication.translate("ReportsPage", "Mã kiểm tra"),
+                 sheet_codes.verification_frame(store, reports.sheet_code_payload(report)))]
+
+    return make
+
+
 def paint_document(doc: Document, printer: QPrinter) -> None:
     """Draw every page of the sheet on the printer (or the preview), at the printer's resolution."""
-    from lhtl_desktop.services.reports.layout import LineOp, TextOp
+    from lhtl_desktop.services.reports.layout import LineOp, RectOp, TextOp
 
     main, marks = qt_families(doc.fonts)
     painter = QPainter()
@@ -126,6 +143,9 @@ def paint_document(doc: Document, printer: QPrinter) -> None:
                     pen.setWidthF(op.width * scale)
                     painter.setPen(pen)
                     painter.drawLine(QPointF(op.x1 * scale, op.y1 * scale), QPointF(op.x2 * scale, op.y2 * scale))
+                elif isinstance(op, RectOp):  # QR modules: exact, no antialiased seams between them
+                    painter.fillRect(QRectF(op.x * scale, op.y * scale, op.w * scale, op.h * scale),
+                                     Qt.GlobalColor.black)
     finally:
         painter.end()
 
@@ -308,6 +328,9 @@ class ReportsPage(Page):
             from lhtl_desktop.services import reports
 
             report = reports.build_report(reader, year, scope)
+            maker = verification_code_maker(reader)
+            if maker is not None:
+                report = reports.with_codes(report, maker(report, ""))
             return report, reports.layout_report(report)
 
         def done(result: tuple[Report, Document]) -> None:
@@ -370,7 +393,7 @@ class ReportsPage(Page):
         year, scope = self.selected()
 
         def work(reader: Store) -> Report:
-            return reports.write_report(reader, year, scope, path)
+            return reports.write_report(reader, year, scope, path, codes=verification_code_maker(reader))
 
         def done(report: Report) -> None:
             self.report = report

@@ -37,6 +37,7 @@ from lhtl_desktop.sync.keys import is_protected, open_private, seal_private
 from lhtl_desktop.ui.backup_dialog import BackupPanel
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import add_message_and_buttons, plain_text_labels, show_error
+from lhtl_desktop.ui.formalities_tab import FormalitiesTab
 from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
@@ -100,6 +101,8 @@ class SettingsPage(Page):
         layout.addWidget(self.tabs, 1)
         self.tabs.addTab(self._officer_tab(), self.tr("Cán bộ và khóa"))
         self.tabs.addTab(self._data_tab(), self.tr("Dữ liệu và sao lưu"))
+        self.formalities_tab = FormalitiesTab(ctx)
+        self.tabs.addTab(self.formalities_tab, self.tr("Thể thức văn bản"))
         self.hub_tab: QWidget | None = None
         self.threshold_tab: QWidget | None = None
         if me.level != Level.COMMUNE:
@@ -391,6 +394,7 @@ class SettingsPage(Page):
         self.db_label.setText(str(self.ctx.db_path))
         self.folder_label.setText(str(self.ctx.ops.read_now(account.data_folder)))
         self.backup_panel.refresh()
+        self.formalities_tab.refresh()
         if self.hub_tab is not None:
             self._fill_hubs()
         if self.threshold_tab is not None:

@@ -110,7 +110,8 @@ class SyncPage(Page):
     def ask_files(self) -> list[str]:
         files, _filter = QFileDialog.getOpenFileNames(
             self, self.tr("Chọn gói số liệu"), "",
-            self.tr("Gói số liệu và biểu Excel (*.lhtl *.xlsx);;Gói số liệu (*.lhtl);;Biểu Excel (*.xlsx);;Mọi tệp (*)"))
+            self.tr("Gói số liệu, biểu Excel hoặc ảnh chụp biểu cấp xã (*.lhtl *.xlsx *.png *.jpg *.jpeg *.pdf);;"
+                    "Gói số liệu (*.lhtl);;Biểu Excel (*.xlsx);;Mọi tệp (*)"))
         return files
 
     def ask_enrolment_file(self) -> str:

@@ -60,7 +60,7 @@ def test_version(built: Path, tmp_path: Path) -> None:
 def test_selftest_passes_in_the_build(built: Path, tmp_path: Path) -> None:
     done = run(built, "--selftest", home=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count("[ĐẠT]") == 6 and "[LỖI]" not in done.stdout, done.stdout
+    assert done.stdout.count("[ĐẠT]") == 7 and "[LỖI]" not in done.stdout, done.stdout
     assert "bản đóng gói" in done.stdout
     assert "Tự kiểm tra đạt: 6 phần." in done.stdout
     assert not list(tmp_path.rglob("*.sqlite3"))  # worked in a temporary folder, left nothing behind

@@ -23,7 +23,7 @@ def test_selftest_passes_from_source(qapp, tmp_path: Path) -> None:
     text = out.getvalue()
     assert code == 0, text
     assert text.splitlines()[0] == f"lhtl {__version__}"
-    assert text.count("[ĐẠT]") == 6 and "[LỖI]" not in text
+    assert text.count("[ĐẠT]") == 7 and "[LỖI]" not in text
     for part in ("cơ sở dữ liệu", "gói dữ liệu", "biểu tổng hợp PDF", "sổ Excel", "cửa sổ chương trình"):
         assert f"[ĐẠT] {part}" in text
     assert "bản sửa 1 byte bị từ chối" in text

@@ -103,3 +103,28 @@ def test_year_outside_data_still_builds_and_bad_year_is_reported(page: ReportsPa
     assert page.table.rowCount() == 11 and "năm 2024" in page.summary.text()
     with pytest.raises(LhtlError):
         reports.build_report(page.ctx.ops.writer_store(), "2024-H1", None)
+
+
+@needs_poppler
+def test_the_window_prints_the_signed_verification_code(page: ReportsPage, store: Store, tmp_path: Path,
+                                                        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved from the page and through the printer: the sheet carries its QR code, which `sheet verify` (the
+    sync reader) finds signed by this installation and matching."""
+    from lhtl_desktop.sync import sheet_codes
+
+    monkeypatch.setattr(page, "ask_save_path", lambda kind: str(tmp_path / f"tinh.{kind}"))
+    page.pdf_button.click()
+    qtbot.waitUntil(lambda: page.last_saved == tmp_path / "tinh.pdf", timeout=10000)
+    signed = sheet_codes.read_verification(store, tmp_path / "tinh.pdf")
+    assert signed.unit == "37" and signed.payload["scope"] == "37"
+    assert signed.payload["code"] == reports.build_report(store, 2025, None).code
+
+    maker = reports_page.verification_code_maker(store)
+    assert maker is not None
+    doc = reports.layout_report(reports.with_codes(reports.build_report(store, 2025, None), maker(page.report, "")))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printer.pdf"
+    printer.setOutputFileName(str(out))
+    page.print_document(doc, printer)
+    assert sheet_codes.read_verification(store, out).payload["year"] == 2025

@@ -269,3 +269,22 @@ def test_the_keys_list_has_a_filter(qtbot, app, net: Net) -> None:  # type: igno
     shown = [cell(page.keys_model, r, 0) for r in range(page.keys_model.rowCount()) if not page.keys_view.isRowHidden(r)]
     assert shown and all("Gia Tường" in name for name in shown)
     assert page.keys_model.rowCount() > len(shown)
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_a_photo_of_a_commune_sheet_dropped_on_the_page_is_imported(qtbot, app, net: Net, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from lhtl_desktop.cli.report_commands import code_maker
+    from lhtl_desktop.services import reports
+
+    pdf = tmp_path / "bieu-xa.pdf"
+    reports.write_report(net.a.store, 2025, None, pdf, codes=code_maker(net.a.store, None))
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "anh")], check=True)
+    page = page_for(qtbot, net.hub)
+    drop(page, sorted(tmp_path.glob("anh-*.png"))[-1:])  # the page with the codes
+    page.run_import(dry_run=False)
+    qtbot.waitUntil(lambda: len(page.last_results) == 1, timeout=20_000)
+    assert [r.status for r in page.last_results] == ["accepted"], page.last_results[0].reason
+    assert cell(page.results_model, 0, 1) == "đã nhập"
+    assert page.last_results[0].from_unit == "14389" and page.last_results[0].new == 2

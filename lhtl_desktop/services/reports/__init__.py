@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from lhtl_desktop.errors import RefusedError, ValidationError, os_error_reason
@@ -18,7 +20,12 @@ from lhtl_desktop.i18n import _
 from lhtl_desktop.services.reports.layout import Document, layout_report
 from lhtl_desktop.services.reports.pdf import render_pdf
 from lhtl_desktop.services.reports.sheet import Report, build_report, require_report_scope
-from lhtl_desktop.services.reports.verification import verification_code, verification_code_of
+from lhtl_desktop.services.reports.verification import (
+    sheet_code_payload,
+    verification_code,
+    verification_code_of,
+    verification_payload,
+)
 from lhtl_desktop.services.reports.xlsx import render_xlsx
 from lhtl_desktop.storage import Store
 from lhtl_desktop.storage.files import write_atomic
@@ -28,9 +35,13 @@ FORMATS = {".pdf": "pdf", ".xlsx": "xlsx"}
 
 __all__ = [
     "Document", "Report", "build_report", "check_output", "layout_report", "render_pdf", "render_xlsx",
-    "report_bytes", "require_report_scope", "verification_code", "verification_code_of", "write_atomically",
-    "write_report",
+    "report_bytes", "require_report_scope", "sheet_code_payload", "verification_code", "verification_code_of",
+    "verification_payload", "with_codes", "write_atomically", "write_report",
 ]
+
+# Makes the QR codes of a sheet about to be printed: (caption, bytes) each. Signing needs the sync layer, so
+# the caller (CLI or window) hands it in; services only draw what it returns.
+CodeMaker = Callable[[Report, str], Sequence[tuple[str, bytes]]]
 
 
 def check_output(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
@@ -65,10 +76,21 @@ def report_bytes(report: Report, kind: str) -> bytes:
     return render_pdf(layout_report(report)) if kind == "pdf" else render_xlsx(report)
 
 
+def with_codes(report: Report, codes: Sequence[tuple[str, bytes]]) -> Report:
+    from lhtl_desktop.services.reports.qr import make_code
+
+    return dataclasses.replace(report, codes=tuple(make_code(label, data) for label, data in codes))
+
+
 def write_report(store: Store, year: int | str, scope: str | None, out: str | os.PathLike[str],
-                 date: _dt.date | None = None) -> Report:
-    """Check the output, build the sheet for (year, scope), write it as PDF or xlsx by the file's extension."""
+                 date: _dt.date | None = None, number: str | None = None,
+                 codes: CodeMaker | None = None) -> Report:
+    """Check the output, build the sheet for (year, scope), write it as PDF or xlsx by the file's extension.
+    `date` and `number` are this document's (else today, and the installation's number setting); `codes`
+    makes the sheet's QR codes (PDF only) from the report and the file's name."""
     path, kind = check_output(out, store.path)
-    report = build_report(store, year, scope, date)
+    report = build_report(store, year, scope, date, number)
+    if codes is not None and kind == "pdf":
+        report = with_codes(report, codes(report, path.name))
     write_atomically(path, report_bytes(report, kind))
     return report

@@ -17,6 +17,7 @@ from lhtl_desktop.i18n import _, fmt_int
 from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, IndicatorKind, Level
 from lhtl_desktop.model.targets import TargetKind
 from lhtl_desktop.services.reports.fonts import MM_PER_PT, FontSet, sheet_fonts
+from lhtl_desktop.services.reports.qr import SheetCode
 from lhtl_desktop.services.reports.sheet import (
     CONFLICT_MARK,
     FAMILY_TITLES,
@@ -56,11 +57,21 @@ class LineOp:
     width: float
 
 
+@dataclass(frozen=True)
+class RectOp:
+    """A filled black rectangle (the modules of a QR code)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
 @dataclass
 class Page:
     width: float
     height: float
-    ops: list[TextOp | LineOp] = field(default_factory=list)
+    ops: list[TextOp | LineOp | RectOp] = field(default_factory=list)
 
     @property
     def landscape(self) -> bool:
@@ -224,7 +235,8 @@ class _Writer:
         self.line(right_c - mw / 2, motto_y + 1.6, right_c + mw / 2, motto_y + 1.6, RULE)
         date_y = motto_y + 8.5
         self.text(r.place_date, right_c, date_y, 13, "I", "C")
-        self.y = max(left_bottom, date_y) + 8.0
+        number_y = self.number_line(left_c, max(left_bottom + 2.0, date_y))
+        self.y = max(number_y, date_y) + 8.0
 
         # Title and its short rule, scope and legal basis.
         heading, summary = r.title_lines
@@ -235,6 +247,11 @@ class _Writer:
         self.y += 2.5
         self.paragraph(r.scope_line, 13, "", "C", space_after=0.5)
         self.paragraph(r.basis_line, 12, "I", "C", space_after=4)
+
+    def number_line(self, centre: float, baseline: float) -> float:
+        """NĐ 30: «Số: 12/BC-UBND» centred under the issuing body, on the line of the place and date."""
+        self.text(self.report.formalities.number_line, centre, baseline, 13, "", "C")
+        return baseline
 
     # -- tables ------------------------------------------------------------------------------------
     def _cell_lines(self, text: str, width: float, size: float, style: str, align: str) -> tuple[list[str], float]:
@@ -276,7 +293,10 @@ class _Writer:
         self.y = top + height
         return height
 
-    def table(self, table: Table, sub: bool = False) -> None:
+    def table(self, table: Table, sub: bool = False, keep_after: float = 0.0) -> None:
+        """Draw a table, its header repeated on each page. `keep_after` is the height of what must stay on
+        the page of the last row (the closing block): the last row moves to a new page rather than leave
+        the signatures alone on one."""
         total = sum(c.weight for c in table.columns)
         widths = [c.weight / total * self.content_width for c in table.columns]
         heads = [c.title for c in table.columns]
@@ -286,14 +306,18 @@ class _Writer:
         head_h = self._row(heads, widths, head_aligns, head_size, "B", measure_only=True)
         first_h = self._row(table.rows[0].cells, widths, aligns, table.size, "", True) if table.rows else 0.0
         heading_h = lh(12) + 1.5 if table.heading else 0.0
-        self.ensure(heading_h + head_h + first_h)  # a heading never ends a page alone
+        after = 1.5 + (self.paragraph_height(table.note, 10, "I") if table.note else 0.0) + 2.5 + keep_after
+        lone = len(table.rows) <= 1
+        # a heading never ends a page alone; a one-row table keeps its closing block too
+        self.ensure(heading_h + head_h + first_h + (after if lone and keep_after else 0.0))
         if table.heading:
             self.paragraph(table.heading, 12, "BI" if sub else "B", space_after=1.0)
         self._row(heads, widths, head_aligns, head_size, "B")
-        for row in table.rows:
+        for k, row in enumerate(table.rows):
             style = "B" if row.bold else ""
             h = self._row(row.cells, widths, aligns, table.size, style, measure_only=True)
-            if self.y + h > self.bottom:
+            needed = h + (after if keep_after and k == len(table.rows) - 1 else 0.0)
+            if self.y + needed > self.bottom:
                 self.new_page()
                 self._row(heads, widths, head_aligns, head_size, "B")  # header repeated on every page
             self._row(row.cells, widths, aligns, table.size, style)
@@ -302,21 +326,105 @@ class _Writer:
             self.paragraph(table.note, 10, "I")
         self.y += 2.5
 
-    # -- signatures --------------------------------------------------------------------------------
-    def signatures(self) -> None:
-        self.ensure(48)
+    def paragraph_height(self, text: str, size: float, style: str = "", indent: float = 0.0,
+                         space_after: float = 1.5) -> float:
+        return len(self.wrap(text, self.content_width - indent, size, style)) * lh(size) + space_after
+
+    # -- closing block: «Nơi nhận», the maker and the signer (NĐ 30) ------------------------------------
+    SIGN_SPACE = 24.0  # mm left for the signature and the seal
+
+    def _recipient_lines(self, width: float) -> list[str]:
+        lines: list[str] = []
+        for item in self.report.formalities.recipients:
+            lines += self.wrap(f"- {item}", width, 11, "")
+        return lines
+
+    def signatures(self, measure_only: bool = False) -> float:
+        """Draw the closing block (or only measure it): «Nơi nhận:» and its list at the left, «Người lập
+        biểu» in the middle, the signer's position, the signature space and name at the right."""
+        paper = self.report.formalities
+        cw = self.content_width
+        recipients_w = cw * 0.3
+        recipients = self._recipient_lines(recipients_w)
+        titles = paper.signer_title or ("",)
+        left_h = lh(12) + len(recipients) * lh(11)
+        right_h = (len(titles) + 1) * lh(13) + self.SIGN_SPACE + lh(13)
+        height = 4 + max(left_h, right_h) + 4
+        if measure_only:
+            return height
+        self.ensure(height)
         self.y += 4
-        left_c = self.left + self.content_width * 0.2
-        right_c = self.left + self.content_width * 0.75
-        base = self.y + self.ascent(13, "B")
-        self.text(_("NGƯỜI LẬP BIỂU"), left_c, base, 13, "B", "C")
-        self.text(_("THỦ TRƯỞNG ĐƠN VỊ"), right_c, base, 13, "B", "C")
-        base += lh(13)
-        self.text(_("(Ký, ghi rõ họ tên)"), left_c, base, 13, "I", "C")
-        self.text(_("(Ký, ghi rõ họ tên, đóng dấu)"), right_c, base, 13, "I", "C")
-        base += 26
-        self.text(self.report.officer, left_c, base, 13, "B", "C")
-        self.y = base + 4
+        top = self.y
+        middle_c = self.left + cw * 0.47
+        right_c = self.left + cw * 0.79
+        base = top + self.ascent(12, "BI")
+        self.text(_("Nơi nhận:"), self.left, base, 12, "BI")
+        for line in recipients:
+            base += lh(11)
+            self.text(line, self.left, base, 11, "")
+        base = top + self.ascent(13, "B")
+        self.text(_("NGƯỜI LẬP BIỂU"), middle_c, base, 13, "B", "C")
+        for i, title in enumerate(titles):
+            self.text(title, right_c, base + i * lh(13), 13, "B", "C")
+        self.text(_("(Ký, ghi rõ họ tên)"), middle_c, base + lh(13), 13, "I", "C")
+        sign_base = base + len(titles) * lh(13)
+        self.text(_("(Ký, ghi rõ họ tên, đóng dấu)"), right_c, sign_base, 13, "I", "C")
+        name_base = sign_base + lh(13) + self.SIGN_SPACE
+        self.text(self.report.officer, middle_c, name_base, 13, "B", "C")
+        if paper.signer_name:
+            self.text(paper.signer_name, right_c, name_base, 13, "B", "C")
+        self.y = top + height - 4
+        return height
+
+
+    # -- QR codes (services/reports/qr.py; made and signed by sync/sheet_codes.py) ------------------------------
+    def codes_block(self) -> None:
+        """After the closing block: the verification code, and on a commune sheet the data codes, with what each
+        is for. A code never splits; codes go on as many rows and pages as they need."""
+        codes = self.report.codes
+        if not codes:
+            return
+        from lhtl_desktop.services.reports.qr import MODULE_MM
+
+        note = _("Mã QR: mã kiểm tra để đối chiếu biểu với số liệu (lệnh «lhtl sheet verify» ảnh chụp hoặc tệp PDF)")
+        if len(codes) > 1:
+            note += _("; {n} mã số liệu có chữ ký để cấp trên nhập thẳng từ ảnh chụp hoặc ảnh quét của biểu "
+                      "(lệnh «lhtl import» ảnh chụp), như một gói dữ liệu").format(n=len(codes) - 1)
+        note += "."
+        caption_h = lh(9) + 1
+        # The codes stay together on one page (a photo of that page is what `import` reads): the whole block
+        # starts a new page when it does not fit under the closing block.
+        per_row = max(1, int((self.content_width + 6) // (codes[0].width_mm + 6)))
+        rows = -(-len(codes) // per_row)
+        note_h = self.paragraph_height(note, 11, "I", space_after=2)
+        self.ensure(4 + note_h + rows * (max(c.width_mm for c in codes) + caption_h + 2))
+        self.y += 4
+        self.paragraph(note, 11, "I", space_after=2)
+        x = self.left
+        row_h = 0.0
+        for code in codes:
+            w = code.width_mm
+            if x + w > self.right + 0.01:
+                x, self.y = self.left, self.y + row_h
+                row_h = 0.0
+            if self.y + w + caption_h > self.bottom:
+                self.new_page()
+                x, row_h = self.left, 0.0
+            self.page.ops += qr_ops(code, x, self.y, MODULE_MM)
+            self.text(code.label, x + w / 2, self.y + w + self.ascent(9), 9, "", "C")
+            row_h = max(row_h, w + caption_h + 2)
+            x += w + 6
+        self.y += row_h
+
+
+def qr_ops(code: SheetCode, x: float, y: float, module: float) -> list[RectOp]:
+    """A code's black runs as rectangles, its quiet zone included in (x, y). Each run reaches 0.02 mm into the
+    next row, so a renderer's anti-aliasing leaves no pale seam between rows of modules."""
+    from lhtl_desktop.services.reports.qr import QUIET
+
+    top, left = y + QUIET * module, x + QUIET * module
+    return [RectOp(left + start * module, top + r * module, length * module, module + 0.02)
+            for r, runs in enumerate(code.rows) for start, length in runs]
 
 
 # -- what each level prints ----------------------------------------------------------------------------
@@ -417,6 +525,17 @@ def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
     w.new_page()
     w.header_block()
     numbers = iter(ROMAN)
+    # What follows the last table stays on its page: the notes (values not signed, bases from former units,
+    # provisional values) and the closing block.
+    closing_notes: list[str] = []
+    if report.unsigned:  # values from Excel return forms are never passed off as signed data
+        closing_notes.append(_("Nguồn: biểu Excel, chưa ký — số liệu năm {y} của: {names}.").format(
+            y=report.year, names=", ".join(report.unsigned)))
+    closing_notes += [note[:1].upper() + note[1:] + "." for note in report.basis_notes]
+    if report.any_provisional:
+        closing_notes.append(_("{mark} Số liệu tạm tính: giá trị đang có xung đột chưa được giải quyết giữa các "
+                               "cấp; cần thống nhất trước khi ký.").format(mark=CONFLICT_MARK))
+    tail = sum(w.paragraph_height(n, 11, "I") for n in closing_notes) + w.signatures(measure_only=True)
     if report.level == Level.COMMUNE:
         number = next(numbers)
         w.ensure(lh(12) * 3 + 25)
@@ -429,17 +548,14 @@ def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
             w.paragraph(_("Chưa có thiết chế nào đang hoạt động."), 12, "I")
     else:
         w.table(units_table(report, next(numbers)))
-    w.table(targets_table(report, next(numbers)))
+    later: list[Table] = [targets_table(report, next(numbers))]
     if report.missing:
-        w.table(missing_table(report, next(numbers)))
-    if report.unsigned:  # values from Excel return forms are never passed off as signed data
-        w.paragraph(_("Nguồn: biểu Excel, chưa ký — số liệu năm {y} của: {names}.").format(
-            y=report.year, names=", ".join(report.unsigned)), 11, "I")
-    for note in report.basis_notes:
-        w.paragraph(note[:1].upper() + note[1:] + ".", 11, "I")
-    if report.any_provisional:
-        w.paragraph(_("{mark} Số liệu tạm tính: giá trị đang có xung đột chưa được giải quyết giữa các cấp; "
-                      "cần thống nhất trước khi ký.").format(mark=CONFLICT_MARK), 11, "I")
+        later.append(missing_table(report, next(numbers)))
+    for k, table in enumerate(later):
+        w.table(table, keep_after=tail if k == len(later) - 1 else 0.0)
+    for note in closing_notes:
+        w.paragraph(note, 11, "I")
     w.signatures()
+    w.codes_block()
     title = " ".join(report.title_lines)
     return Document(w.pages, fonts, title, report.scope_line, frozenset(w.substituted))

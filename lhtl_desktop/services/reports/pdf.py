@@ -10,7 +10,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from lhtl_desktop import __version__
-from lhtl_desktop.services.reports.layout import Document, LineOp, TextOp
+from lhtl_desktop.services.reports.layout import Document, LineOp, RectOp, TextOp
 
 MAIN, MARKS = "SheetSerif", "SheetMarks"
 
@@ -28,6 +28,7 @@ def render_pdf(doc: Document) -> bytes:
     pdf.set_lang("vi")
     pdf.set_draw_color(0, 0, 0)
     pdf.set_text_color(0, 0, 0)
+    pdf.set_fill_color(0, 0, 0)
     current: tuple[str, str, float] | None = None
     line_width: float | None = None
     for page in doc.pages:
@@ -44,4 +45,6 @@ def render_pdf(doc: Document) -> bytes:
                     pdf.set_line_width(op.width)
                     line_width = op.width
                 pdf.line(op.x1, op.y1, op.x2, op.y2)
+            elif isinstance(op, RectOp):
+                pdf.rect(op.x, op.y, op.w, op.h, style="F")
     return bytes(pdf.output())

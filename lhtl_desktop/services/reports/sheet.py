@@ -15,13 +15,14 @@ Issuing body (top left), chosen per level — the installation issues the sheet,
   so the sheet does not pretend to come from a district committee;
 - province: "UBND TỈNH …" over "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH": the department merges and evaluates the
   programme for the province committee (KH 87/KH-UBND), and NĐ 30 puts the governing body above it.
-An installation can override the lines with the meta key `report_issuer` ("LINE 1|LINE 2").
+An installation can override the lines with the meta key `report_issuer` ("LINE 1|LINE 2"); that key and the
+other NĐ 30 formalities (number line, recipients, place, signer) live in `formalities.py`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lhtl_desktop.errors import RefusedError
@@ -30,10 +31,12 @@ from lhtl_desktop.model.catalogue import INDICATORS, TYPES_BY_CODE, Level, indic
 from lhtl_desktop.model.criteria import CRITERIA
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import parse_year
-from lhtl_desktop.model.targets import Status, TargetDefinition, TargetKind
+from lhtl_desktop.model.targets import InstitutionFacts, Status, TargetDefinition, TargetKind
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.services import evaluation as _evaluation
 from lhtl_desktop.services.installation import installation, is_ancestor_or_self, require_unit, subtree
+from lhtl_desktop.services.reports.formalities import Formalities, default_place, formalities
+from lhtl_desktop.services.reports.qr import SheetCode
 from lhtl_desktop.storage import Store
 
 # Short column heads for the per-unit table (the full labels are in the targets table).
@@ -74,6 +77,7 @@ class TargetLine:
     missing: tuple[str, ...]
     provisional: bool  # some input is an open conflict's provisional value (⚠)
     note: str = ""  # a growth base taken from former units' totals
+    line: float | None = None  # share: what the on-track line asks of the year (the workbook judges with it)
 
     @property
     def status_label(self) -> str:
@@ -116,6 +120,17 @@ class MissingLine:
 
 
 @dataclass(frozen=True)
+class WorkbookInputs:
+    """What the self-judging workbook needs beyond the printed tables (xlsx.py): the row of the per-unit table
+    each institution counts in, the institutions active in Y−1 only (closed in Y: they count in a growth
+    target's Y−1 sum), and the Y−1 values of the growth targets' indicators of institutions active in Y−1."""
+
+    row_of: Mapping[str, str]
+    closed: tuple[InstitutionLine, ...]
+    previous: Mapping[str, Mapping[str, int]]
+
+
+@dataclass(frozen=True)
 class Report:
     year: int
     level: str  # level of the scope
@@ -134,6 +149,9 @@ class Report:
     definitions: Mapping[str, TargetDefinition] = field(repr=False)
     unsigned: tuple[str, ...] = ()  # names of institutions whose year-Y values came from an Excel form, unsigned
     basis_notes: tuple[str, ...] = ()  # «Lượt sử dụng thư viện: cơ sở năm 2024: số liệu tổng hợp theo đơn vị cũ»
+    formalities: Formalities = field(default_factory=Formalities)  # NĐ 30: number, recipients, signer
+    workbook: WorkbookInputs | None = field(default=None, repr=False)  # what the workbook's formulas read
+    codes: tuple[SheetCode, ...] = field(default=(), repr=False)  # QR codes printed after the closing block
 
     # -- words printed on the sheet ----------------------------------------------------------------
     @property
@@ -194,19 +212,11 @@ def format_threshold(t: TargetLine) -> str:
 
 
 def issuer_lines(store: Store, me_unit: Unit, province: Unit) -> tuple[str, ...]:
-    override = (store.get_meta("report_issuer") or "").strip()
-    if override:
-        return tuple(line.strip().upper() for line in override.split("|") if line.strip())
-    if me_unit.level == Level.COMMUNE:
-        return (_("UBND {name}").format(name=me_unit.name.upper()),)
-    if me_unit.level == Level.DISTRICT:
-        return (_("CỤM TỔNG HỢP"), me_unit.name.upper())
-    return (_("UBND {name}").format(name=province.name.upper()), _("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"))
+    return formalities(store, me_unit, province).issuer_lines
 
 
 def place_of(unit: Unit) -> str:
-    name = unit.short_name
-    return name[: -len(" (cũ)")] if name.endswith(" (cũ)") else name
+    return default_place(unit)
 
 
 def require_report_scope(store: Store, scope: str | None) -> Unit:
@@ -224,7 +234,7 @@ def require_report_scope(store: Store, scope: str | None) -> Unit:
 
 # -- building ----------------------------------------------------------------------------------------
 def build_report(store: Store, year: int | str, scope: str | None = None,
-                 date: _dt.date | None = None) -> Report:
+                 date: _dt.date | None = None, number: str | None = None) -> Report:
     from lhtl_desktop.services.reports.verification import verification_code_of
 
     y = parse_year(year)
@@ -277,6 +287,9 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         in_rows.setdefault(inst_row[inst.id], []).append(inst)
 
     # Targets and per-row counts.
+    from lhtl_desktop.model.targets import on_track_level
+
+    known_years = {yr: table.year(yr) for yr in table.values}
     targets: list[TargetLine] = []
     counts: dict[str, dict[str, tuple[int | None, int | None]]] = {u.code: {} for u in row_units}
     for r in ev.results:
@@ -284,7 +297,8 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         involved = [*r.meeting, *r.not_meeting, *r.missing]
         targets.append(TargetLine(
             r.target, r.label, r.kind, _int(r.numerator), _int(r.denominator), r.value, r.threshold,
-            r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved), r.note))
+            r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved), r.note,
+            on_track_level(t, y, [facts[i.id] for i in insts.values()], known_years)))
         if t.kind == TargetKind.SHARE:
             for u in row_units:
                 counts[u.code][t.code] = (0, 0)
@@ -354,13 +368,16 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
                      sum(u.missing for u in unit_lines), total_counts,
                      any(u.provisional for u in unit_lines))
 
+    workbook = _workbook_inputs(y, insts, facts, inst_row, unit_names, data, definitions.values())
     own = store.own_key()
     province = units_all.get(me.province_code, me.unit)
+    paper = formalities(store, me.unit, province).with_number(number)
     report = Report(
-        year=y, level=scope_unit.level, scope=scope_unit, issuer_lines=issuer_lines(store, me.unit, province),
-        place=place_of(me.unit), date=date or _dt.date.today(), officer=me.officer,
+        year=y, level=scope_unit.level, scope=scope_unit, issuer_lines=paper.issuer_lines,
+        place=paper.place, date=date or _dt.date.today(), officer=me.officer,
         fingerprint=str(own["fingerprint"]) if own else "—", targets=targets, units=unit_lines, total=total,
-        institutions=inst_lines, missing=missing, code="", definitions=definitions,
+        institutions=inst_lines, missing=missing, code="", definitions=definitions, formalities=paper,
+        workbook=workbook,
     )
     object.__setattr__(report, "code", verification_code_of(report))
     _add_provenance(store, report, codes, insts)
@@ -377,6 +394,24 @@ def _add_provenance(store: Store, report: Report, codes: Sequence[str], insts: M
     notes = tuple(f"{TARGET_SHORT.get(t.code, t.code)}: {t.note}" for t in report.targets if t.note)
     object.__setattr__(report, "unsigned", unsigned)
     object.__setattr__(report, "basis_notes", notes)
+
+
+def _workbook_inputs(y: int, insts: Mapping[str, Institution], facts: Mapping[str, InstitutionFacts],
+                     inst_row: Mapping[str, str], unit_names: Mapping[str, str],
+                     data: Mapping[int, Mapping[str, Mapping[str, int]]],
+                     definitions: Iterable[TargetDefinition]) -> WorkbookInputs:
+    growth = [t.indicator for t in definitions if t.kind == TargetKind.GROWTH and t.indicator]
+    previous_year = data.get(y - 1, {})
+    previous = {
+        i.id: {c: previous_year[i.id][c] for c in growth if c in previous_year.get(i.id, {})}
+        for i in insts.values() if facts[i.id].active_in(y - 1)
+    }
+    closed = tuple(
+        InstitutionLine(i.id, i.unit_code, unit_names.get(i.unit_code, i.unit_code), i.name, i.type,
+                        TYPES_BY_CODE[i.type].family, {}, frozenset(), None)
+        for i in insts.values() if facts[i.id].active_in(y - 1) and not facts[i.id].active_in(y)
+    )
+    return WorkbookInputs(dict(inst_row), closed, {k: v for k, v in previous.items() if v})
 
 
 def _sum_or_none(values: Sequence[int | None]) -> int | None:

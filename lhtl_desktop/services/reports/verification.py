@@ -40,6 +40,15 @@ def verification_payload(report: Report) -> dict[str, Any]:
     }
 
 
+def sheet_code_payload(report: Report) -> dict[str, Any]:
+    """What a sheet's verification QR code carries (signed by sync.sheet_codes): the payload above without the
+    values (they would not fit a code), plus the verification code that covers them."""
+    payload = verification_payload(report)
+    del payload["values"]
+    payload["code"] = report.code
+    return payload
+
+
 def canonical_json(payload: Any) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode("utf-8")

