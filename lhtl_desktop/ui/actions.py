@@ -65,6 +65,7 @@ ACTIONS: tuple[WindowAction, ...] = (
     WindowAction("settings", "Chế độ hai cấp: xã, phường báo cáo thẳng lên tỉnh (không qua cụm)",
                  "settings --two-tier"),
     WindowAction("settings", "Lưu ngưỡng", "settings --threshold"),
+    WindowAction("settings", "Lưu thể thức", "settings --report-issuer"),
     WindowAction("settings", "Sao lưu ra USB…", "backup --out"),
     WindowAction("settings", "Khôi phục bản đã chọn", "restore"),
     WindowAction("settings", "Khôi phục từ tệp…", "restore"),

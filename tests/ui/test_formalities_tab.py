@@ -25,9 +25,8 @@ def test_formalities_typed_in_settings_reach_the_sheet(qtbot, commune):
     type_text(tab.signer_title, "PHÓ CHỦ TỊCH")
     type_text(tab.signer_name, "Lê Thị ")
     commit_text(tab.signer_name, "Hoà")
-    with qtbot.waitSignal(commune.ctx.changed):
-        tab.save()
-    assert tab.message.text() == "Đã lưu."
+    tab.save()  # a write on the window's writer
+    qtbot.waitUntil(lambda: tab.message.text() == "Đã lưu.", timeout=20_000)
     f = build_report(commune.store, 2025).formalities
     assert f.number_line == "Số: 15/BC-UBND"
     assert f.signer_title == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH") and f.signer_name == "Lê Thị Hoà"
@@ -42,5 +41,6 @@ def test_bad_number_is_refused_in_place(qtbot, commune):
     type_text(tab.number, "15b")
     type_text(tab.signer_name, "Lê Văn Tám")
     tab.save()
-    assert "Số văn bản «15b» không hợp lệ" in tab.message.text()
+    qtbot.waitUntil(lambda: "Số văn bản «15b» không hợp lệ" in tab.message.text(), timeout=20_000)
+    commune.ctx.ops.wait_idle()
     assert commune.store.dump() == before

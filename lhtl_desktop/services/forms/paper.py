@@ -8,13 +8,14 @@ small in it, empty rows for institutions not yet listed, and «Người lập bi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from lhtl_desktop.i18n import _, fmt_int
 from lhtl_desktop.model.catalogue import IndicatorKind
 from lhtl_desktop.services.forms.spec import FormSpec, Section
 from lhtl_desktop.services.reports.fonts import sheet_fonts
+from lhtl_desktop.services.reports.formalities import Formalities
 from lhtl_desktop.services.reports.layout import (
     MARGIN_BOTTOM,
     MARGIN_TOP,
@@ -43,9 +44,13 @@ class _Header:
     officer: str
     fingerprint: str = ""
     code: str = ""
+    formalities: Formalities = field(default_factory=Formalities)  # a form carries no document number
 
 
 class _FormWriter(_Writer):
+    def number_line(self, centre: float, baseline: float) -> float:
+        return baseline  # a blank form is not a numbered document: no «Số: …/BC-…» line
+
     def new_page(self) -> None:
         self.pages.append(Page(self.width, self.height))
         number = len(self.pages)
