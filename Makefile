@@ -60,6 +60,7 @@ package: $(STAMP)
 
 fuzz: $(STAMP)
 	$(PY) scripts/fuzz.py
+	$(PY) scripts/fuzz.py --structured
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

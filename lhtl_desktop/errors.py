@@ -46,6 +46,10 @@ class BundleError(LhtlError):
     """A sync bundle that cannot be read, verified or accepted."""
 
 
+class ConstraintError(LhtlError):
+    """A write broke a database constraint (an id already used, a reference to nothing); rolled back whole."""
+
+
 class DatabaseCorruptError(DatabaseError):
     """The file fails SQLite's integrity check (or is not a database): the window offers a backup to restore."""
 

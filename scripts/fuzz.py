@@ -2,6 +2,7 @@
 
     python scripts/fuzz.py                      # `make fuzz`: 10 minutes (FUZZ_SECONDS overrides)
     python scripts/fuzz.py -runs=3000 -seed=1   # what the slow test runs (any libFuzzer flag works)
+    python scripts/fuzz.py --structured -runs=400 -seed=1   # validly signed, wrong bodies (fuzz_structured.py)
 
 Set-up: a hub and a commune it enrolled, in a temporary folder; the corpus is seeded with valid bundles the
 commune exported (small, larger, after a correction). Each input is one of two kinds, chosen by its first byte:
@@ -157,7 +158,25 @@ def random_mutation_fuzz(target: Target, corpus: list[bytes], argv: list[str]) -
         target(bytes(data))
 
 
+def structured_main(argv: list[str]) -> int:
+    """The structured mode (scripts/fuzz_structured.py): prints one JSON summary; exit 1 on any crash or
+    write outside the rules, with the first few shown on stderr."""
+    import fuzz_structured
+
+    runs = _flag(argv, "runs", 0)
+    seconds = _flag(argv, "max_total_time", int(os.environ.get("FUZZ_SECONDS", "600")))
+    with tempfile.TemporaryDirectory(prefix="lhtl-fuzz-structured-") as tmp:
+        summary, target = fuzz_structured.run(Path(tmp), runs=runs, seconds=seconds, seed=_flag(argv, "seed", 1))
+        print(json.dumps(summary, ensure_ascii=False), flush=True)
+        for text in (target.crashes + target.violations)[:5]:
+            print(text, file=sys.stderr)
+        target.world.hub.close()
+    return 1 if summary["crashes"] or summary["violations"] else 0
+
+
 def main(argv: list[str]) -> int:
+    if "--structured" in argv:
+        return structured_main([a for a in argv if a != "--structured"])
     with tempfile.TemporaryDirectory(prefix="lhtl-fuzz-") as tmp:
         folder = Path(tmp)
         hub, sign, seeds = build(folder)

@@ -7,6 +7,11 @@ from enum import StrEnum
 
 VersionVector = Mapping[str, int]
 
+# The cap on every edit counter and every bundle number (ARCHITECTURE.md §3.6). A key takes one number per
+# edit and per export, so a billion is out of reach of any real officer, while far below the 2^53 where JSON
+# numbers stop being exact: a counter at the cap cannot be made to overflow anything downstream.
+MAX_COUNTER = 1_000_000_000
+
 
 class Order(StrEnum):
     EQUAL = "equal"

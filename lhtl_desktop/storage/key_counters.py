@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from lhtl_desktop.model.version_vector import advance
+from lhtl_desktop.errors import RefusedError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.model.version_vector import MAX_COUNTER, advance
 from lhtl_desktop.storage.store import Store
 
 _PREFIX = "key_counter:"
@@ -34,5 +36,10 @@ def last_counter(store: Store, key_id: str) -> int:
 def next_vv(store: Store, seen: Iterable[Mapping[str, int]], key_id: str) -> dict[str, int]:
     """The version vector of a local edit that saw `seen`; records the key's new counter (call in a transaction)."""
     vv = advance([*seen, {key_id: last_counter(store, key_id)}], key_id)
+    if vv[key_id] > MAX_COUNTER:
+        # Only reachable in a database written before counters were bounded: saying so beats writing a vector
+        # that every other installation would refuse.
+        raise RefusedError(_("Bộ đếm sửa đổi của khóa máy này đã vượt giới hạn {cap}: không lưu. Hãy tạo khóa mới "
+                             "(lệnh «key new») rồi đăng ký lại với cấp trên.").format(cap=f"{MAX_COUNTER:,}"))
     store.set_meta(_PREFIX + key_id, str(vv[key_id]))
     return vv

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from lhtl_desktop.errors import ConstraintError
+from lhtl_desktop.i18n import _
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.records import ValueRecord
 from lhtl_desktop.storage.store import (
@@ -51,12 +53,22 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 
 @contextmanager
 def immediate(store: Store) -> Iterator[Store]:
-    """One `BEGIN IMMEDIATE` transaction: takes the write lock up front, so an import never half-runs."""
+    """One `BEGIN IMMEDIATE` transaction: takes the write lock up front, so an import never half-runs.
+    A broken constraint (an id already used) rolls it back and becomes ConstraintError, never a raw
+    sqlite3 error."""
     conn = store.db.conn
-    if conn.in_transaction:
-        with store.atomic():
-            yield store
-        return
+    try:
+        if conn.in_transaction:
+            with store.atomic():
+                yield store
+            return
+        yield from _begin_immediate(conn, store)
+    except sqlite3.IntegrityError as exc:
+        raise ConstraintError(_("Ghi vào cơ sở dữ liệu vi phạm ràng buộc ({detail}); đã hoàn tác, không ghi gì.")
+                              .format(detail=str(exc)[:120])) from exc
+
+
+def _begin_immediate(conn: sqlite3.Connection, store: Store) -> Iterator[Store]:
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -235,6 +247,24 @@ def apply_records(store: Store, inserts: Sequence[ValueRecord], supersede: Seque
         conn.executemany("DELETE FROM value_records WHERE edit_id = ?", [(e,) for e in supersede])
     if inserts:
         conn.executemany(_INSERT_RECORD, [record_tuple(r) for r in inserts])
+
+
+def edit_ids_taken(store: Store, edit_ids: Sequence[str], *, superseded_only: bool = False) -> set[str]:
+    """Those of `edit_ids` already used by a stored record, current or superseded (or superseded only: a
+    current one is caught by the primary key on insert, so the import's fast path asks only the history)."""
+    conn = store.db.conn
+    if superseded_only and conn.execute("SELECT 1 FROM value_history LIMIT 1").fetchone() is None:
+        return set()
+    out: set[str] = set()
+    for chunk in _chunks(list(edit_ids)):
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT edit_id FROM value_history WHERE edit_id IN ({marks})"
+        params = list(chunk)
+        if not superseded_only:
+            sql += f" UNION ALL SELECT edit_id FROM value_records WHERE edit_id IN ({marks})"
+            params += chunk
+        out.update(e for (e,) in conn.execute(sql, params).fetchall())
+    return out
 
 
 def max_counter_of(store: Store, key_id: str) -> int:

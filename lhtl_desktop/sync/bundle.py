@@ -23,6 +23,7 @@ from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
 from lhtl_desktop.model.records import ValueRecord
 from lhtl_desktop.model.units import Unit
+from lhtl_desktop.model.version_vector import MAX_COUNTER
 from lhtl_desktop.sync.merge import InstitutionVersion
 from lhtl_desktop.sync.trust import Certificate, parse_certificate
 
@@ -112,7 +113,7 @@ def _vv(value: Any) -> dict[str, int]:
     if not isinstance(value, dict) or not value or len(value) > MAX_VV_ENTRIES:
         raise _bad(_("véc-tơ phiên bản không hợp lệ"))
     for k, n in value.items():
-        if not _KEYID_RE.fullmatch(k) or type(n) is not int or not 1 <= n < 2**53:
+        if not _KEYID_RE.fullmatch(k) or type(n) is not int or not 1 <= n <= MAX_COUNTER:
             raise _bad(_("véc-tơ phiên bản không hợp lệ"))
     return dict(value)
 
@@ -218,7 +219,7 @@ class _Seen:
             raise _bad(_("véc-tơ phiên bản không hợp lệ"))
         key_ids = self.key_ids
         for k, n in value.items():
-            if type(n) is not int or not 1 <= n < 2**53:
+            if type(n) is not int or not 1 <= n <= MAX_COUNTER:
                 raise _bad(_("véc-tơ phiên bản không hợp lệ"))
             if k not in key_ids:
                 if not _KEYID_RE.fullmatch(k):
@@ -240,7 +241,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     bundle_id = _str(doc, "bundle_id", _UUID_RE, _L_BUNDLE_ID)
     from_unit = _str(doc, "from_unit", _UNIT_RE, _L_FROM)
     to_unit = _str(doc, "to_unit", _UNIT_RE, _L_TO)
-    seq = _int(doc["seq"], 1, 2**53, _L_SEQ)
+    seq = _int(doc["seq"], 1, MAX_COUNTER, _L_SEQ)
     created = _str(doc, "created", _TS_RE, _L_CREATED)
     schema_version = _int(doc["schema_version"], 1, 10_000, _L_SCHEMA)
     catalog_version = _str(doc, "catalog_version", _CATALOG_RE, _L_CATALOG)
@@ -338,7 +339,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
         vv = item["vv"]
         if type(vv) is dict and len(vv) == 1:  # one key: its own edits only, the usual record
             [(k, n)] = vv.items()
-            if k not in key_ids or type(n) is not int or not 1 <= n < 2**53:
+            if k not in key_ids or type(n) is not int or not 1 <= n <= MAX_COUNTER:
                 vv = seen.vv(vv)
         else:
             vv = seen.vv(vv)

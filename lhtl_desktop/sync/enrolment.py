@@ -379,7 +379,14 @@ def new_own_key(store: Store, *, passphrase: str | None = None, officer: str | N
                 version=sync_store.next_registry_version(store), issued_at=now, officer=name or local.officer,
                 max_seq=cert.max_seq, max_counter=cert.max_counter))
         sync_store.save_certificates(store, [_row(c) for c in certs])
-    path = _write_enrolment(store, load_local(store), out, private) if out is not None else None
+        # All or nothing: the new state must read back, and the enrolment file be written, before the switch
+        # commits; any failure rolls back to the old key, still in use, with nothing erased.
+        try:
+            switched = load_local(store)
+        except BundleError as exc:
+            raise RefusedError(_("Không tạo được khóa mới: {detail} Máy này vẫn dùng khóa cũ, không có gì thay "
+                                 "đổi.").format(detail=exc.message)) from exc
+        path = _write_enrolment(store, switched, out, private) if out is not None else None
     logs.event("key-new", key=key.key_id, old_key=old_id, max_seq=max_seq, max_counter=max_counter)
     return NewOwnKey(key.key_id, key.fingerprint, old_id, max_seq, max_counter, bool(passphrase), path)
 

@@ -12,20 +12,22 @@ a Store, returns a FileResult and never raises BundleError), `import_files` (sev
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lhtl_desktop import logs
-from lhtl_desktop.errors import BundleError, LhtlError
+from lhtl_desktop.errors import BundleError, ConstraintError, LhtlError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import ValueRecord, now_utc
 from lhtl_desktop.storage import Store, sync_store
 from lhtl_desktop.storage.backup import rolling_backup
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.sync.authority import Evidence
 from lhtl_desktop.sync.bundle import Body, parse_body
 from lhtl_desktop.sync.envelope import (
     BUNDLE_TYPE,
@@ -101,6 +103,7 @@ class VerifiedBundle:
     signer: TrustedKey
     payload_hash: str
     certificates: tuple[Certificate, ...]  # valid certificates carried in the bundle
+    evidence: Evidence  # what the signer can prove (authorship, counters), judged against this installation
 
 
 def payload_hash_of(payload: bytes) -> str:
@@ -146,8 +149,10 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
 
     _check_routing(local, body, signer)
     _check_authority(local, body, signer, trusted_all)
+    evidence = Evidence(store, local, signer, trusted_all)
+    evidence.check_vectors(itertools.chain((v.vv for v in body.institutions), (r.vv for r in body.records)))
     carried = {c.body for c in body.certificates}
-    return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried))
+    return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried), evidence)
 
 
 def _unit_name(local: Local, code: str) -> str:
@@ -226,7 +231,7 @@ class _Plan:
     counts: Counter[str]
 
 
-def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
+def _plan(store: Store, local: Local, vb: VerifiedBundle, *, dry_run: bool = False) -> _Plan:
     body = vb.body
     inst_ids = [v.institution.id for v in body.institutions]
     stored_insts = sync_store.institution_versions(store, inst_ids)
@@ -243,6 +248,8 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
             stored = InstitutionVersion(sync_store.institution_from_row(row), json.loads(row["vv"]),
                                         row["author_key"], row["edit_id"], row["updated_at"])
         chosen, outcome = merge_institution(stored, v)
+        if chosen is not None and chosen.edit_id == v.edit_id and (stored is None or stored.edit_id != v.edit_id):
+            vb.evidence.check_written(v.author_key, _("thiết chế «{name}»").format(name=v.institution.name))
         inst_counts[outcome] += 1
         final = chosen or stored or v
         names[v.institution.id] = (final.institution.unit_code, final.institution.name)
@@ -256,6 +263,7 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
 
     current = sync_store.current_siblings(store, inst_ids)
     plan = plan_records(current, body.records)
+    _check_records(store, vb, current, plan.outcomes, plan.inserts, dry_run=dry_run)
     per_inst: dict[str, PreviewRow] = {}
     tally = Counter((rec.institution_id, outcome) for rec, outcome in plan.outcomes)
     counts: Counter[str] = Counter()
@@ -270,6 +278,37 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
     preview = sorted(per_inst.values(), key=lambda p: (p.unit, p.institution_name, p.institution))
     return _Plan(rows, inst_counts[Outcome.NEW], inst_counts[Outcome.CHANGED], plan.inserts, plan.supersede,
                  preview, counts)
+
+
+_WRITES = (Outcome.NEW, Outcome.CHANGED, Outcome.CONFLICT)
+
+
+def _check_records(store: Store, vb: VerifiedBundle, current: Mapping[tuple[str, str, str], Sequence[ValueRecord]],
+                   outcomes: Sequence[tuple[ValueRecord, Outcome]], inserts: Sequence[ValueRecord], *,
+                   dry_run: bool) -> None:
+    """What the merge would do, checked before anything is written: records the signer cannot vouch for are
+    written nowhere (authority.Evidence), an edit id names one edit only — here and in every stored record."""
+    evidence = vb.evidence
+    label = _("số liệu")
+    for rec, outcome in outcomes:
+        if outcome in _WRITES:
+            evidence.check_written(rec.author_key, label)
+        elif outcome == Outcome.UNCHANGED:
+            held = next((s for s in current.get(rec.key, ()) if s.edit_id == rec.edit_id), None)
+            if held is not None and held != rec:
+                raise _edit_id_reused(rec.edit_id)
+    if inserts:
+        # An id already current is refused by the primary key when inserting (import_bytes names it then);
+        # a dry run writes nothing, so it asks both tables to preview the same refusal.
+        taken = sync_store.edit_ids_taken(store, [r.edit_id for r in inserts], superseded_only=not dry_run)
+        if taken:
+            raise _edit_id_reused(min(taken))
+
+
+def _edit_id_reused(edit_id: str) -> BundleError:
+    return BundleError(_("Gói có bản ghi mang mã lần sửa «{id}» đã dùng cho một bản ghi khác ở máy này (mỗi lần sửa "
+                         "chỉ có một mã): bị từ chối toàn bộ, không nhập gì. Hãy báo đơn vị gửi kiểm tra.").format(
+        id=edit_id))
 
 
 def _unit_label(local: Local, code: str) -> str:
@@ -311,7 +350,7 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
         result.status, result.reason = DUPLICATE, _("Gói đã nhập trước đó: không thay đổi gì.")
         return result
     try:
-        plan = _plan(store, local, vb)
+        plan = _plan(store, local, vb, dry_run=dry_run)
     except BundleError as exc:
         result.reason = exc.message
         return result
@@ -321,11 +360,28 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
         return result
     if before_write is not None:
         before_write()
+    try:
+        _write(store, vb, plan, result, file_name)
+    except ConstraintError as exc:  # rolled back whole: a bundle error like any other, never a crash
+        taken = sync_store.edit_ids_taken(store, [r.edit_id for r in plan.inserts])
+        _reject_after_write_failed(result, _edit_id_reused(min(taken)).message if taken else _(
+            "Gói không nhập được: {detail} Bị từ chối, cơ sở dữ liệu giữ nguyên.").format(detail=exc.message))
+    return result
+
+
+def _reject_after_write_failed(result: FileResult, reason: str) -> None:
+    _fill(result, _Plan([], 0, 0, [], [], [], Counter()))
+    result.status = REJECTED
+    result.reason = reason
+
+
+def _write(store: Store, vb: VerifiedBundle, plan: _Plan, result: FileResult, file_name: str) -> None:
+    body = vb.body
     now = now_utc()
     with sync_store.immediate(store):
         if sync_store.bundle_seen(store, body.bundle_id, vb.payload_hash):  # another window got there first
             result.status, result.reason = DUPLICATE, _("Gói đã nhập trước đó: không thay đổi gì.")
-            return result
+            return
         if sync_store.save_certificates(store, [_cert_row(c) for c in vb.certificates]):
             sync_store.next_registry_version(store)  # my view of the registry moved forward
         if plan.institution_rows:
@@ -338,7 +394,6 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
             "counts": {"new": result.new, "changed": result.changed, "unchanged": result.unchanged,
                        "stale": result.stale, "conflicts": result.conflicts}})
         sync_store.quarantine_remove(store, vb.payload_hash)
-    return result
 
 
 def _cert_row(c: Certificate) -> dict[str, Any]:

@@ -7,6 +7,11 @@ dominates. A received record
 - concurrent with a sibling → kept beside it: an open conflict (`conflict`), nothing dropped.
 The result is the set of maximal records among everything ever received, whatever the order and duplication
 of deliveries, so replicas converge.
+
+Conflict storms are bounded: a key holds at most `MAX_SIBLINGS` open siblings. A bundle that would open more
+is refused whole (TooManySiblings) — real conflicts come from a few levels editing one value at once, never
+from thousands of writers. The cap also keeps the merge linear in the number of records received: each one
+is compared with at most `MAX_SIBLINGS` others.
 """
 
 from __future__ import annotations
@@ -15,12 +20,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from lhtl_desktop.errors import BundleError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.records import ValueRecord
 from lhtl_desktop.model.version_vector import Order, compare, join
 
 RecordKey = tuple[str, str, str]
+
+MAX_SIBLINGS = 8
+
+
+class TooManySiblings(BundleError):
+    """A received bundle would open more than MAX_SIBLINGS concurrent values on one key."""
+
+    def __init__(self, incoming: ValueRecord) -> None:
+        super().__init__(_(
+            "Gói mở quá {cap} giá trị song song (xung đột) cho chỉ số {code}, kỳ {period} của thiết chế {inst}: bị "
+            "từ chối toàn bộ, không nhập gì. Hãy giải quyết các xung đột đang mở của giá trị này (chọn một giá trị, "
+            "ghi lý do) rồi nhập lại; nếu xung đột cứ tăng, hãy báo đơn vị gửi kiểm tra.").format(
+            cap=MAX_SIBLINGS, code=incoming.indicator, period=incoming.period, inst=incoming.institution_id))
 
 
 class Outcome(StrEnum):
@@ -41,7 +60,8 @@ OUTCOME_LABELS = {
 
 
 def merge_one(siblings: Sequence[ValueRecord], incoming: ValueRecord) -> tuple[list[ValueRecord], Outcome, list[str]]:
-    """New sibling set, the outcome, and the edit ids that `incoming` supersedes."""
+    """New sibling set, the outcome, and the edit ids that `incoming` supersedes.
+    Raises TooManySiblings when `incoming` would open more than MAX_SIBLINGS siblings."""
     superseded: list[str] = []
     for s in siblings:
         if s.edit_id == incoming.edit_id:
@@ -53,9 +73,12 @@ def merge_one(siblings: Sequence[ValueRecord], incoming: ValueRecord) -> tuple[l
             return list(siblings), Outcome.STALE, []
         if order == Order.AFTER:
             superseded.append(s.edit_id)
-    kept = [s for s in siblings if s.edit_id not in superseded]
+    gone = set(superseded)
+    kept = [s for s in siblings if s.edit_id not in gone]
     result = [*kept, incoming]
     if kept:
+        if len(result) > MAX_SIBLINGS and len(result) > len(siblings):
+            raise TooManySiblings(incoming)
         outcome = Outcome.CONFLICT
     elif siblings:
         outcome = Outcome.CHANGED
