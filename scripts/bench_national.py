@@ -301,6 +301,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "included either.",
         f"- whole command: {time.perf_counter() - started:.0f} s.",
     ]
+    left_out = [f"{c} ({m['province']})" for m in manifests.values() for c in m.get("left_out", [])]
+    if left_out:
+        notes.append(f"- left out: {len(left_out)} communes no former district claims ({', '.join(left_out)}): "
+                     "`ProvinceReference.all_units` lists communes under hubs only, so no installation of their "
+                     "province knows them and the program cannot record them today.")
+    around = [h for m in manifests.values() for h in m.get("hubs_set_up_around_province_of_hub", [])]
+    if around:
+        notes.append(f"- {len(around)} hubs ({', '.join(around)}) set up with the province the reference data lists "
+                     "them under: `province_of_hub` places them in another province, so `init_installation` "
+                     "refuses them as they are.")
     print(f"\nnational pipeline {total:.1f} s (budget {BUDGET_SECONDS:.0f} s); largest peak "
           f"{mb(max(r['peak_rss'] for r in results.values()))} (budget {mb(BUDGET_PEAK)})", flush=True)
     section = render(info, manifests, results, profiled, notes)

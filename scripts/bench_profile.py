@@ -57,8 +57,8 @@ def shares(root: Any) -> dict[str, float]:
         frame, inherited = stack.pop()
         if frame.is_synthetic:
             if frame.identifier == "[self]" or frame.is_synthetic_leaf:
-                kind = inherited or OTHER
-                out[kind] = out.get(kind, 0.0) + frame.time
+                charged = inherited or OTHER
+                out[charged] = out.get(charged, 0.0) + frame.time
             continue
         kind = kind_of(frame.file_path or "", frame.function or "") or inherited
         if not frame.children:

@@ -37,7 +37,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import benchdata  # noqa: E402 — after the path set-up above
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 CACHE = ROOT / "build" / "bench-national-cache"
 OFFICERS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Giang",
             "Đặng Văn Hải", "Bùi Thị Hạnh", "Đỗ Văn Khánh", "Ngô Thị Lan")
@@ -137,8 +137,16 @@ def commune_bundle(unit: Any, key: CommuneKey, to_unit: str, rng: random.Random,
     return seal_body(body, key.key_id, key.private), len(institutions), len(records)
 
 
-def receiver(path: Path, unit_code: str) -> Any:
-    """A hub or province installation, set up as an officer would (its own random key, no passphrase)."""
+def receiver(path: Path, unit_code: str, province: str) -> tuple[Any, bool]:
+    """(store, worked around): a hub or province installation, set up as an officer would (its own random
+    key, no passphrase).
+
+    Worked around: `province_of_hub` places the former districts 815–825 (Tiền Giang, now in Đồng Tháp, 82)
+    in Tây Ninh (80), so `init_installation` refuses them as hubs of the province that lists them; for those
+    the set-up is told the province the reference data lists them under, and the manifest says so."""
+    from unittest import mock
+
+    from lhtl_desktop.reference import units
     from lhtl_desktop.services.installation import init_installation
     from lhtl_desktop.storage import open_store
     from lhtl_desktop.sync.keys import generate_key
@@ -146,8 +154,13 @@ def receiver(path: Path, unit_code: str) -> Any:
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     store = open_store(path)
-    init_installation(store, unit_code, RECEIVER_OFFICER, generate_key(None))
-    return store
+    around = unit_code != province and units.province_of_hub(unit_code) != province
+    if around:
+        with mock.patch.object(units, "province_of_hub", lambda _code: province):
+            init_installation(store, unit_code, RECEIVER_OFFICER, generate_key(None))
+    else:
+        init_installation(store, unit_code, RECEIVER_OFFICER, generate_key(None))
+    return store, around
 
 
 def certify(store: Any, unit_code: str, key: CommuneKey) -> None:
@@ -191,15 +204,26 @@ def generate_province(folder: Path, code: str, seed: int, *, limit: int | None =
     ref = load_province(code)
     communes = ref.communes[:limit] if limit else ref.communes
     by_parent: dict[str, list[Any]] = {}
+    left_out: list[str] = []
     for unit in communes:
-        by_parent.setdefault(unit.parent or code, []).append(unit)
-    province = receiver(folder / "province.sqlite3", code)
+        if unit.parent in (None, code):
+            # No former district claims it, and `ProvinceReference.all_units` lists communes under hubs only,
+            # so no installation of this province knows the unit: the program cannot record it today.
+            left_out.append(unit.code)
+            continue
+        by_parent.setdefault(unit.parent, []).append(unit)
+    province, _around = receiver(folder / "province.sqlite3", code, code)
+    worked_around: list[str] = []
     hubs: list[dict[str, Any]] = []
     direct: list[str] = []
     n_insts = n_values = 0
     try:
         for parent in sorted(by_parent):
-            store = province if parent == code else receiver(folder / f"hub-{parent}.sqlite3", parent)
+            store = province
+            if parent != code:
+                store, around = receiver(folder / f"hub-{parent}.sqlite3", parent, code)
+                if around:
+                    worked_around.append(parent)
             bundles: list[str] = []
             try:
                 for unit in by_parent[parent]:
@@ -225,8 +249,8 @@ def generate_province(folder: Path, code: str, seed: int, *, limit: int | None =
     finally:
         province.close()
     manifest = {"key": cache_key(), "seed": seed, "province": code, "name": ref.province.name,
-                "communes": len(communes), "hubs": hubs, "direct": direct, "institutions": n_insts,
-                "values": n_values, "limit": limit, "seconds": round(time.perf_counter() - started, 2)}
+                "communes": len(communes) - len(left_out), "left_out": left_out, "hubs": hubs, "direct": direct, "institutions": n_insts,
+                "values": n_values, "limit": limit, "hubs_set_up_around_province_of_hub": worked_around, "seconds": round(time.perf_counter() - started, 2)}
     # Written last: a province without its manifest (an interrupted run) is generated again.
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
