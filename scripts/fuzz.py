@@ -170,7 +170,7 @@ def structured_main(argv: list[str]) -> int:
         print(json.dumps(summary, ensure_ascii=False), flush=True)
         for text in (target.crashes + target.violations)[:5]:
             print(text, file=sys.stderr)
-        target.world.hub.close()
+        target.close()
     return 1 if summary["crashes"] or summary["violations"] else 0
 
 

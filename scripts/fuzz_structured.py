@@ -3,18 +3,19 @@
 Byte mutations die at the signature, as they must. The dangerous files are the ones a trusted sender signs,
 so this mode takes real bundle bodies, changes what a careless or hostile sender could — version vectors,
 `seq`, author fields, edit ids, periods, values, institutions, certificates, repeated records — and seals
-each one again with the project's own sealing code (`envelope.seal`) and the sender's real key. Every input
-is imported into a hub (`importer.import_bytes`, the whole path: read, plan, write) inside a transaction
-that is rolled back afterwards, so each one meets the same hub. After each input:
+each one again with the project's own sealing code (`envelope.seal`) and the sender's real key. Two
+receivers: a hub (bodies from its two communes, going up) and a commune (bodies from its hub, coming down).
+Every input is imported (`importer.import_bytes`, the whole path: read, plan, write) inside a transaction
+that is rolled back afterwards, so each one meets the same receiver. After each input:
 
 - nothing but the program's own errors (LhtlError) may escape: anything else is a crash;
 - refused or duplicate: nothing changed at all; quarantined: only the quarantine changed;
 - accepted: no write outside the rules of ARCHITECTURE.md §3.6 — every record or institution version new
-  here was authored by the signer's subtree (a commune: its own key); no vector entry of the hub's own key
-  beyond the counter the hub had used, none of a key outside the signer's subtree beyond what the hub had
-  seen; every counter and number within MAX_COUNTER; at most MAX_SIBLINGS siblings on a key; no edit id
-  both current and superseded; the hub's own counter unchanged; the inbox lists gaps (ranges) at once;
-  and the hub's next export still reads back under the caps.
+  here was authored by a key the signer vouches for (up: the commune's own key; down: the hub's subtree, never
+  the receiver's own key); no vector entry of the receiver's own key beyond the counter it had used, none of
+  a key outside the signer's subtree beyond what the receiver had seen; every counter within MAX_COUNTER; at
+  most MAX_SIBLINGS siblings on a key; no edit id both current and superseded; the receiver's own counter
+  unchanged; the inbox lists gaps (ranges) at once; and the receiver's next export still reads back.
 
 Each input is tagged with the classes of the mutations it carries (authorship, counters, seq and gaps,
 import failures, conflict storms); the summary counts them for docs/RELIABILITY.md.
@@ -59,9 +60,14 @@ class Sender:
 
 @dataclass
 class World:
-    hub: Store
-    hub_key: str
+    """One receiver and the senders it hears from: the hub (its communes send up) or a commune (its hub
+    sends down)."""
+
+    name: str
+    store: Store
+    own_key: str
     senders: list[Sender]
+    vouched: dict[str, set[str]]  # per sender key: the other keys its bundles may introduce (§3.6)
     stored_edit_ids: list[str]
     history_edit_ids: list[str]
     certificates: list[dict[str, str]]
@@ -93,8 +99,9 @@ def _body(path: Path) -> dict[str, Any]:
     return body
 
 
-def build(folder: Path) -> World:
-    """A hub with two enrolled communes; values imported, corrected by the hub, relayed back; seed bodies."""
+def build(folder: Path) -> list[World]:
+    """A hub with two enrolled communes; values imported, corrected by the hub, relayed back; seed bodies.
+    Two receivers: the hub (bodies from the communes) and commune A (bodies from the hub, coming down)."""
     hub = _node(folder, HUB, "Lê Văn Cụm")
     a = _node(folder, A, "Nguyễn Thị Hoa")
     b = _node(folder, B, "Trần Văn Bình")
@@ -108,7 +115,7 @@ def build(folder: Path) -> World:
         n += 1
         return exporter.export_bundle(store, folder / f"s{n}.lhtl", to_unit=to).path
 
-    bodies: dict[str, list[dict[str, Any]]] = {A: [], B: []}
+    bodies: dict[str, list[dict[str, Any]]] = {A: [], B: [], HUB: []}
     lib_a = institutions.add_institution(a, A, "lib_commune", "Thư viện xã Gia Lâm")
     house = institutions.add_institution(a, A, "village_house", "Nhà văn hóa thôn Đông")
     entry.set_values(a, lib_a.id, "2025", {"LIB_VISITS": "1000", "LIB_READERS": "300"})
@@ -122,27 +129,40 @@ def build(folder: Path) -> World:
         assert importer.import_file(hub, path, backup=False).status == "accepted"
     # The hub corrects twice (its counter moves; the first correction goes to history), and relays it down.
     entry.set_values(hub, lib_a.id, "2025", {"LIB_VISITS": "1150"}, "Theo sổ theo dõi bạn đọc")
-    assert importer.import_file(a, export(hub, A), backup=False).status == "accepted"
+    first_down = export(hub, A)
+    bodies[HUB].append(_body(first_down))
+    assert importer.import_file(a, first_down, backup=False).status == "accepted"
     entry.set_values(hub, lib_a.id, "2025", {"LIB_VISITS": "1160"}, "Đếm lại")
-    for i in range(45):  # the hub's counter well above MAX_SIBLINGS: storms inside the evidence are possible
+    for i in range(45):  # both counters well above MAX_SIBLINGS: storms inside the evidence are possible
         entry.set_values(hub, lib_b.id, "2024", {"LIB_VISITS": str(400 + i)}, "Theo sổ")
+        entry.set_values(a, house.id, "2024", {"CC_ACTIVITIES": str(i + 1)})
     entry.set_values(a, lib_a.id, "2025", {"LIB_READERS": "310"})
     entry.set_values(b, lib_b.id, "2025", {"LIB_VISITS": "520"})
     bodies[A].append(_body(export(a)))  # carries the hub's first correction and a new edit
     bodies[B].append(_body(export(b)))
-    senders = []
-    for store, unit in ((a, A), (b, B)):
+    bodies[HUB].append(_body(export(hub, A)))  # the hub's second correction, not yet at the commune
+
+    def sender(store: Store, unit: str) -> Sender:
         key_id = str(store.get_meta("own_key_id"))
         row = store.key(key_id)
         assert row is not None
-        senders.append(Sender(unit, key_id, open_private(row["private_key"], None), bodies[unit]))
-        store.close()
-    conn = hub.db.conn
+        return Sender(unit, key_id, open_private(row["private_key"], None), bodies[unit])
+
+    sa, sb, sh = sender(a, A), sender(b, B), sender(hub, HUB)
+    b.close()
+    # Up at the hub: a commune's subtree is its own key. Down at the commune: the hub's subtree (the hub and
+    # its communes), never the commune's own key.
+    return [_world("hub", hub, [sa, sb], {sa.key_id: set(), sb.key_id: set()}, folder),
+            _world("commune", a, [sh], {sh.key_id: {sb.key_id}}, folder)]
+
+
+def _world(name: str, store: Store, senders: list[Sender], vouched: dict[str, set[str]], folder: Path) -> World:
+    conn = store.db.conn
     stored = [e for (e,) in conn.execute("SELECT edit_id FROM value_records ORDER BY edit_id")]
     history = [e for (e,) in conn.execute("SELECT edit_id FROM value_history ORDER BY edit_id")]
     certs = [{"body": r[0], "sig": r[1]} for r in conn.execute(
         "SELECT body, sig FROM sync_certificates ORDER BY body").fetchall()]
-    return World(hub, str(hub.get_meta("own_key_id")), senders, stored, history, certs, folder)
+    return World(name, store, str(store.get_meta("own_key_id")), senders, vouched, stored, history, certs, folder)
 
 
 # -- mutations ----------------------------------------------------------------------------------------------
@@ -150,14 +170,14 @@ Mutation = Callable[[random.Random, dict[str, Any], World, Sender], str]
 
 
 def _counter(rng: random.Random, world: World) -> int | Any:
-    hub_counter = key_counters.last_counter(world.hub, world.hub_key)
-    return rng.choice([0, 1, 2, -1, hub_counter, hub_counter + 1, 50, MAX_COUNTER, MAX_COUNTER + 1, 2**53 - 1,
+    own_counter = key_counters.last_counter(world.store, world.own_key)
+    return rng.choice([0, 1, 2, -1, own_counter, own_counter + 1, 50, MAX_COUNTER, MAX_COUNTER + 1, 2**53 - 1,
                        2**53, 10**30, 1.5, "3", True, None])
 
 
 def _any_key(rng: random.Random, world: World, sender: Sender) -> str:
-    others = [s.key_id for s in world.senders if s is not sender]
-    return rng.choice([sender.key_id, world.hub_key, *others, uuid.uuid4().hex, "X" * 32, ""])
+    others = sorted({s.key_id for s in world.senders if s is not sender} | world.vouched[sender.key_id])
+    return rng.choice([sender.key_id, world.own_key, *others, uuid.uuid4().hex, "X" * 32, ""])
 
 
 def _records(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -179,7 +199,7 @@ def m_vv(rng: random.Random, body: dict[str, Any], world: World, sender: Sender)
     elif op == 3:
         rec["vv"] = {k: n for k, n in vv.items() if rng.random() < 0.5} or {sender.key_id: 1}
     else:
-        rec["vv"] = rng.choice([[], None, "{}", {sender.key_id: 1, world.hub_key: 1}])
+        rec["vv"] = rng.choice([[], None, "{}", {sender.key_id: 1, world.own_key: 1}])
     return "counters"
 
 
@@ -275,17 +295,17 @@ def m_certificates(rng: random.Random, body: dict[str, Any], world: World, sende
 
 def m_storm(rng: random.Random, body: dict[str, Any], world: World, sender: Sender) -> str:
     """Many pairwise-concurrent records on one key, each vector inside the evidence (the sender's own key
-    against the hub's key up to the counter the hub really used) or not."""
+    against the receiver's key up to the counter the receiver really used) or not."""
     if not body["records"]:
         return "conflict-storms"
     base = rng.choice(body["records"])
-    hub_counter = key_counters.last_counter(world.hub, world.hub_key)
+    own_counter = key_counters.last_counter(world.store, world.own_key)
     n = rng.choice([2, MAX_SIBLINGS - 1, MAX_SIBLINGS, MAX_SIBLINGS + 1, 40])
     for i in range(1, n + 1):
         rec = copy.deepcopy(base)
         rec["edit_id"] = str(uuid.uuid4())
         rec["value"] = 100 + i
-        rec["vv"] = {sender.key_id: 100 + i, world.hub_key: max(1, min(hub_counter, n + 1 - i))
+        rec["vv"] = {sender.key_id: 100 + i, world.own_key: max(1, min(own_counter, n + 1 - i))
                      if rng.random() < 0.8 else n + 1 - i}
         body["records"].append(rec)
     return "conflict-storms"
@@ -297,22 +317,30 @@ MUTATIONS: list[Mutation] = [m_vv, m_vv, m_seq, m_author, m_author, m_edit_id, m
 
 # -- the target ---------------------------------------------------------------------------------------------
 @dataclass
-class Structured:
-    world: World
+class Tally:
     runs: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     tried: Counter[str] = field(default_factory=Counter)
     violations: list[str] = field(default_factory=list)
     crashes: list[str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)  # the bodies behind the violations, for the report
+
+
+@dataclass
+class Receiver:
+    """One receiver's fixed starting state (every input is rolled back), and the checks after each input."""
+
+    world: World
+    tally: Tally
 
     def __post_init__(self) -> None:
-        self.local = importer.load_local(self.world.hub)
-        self.hub_counter = key_counters.last_counter(self.world.hub, self.world.hub_key)
+        self.local = importer.load_local(self.world.store)
+        self.own_counter = key_counters.last_counter(self.world.store, self.world.own_key)
         self.before = self._state()
         self.seen = self._seen_counters()
 
     def _state(self) -> dict[str, Any]:
-        conn = self.world.hub.db.conn
+        conn = self.world.store.db.conn
 
         def q(sql: str) -> list[tuple[Any, ...]]:
             return [tuple(r) for r in conn.execute(sql).fetchall()]
@@ -345,26 +373,27 @@ class Structured:
         if rng.random() < 0.95:
             body["bundle_id"] = str(uuid.uuid4())
         classes = {m(rng, body, world, sender) for m in rng.sample(MUTATIONS, k=rng.randint(1, 3))}
+        self.current = body  # for a report on the input that broke a rule
         for c in classes:
-            self.tried[c] += 1
+            self.tally.tried[c] += 1
         try:
             data = envelope.seal(envelope.BUNDLE_TYPE, body, sender.key_id, sender.private)
         except (TypeError, ValueError):  # a body JSON cannot carry (NaN never; here: nothing) — not an input
             return
-        self.runs += 1
-        conn = world.hub.db.conn
+        self.tally.runs += 1
+        conn = world.store.db.conn
         conn.execute("BEGIN")
         try:
             try:
-                result = importer.import_bytes(world.hub, data, "fuzz.lhtl", local=self.local)
+                result = importer.import_bytes(world.store, data, "fuzz.lhtl", local=self.local)
             except LhtlError as exc:
-                self.statuses["error:" + type(exc).__name__] += 1
+                self.tally.statuses["error:" + type(exc).__name__] += 1
                 self._expect_unchanged(classes, "a typed error")
                 return
             except Exception:  # noqa: BLE001 - exactly what the fuzzer looks for
-                self.crashes.append(f"{sorted(classes)}: {traceback.format_exc()[-1500:]}")
+                self.tally.crashes.append(f"{world.name} {sorted(classes)}: {traceback.format_exc()[-1500:]}")
                 return
-            self.statuses[result.status] += 1
+            self.tally.statuses[result.status] += 1
             if result.status in (importer.REJECTED, importer.DUPLICATE):
                 self._expect_unchanged(classes, result.status)
             elif result.status == importer.QUARANTINED:
@@ -376,7 +405,8 @@ class Structured:
                 conn.execute("ROLLBACK")
 
     def _violation(self, classes: set[str], text: str) -> None:
-        self.violations.append(f"{sorted(classes)}: {text}")
+        self.tally.violations.append(f"{self.world.name} {sorted(classes)}: {text}")
+        self.tally.inputs.append(json.dumps(self.current, ensure_ascii=False, default=str))
 
     def _expect_unchanged(self, classes: set[str], why: str, allow: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         after = self._state()
@@ -386,28 +416,28 @@ class Structured:
 
     def _check_accepted(self, classes: set[str], sender: Sender, body: dict[str, Any]) -> None:
         world, after = self.world, self._state()
+        vouched = {sender.key_id} | world.vouched[sender.key_id]
+        own_limit = max(self.own_counter, self.seen.get(world.own_key, 0))
         old_ids = {r[0] for r in self.before["records"]}
+        vectors = [json.loads(r[5]) for r in after["records"]] + [json.loads(r[4]) for r in after["institutions"]]
         for row in after["records"]:
-            vv = json.loads(row[5])
-            if row[0] not in old_ids and row[6] != sender.key_id:
-                self._violation(classes, f"record {row[0]} new here, authored by {row[6][:8]}, not the signer")
-            for k, n in vv.items():
-                if not 1 <= n <= MAX_COUNTER:
-                    self._violation(classes, f"counter {n} of {k[:8]} stored")
-                if k == world.hub_key and n > self.hub_counter:
-                    self._violation(classes, f"the hub's own counter claimed at {n} > {self.hub_counter}")
-                if k not in (sender.key_id, world.hub_key) and n > self.seen.get(k, 0):
-                    self._violation(classes, f"key {k[:8]} outside the signer's subtree at {n} > "
-                                             f"{self.seen.get(k, 0)}")
+            if row[0] not in old_ids and row[6] not in vouched:
+                self._violation(classes, f"record {row[0]} new here, authored by {row[6][:8]}, not the signer's")
         old_insts = {r[0]: r for r in self.before["institutions"]}
         for row in after["institutions"]:
             was = old_insts.get(row[0])
-            if (was is None or was[6] != row[6]) and row[5] != sender.key_id:
+            if (was is None or was[6] != row[6]) and row[5] not in vouched:
                 self._violation(classes, f"institution {row[0]} written as {row[5][:8]}")
-            for k, n in json.loads(row[4]).items():
-                if k == world.hub_key and n > max(self.hub_counter, self.seen.get(k, 0)):
-                    self._violation(classes, f"institution vector claims the hub's key at {n}")
-        conn = world.hub.db.conn
+        for vv in vectors:
+            for k, n in vv.items():
+                if not 1 <= n <= MAX_COUNTER:
+                    self._violation(classes, f"counter {n} of {k[:8]} stored")
+                elif k == world.own_key and n > own_limit:
+                    self._violation(classes, f"the receiver's own counter claimed at {n} > {own_limit}")
+                elif k != world.own_key and k not in vouched and n > self.seen.get(k, 0):
+                    self._violation(classes, f"key {k[:8]} outside the signer's subtree at {n} > "
+                                             f"{self.seen.get(k, 0)}")
+        conn = world.store.db.conn
         crowded = conn.execute("SELECT MAX(c) FROM (SELECT COUNT(*) AS c FROM value_records "
                                "GROUP BY institution_id, period, indicator)").fetchone()[0] or 0
         if crowded > MAX_SIBLINGS:
@@ -415,30 +445,54 @@ class Structured:
         both = conn.execute("SELECT COUNT(*) FROM value_records JOIN value_history USING (edit_id)").fetchone()[0]
         if both:
             self._violation(classes, f"{both} edit ids both current and superseded")
-        if key_counters.last_counter(world.hub, world.hub_key) != self.hub_counter:
-            self._violation(classes, "the hub's own counter moved")
+        if key_counters.last_counter(world.store, world.own_key) != self.own_counter:
+            self._violation(classes, "the receiver's own counter moved")
         started = time.perf_counter()
-        rows = inbox.inbox(world.hub)
+        rows = inbox.inbox(world.store)
         if time.perf_counter() - started > 2.0 or any(len(r.missing) > 1000 for r in rows):
             self._violation(classes, "the inbox materialised a gap")
         try:
-            out = exporter.export_bundle(world.hub, world.folder / "after.lhtl", to_unit=sender.unit)
+            out = exporter.export_bundle(world.store, world.folder / "after.lhtl", to_unit=sender.unit)
+            # (the hub writes down to the commune; the commune up to its hub)
             bundle.parse_body(envelope.strict_json(envelope.gunzip_bounded(
                 envelope.open_envelope(out.path.read_bytes()).payload)), self.local.units)
         except LhtlError as exc:
-            self._violation(classes, f"the hub's own export after it is invalid: {exc.message}")
+            self._violation(classes, f"the receiver's own export after it is invalid: {exc.message}")
+
+
+
+@dataclass
+class Structured:
+    receivers: list[Receiver]
+    tally: Tally
+
+    def one(self, rng: random.Random) -> None:
+        rng.choice(self.receivers).one(rng)
+
+    @property
+    def crashes(self) -> list[str]:
+        return self.tally.crashes
+
+    @property
+    def violations(self) -> list[str]:
+        return self.tally.violations
+
+    def close(self) -> None:
+        for r in self.receivers:
+            r.world.store.close()
 
     def summary(self, seconds: float) -> dict[str, Any]:
-        return {"engine": "structured", "runs": self.runs, "statuses": dict(self.statuses),
-                "tried": {c: self.tried[c] for c in CLASSES}, "violations": len(self.violations),
-                "crashes": len(self.crashes), "seconds": round(seconds, 1)}
+        t = self.tally
+        return {"engine": "structured", "runs": t.runs, "receivers": [r.world.name for r in self.receivers],
+                "statuses": dict(t.statuses), "tried": {c: t.tried[c] for c in CLASSES},
+                "violations": len(t.violations), "crashes": len(t.crashes), "seconds": round(seconds, 1)}
 
 
 def run(folder: Path, *, runs: int, seconds: float, seed: int) -> tuple[dict[str, Any], Structured]:
-    world = build(folder)
-    target = Structured(world)
+    tally = Tally()
+    target = Structured([Receiver(world, tally) for world in build(folder)], tally)
     rng = random.Random(seed)
     started = time.monotonic()
-    while (runs and target.runs < runs) or (not runs and time.monotonic() - started < seconds):
+    while (runs and tally.runs < runs) or (not runs and time.monotonic() - started < seconds):
         target.one(rng)
     return target.summary(time.monotonic() - started), target

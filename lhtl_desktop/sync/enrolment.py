@@ -24,6 +24,7 @@ from lhtl_desktop import logs
 from lhtl_desktop.errors import BundleError, NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import now_utc
+from lhtl_desktop.model.version_vector import MAX_COUNTER
 from lhtl_desktop.storage import Store, key_counters, sync_store
 from lhtl_desktop.sync.envelope import (
     ENROLMENT_TYPE,
@@ -183,7 +184,7 @@ def _read_replaces(items: Any, key_id: str) -> tuple[Replaced, ...]:
         if not isinstance(item, dict) or set(item) != {"key_id", "max_seq", "max_counter"} \
                 or not isinstance(item["key_id"], str) or not _KEYID_RE.fullmatch(item["key_id"]) \
                 or item["key_id"] == key_id \
-                or not all(type(item[k]) is int and 0 <= item[k] < 2**53 for k in ("max_seq", "max_counter")):
+                or not all(type(item[k]) is int and 0 <= item[k] <= MAX_COUNTER for k in ("max_seq", "max_counter")):
             raise bad
         out.append(Replaced(item["key_id"], item["max_seq"], item["max_counter"]))
     return tuple(out)

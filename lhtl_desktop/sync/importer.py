@@ -263,7 +263,7 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle, *, dry_run: bool = Fal
 
     current = sync_store.current_siblings(store, inst_ids)
     plan = plan_records(current, body.records)
-    _check_records(store, vb, current, plan.outcomes, plan.inserts, dry_run=dry_run)
+    _check_records(store, vb, current, plan.outcomes, plan.inserts, plan.supersede, dry_run=dry_run)
     per_inst: dict[str, PreviewRow] = {}
     tally = Counter((rec.institution_id, outcome) for rec, outcome in plan.outcomes)
     counts: Counter[str] = Counter()
@@ -284,8 +284,8 @@ _WRITES = (Outcome.NEW, Outcome.CHANGED, Outcome.CONFLICT)
 
 
 def _check_records(store: Store, vb: VerifiedBundle, current: Mapping[tuple[str, str, str], Sequence[ValueRecord]],
-                   outcomes: Sequence[tuple[ValueRecord, Outcome]], inserts: Sequence[ValueRecord], *,
-                   dry_run: bool) -> None:
+                   outcomes: Sequence[tuple[ValueRecord, Outcome]], inserts: Sequence[ValueRecord],
+                   supersede: Sequence[str], *, dry_run: bool) -> None:
     """What the merge would do, checked before anything is written: records the signer cannot vouch for are
     written nowhere (authority.Evidence), an edit id names one edit only — here and in every stored record."""
     evidence = vb.evidence
@@ -297,6 +297,12 @@ def _check_records(store: Store, vb: VerifiedBundle, current: Mapping[tuple[str,
             held = next((s for s in current.get(rec.key, ()) if s.edit_id == rec.edit_id), None)
             if held is not None and held != rec:
                 raise _edit_id_reused(rec.edit_id)
+    if inserts and supersede:
+        # An id both superseded here and received on another value: the stored record would go to the
+        # history and its id come back as a different record.
+        both = {r.edit_id for r in inserts}.intersection(supersede)
+        if both:
+            raise _edit_id_reused(min(both))
     if inserts:
         # An id already current is refused by the primary key when inserting (import_bytes names it then);
         # a dry run writes nothing, so it asks both tables to preview the same refusal.

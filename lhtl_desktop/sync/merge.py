@@ -99,7 +99,10 @@ def plan_records(current: Mapping[RecordKey, Sequence[ValueRecord]], incoming: I
     """Merge many received records; only records that end up current are inserted."""
     plan = RecordPlan()
     state: dict[RecordKey, list[ValueRecord]] = {}
-    inserted: set[str] = set()
+    # edit id → the key it was received on: an id is only "received and superseded within the bundle" on the
+    # same key; a received record reusing a stored record's id elsewhere stays an insert (and is refused by
+    # the importer), never silently dropped along with the stored record it shadows.
+    inserted: dict[str, RecordKey] = {}
     superseded_stored: list[str] = []
     for rec in incoming:
         key = (rec.institution_id, rec.period, rec.indicator)
@@ -109,21 +112,21 @@ def plan_records(current: Mapping[RecordKey, Sequence[ValueRecord]], incoming: I
             if not stored:  # nothing stored or received yet for this key: merge_one would say NEW
                 state[key] = [rec]
                 plan.outcomes.append((rec, Outcome.NEW))
-                inserted.add(rec.edit_id)
+                inserted[rec.edit_id] = key
                 continue
             held = state[key] = list(stored)
         siblings, outcome, gone = merge_one(held, rec)
         state[key] = siblings
         plan.outcomes.append((rec, outcome))
         if outcome in (Outcome.NEW, Outcome.CHANGED, Outcome.CONFLICT):
-            inserted.add(rec.edit_id)
+            inserted[rec.edit_id] = key
             for edit_id in gone:
-                if edit_id in inserted:
-                    inserted.discard(edit_id)  # received and superseded within the same bundle
+                if inserted.get(edit_id) == key:
+                    del inserted[edit_id]  # received and superseded within the same bundle
                 else:
                     superseded_stored.append(edit_id)
-    by_id = {rec.edit_id: rec for recs in state.values() for rec in recs}
-    plan.inserts = [by_id[e] for e in by_id if e in inserted]
+    # A stored record never has its id inserted on its own key (the same id there is `unchanged`).
+    plan.inserts = [rec for key, recs in state.items() for rec in recs if inserted.get(rec.edit_id) == key]
     plan.supersede = superseded_stored
     plan.final = state
     return plan

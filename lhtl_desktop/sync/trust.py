@@ -41,6 +41,7 @@ from lhtl_desktop.errors import BundleError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model import hierarchy
 from lhtl_desktop.model.units import Unit
+from lhtl_desktop.model.version_vector import MAX_COUNTER
 from lhtl_desktop.sync.envelope import CERTIFICATE_TYPE, pae, strict_json
 from lhtl_desktop.sync.keys import fingerprint_of, key_id_of, unb64, verify_signature
 
@@ -123,11 +124,12 @@ def _parse_certificate(body: str, sig: str) -> Certificate:
         and isinstance(doc["subject_unit"], str) and _UNIT_RE.fullmatch(doc["subject_unit"])
         and isinstance(doc["issuer_unit"], str) and _UNIT_RE.fullmatch(doc["issuer_unit"])
         and doc["status"] in STATUS_RANK
-        and type(doc["version"]) is int and 0 < doc["version"] < 2**53
+        and type(doc["version"]) is int and 0 < doc["version"] <= MAX_COUNTER
         and isinstance(doc["issued_at"], str) and _TS_RE.fullmatch(doc["issued_at"])
         and isinstance(doc["officer"], str) and len(doc["officer"]) <= 200
-        and (doc["max_seq"] is None or (type(doc["max_seq"]) is int and 0 <= doc["max_seq"] < 2**53))
-        and (doc["max_counter"] is None or (type(doc["max_counter"]) is int and 0 <= doc["max_counter"] < 2**53))
+        and (doc["max_seq"] is None or (type(doc["max_seq"]) is int and 0 <= doc["max_seq"] <= MAX_COUNTER))
+        and (doc["max_counter"] is None or (type(doc["max_counter"]) is int
+                                            and 0 <= doc["max_counter"] <= MAX_COUNTER))
         and isinstance(doc["subject_public_key"], str)
     )
     if not ok:

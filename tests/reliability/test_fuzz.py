@@ -46,13 +46,13 @@ STRUCTURED_ROWS = {
 
 def test_structured_fuzz_of_validly_signed_bodies() -> None:
     """scripts/fuzz.py --structured: real bodies mutated, sealed again with the sender's real key, imported
-    into a hub (rolled back after each); 0 crashes and 0 writes outside the rules (fuzz_structured.py)."""
+    into a hub and a commune (rolled back after each); 0 crashes and 0 writes outside the rules."""
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "fuzz.py"), "--structured",
                            f"-runs={STRUCTURED_RUNS}", "-seed=1"], capture_output=True, text=True, timeout=600, cwd=ROOT)
     summary = next((json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")), None)
     ok = proc.returncode == 0 and summary is not None and summary["crashes"] == 0 and summary["violations"] == 0
-    how = (f"scripts/fuzz.py --structured -runs={STRUCTURED_RUNS} -seed=1, imported into a hub; a crash, a refusal "
-           "that changed anything, or an accepted write outside ARCHITECTURE §3.6 counts as lost")
+    how = (f"scripts/fuzz.py --structured -runs={STRUCTURED_RUNS} -seed=1, imported into a hub (up) and a commune "
+           "(down); a crash, a refusal that changed anything, or an accepted write outside ARCHITECTURE §3.6 counts as lost")
     for cls, (fault_id, fault) in STRUCTURED_ROWS.items():
         tried = summary["tried"][cls] if summary else 0
         record(fault_id, fault, how, tried, 0 if ok else max(1, tried))

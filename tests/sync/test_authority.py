@@ -351,3 +351,38 @@ def test_a_local_edit_past_the_cap_is_refused_not_written(net: Net) -> None:
     with pytest.raises(RefusedError, match="vượt giới hạn"):
         net.a.set("lib", "2025", LIB_VISITS=1234)
     assert store.dump() == before
+
+
+def test_cli_key_new_failing_exits_2_and_switches_nothing(net: Net, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from lhtl_desktop.cli import main
+
+    db = str(net.a.folder / "lhtl.sqlite3")
+    before = net.a.store.dump()
+    capsys.readouterr()
+    code = main(["--db", db, "key", "new", "--out", str(net.a.folder / "no-such-folder" / "dang-ky.lhtl")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Không ghi được tệp" in err and "Traceback" not in err
+    assert net.a.store.dump() == before
+    assert main(["--db", db, "key", "show", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["key_id"] == net.a.key_id
+    assert main(["--db", db, "export", "--out", str(net.a.folder / "after.lhtl")]) == 0
+    assert accepted(net.hub, net.a.folder / "after.lhtl").new == 2
+
+
+@pytest.mark.parametrize("field", ["version", "max_seq", "max_counter"])
+def test_a_certificate_number_over_the_cap_is_refused(net: Net, field: str) -> None:
+    from lhtl_desktop.model.records import now_utc
+    from lhtl_desktop.sync.trust import issue_certificate
+
+    subject = generate_key()
+    numbers: dict[str, Any] = {"version": 1, "max_seq": None, "max_counter": None, field: MAX_COUNTER + 1}
+    cert = issue_certificate(net.a.private(), issuer_key_id=net.a.key_id, issuer_unit="14389",
+                             subject_key_id=subject.key_id, subject_public_key=subject.public_key,
+                             subject_unit="14389", status="retired", issued_at=now_utc(), **numbers)
+
+    def carry(body: dict[str, Any]) -> None:
+        body["certificates"] = [cert.as_wire()]
+
+    refused(net.hub, craft(net.a, net.a.export(), carry, "cert.lhtl"), "chứng nhận khóa không hợp lệ")

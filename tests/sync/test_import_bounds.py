@@ -5,6 +5,7 @@ sealing code and the enrolled commune's key; every refusal leaves `store.dump()`
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +240,22 @@ def test_a_dry_run_previews_the_same_refusal(net: Net) -> None:
     real = import_file(net.hub.store, bad, backup=False)
     assert preview.status == real.status == "rejected"
     assert "mã lần sửa" in preview.reason and "mã lần sửa" in real.reason
+
+
+@pytest.mark.parametrize("reuse_first", [True, False])
+def test_an_edit_id_reused_beside_the_edit_that_supersedes_it_is_rejected(net: Net, reuse_first: bool) -> None:
+    """The stored record S is superseded by a new edit in the bundle while another record of the bundle
+    reuses S's id on another value: S would come back as a different record (or stay current beside the
+    edit that dominates it). Either order: refused, nothing written."""
+    accepted(net.hub, net.a.export())
+    stored = net.hub.store.records_for_key(net.a.institutions["lib"], "2025", "LIB_VISITS")[0]
+
+    def mutate(body: dict[str, Any]) -> None:
+        visits = record_of(body, "LIB_VISITS")
+        reuse = dict(visits, indicator="LIB_READERS", value=3)  # S's own edit id, on another value
+        newer = dict(visits, edit_id=str(uuid.uuid4()), value=1234,
+                     vv={net.a.key_id: visits["vv"][net.a.key_id] + 1})
+        others = [r for r in body["records"] if r is not visits]
+        body["records"] = [reuse, newer, *others] if reuse_first else [newer, reuse, *others]
+
+    refused(net.hub, craft(net.a, net.a.export(), mutate, "shadow.lhtl"), "mã lần sửa", stored.edit_id)
