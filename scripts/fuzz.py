@@ -2,7 +2,8 @@
 
     python scripts/fuzz.py                      # `make fuzz`: 10 minutes (FUZZ_SECONDS overrides)
     python scripts/fuzz.py -runs=3000 -seed=1   # what the slow test runs (any libFuzzer flag works)
-    python scripts/fuzz.py --structured -runs=400 -seed=1   # validly signed, wrong bodies (fuzz_structured.py)
+    python scripts/fuzz.py --structured         # `make fuzz`, then: 10 minutes of validly signed, wrong bodies
+    python scripts/fuzz.py --structured -runs=3000 -seed=1   # what the test runs (fuzz_structured.py)
 
 Set-up: a hub and a commune it enrolled, in a temporary folder; the corpus is seeded with valid bundles the
 commune exported (small, larger, after a correction). Each input is one of two kinds, chosen by its first byte:
