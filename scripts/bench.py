@@ -11,7 +11,7 @@ Data: scripts/benchdata.py draws realistic commune data (seeded); this script tu
 installations, keys, enrolments and signed bundles through the program's own services and sync API.
 
     python scripts/bench.py                 # everything (~6–8 min on 2 cores)
-    python scripts/bench.py --quick         # fewer runs and a smaller national sample, for a try-out
+    python scripts/bench.py --quick         # fewer runs, for a try-out
     python scripts/bench.py --only startup,evaluate
 """
 
@@ -39,13 +39,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from bench_rules import StartSample, cold_start_verdict  # noqa: E402 — after the path set-up above
+import bench_profile  # noqa: E402 — after the path set-up above
+from bench_rules import StartSample, cold_start_verdict  # noqa: E402
 
 PROVINCE = "37"  # Ninh Bình: 129 communes, 22 hubs
 YEAR = 2025
 SEED = 20251
 
-SECTIONS = ("startup", "import", "national", "evaluate", "reports", "entry", "size")
+SECTIONS = ("startup", "import", "hubs", "evaluate", "reports", "entry", "size")
 
 
 # -- results ------------------------------------------------------------------------------------------------
@@ -60,14 +61,13 @@ class Figure:
     ok: bool | None = None  # None: no budget
     runs: int = 1
     note: str = ""
-    extrapolated: bool = False
+    dominates: str = ""  # measured: one more run under pyinstrument (bench_profile)
 
     @property
     def verdict(self) -> str:
         if self.ok is None:
             return "—"
-        word = "pass" if self.ok else "MISS"
-        return f"{word} (extrapolated)" if self.extrapolated else word
+        return "pass" if self.ok else "MISS"
 
 
 @dataclass
@@ -85,6 +85,17 @@ class Bench:
 
     def runs(self, full: int, quick: int) -> int:
         return quick if self.quick else full
+
+    def profile(self, name: str, fn: Callable[[], Any]) -> str:
+        """What dominates `fn`: one more, untimed run under pyinstrument; its text profile is kept."""
+        path = ROOT / "build" / "bench-profiles" / f"{_file_name(name)}.txt"
+        line = bench_profile.profile_call(fn, path)
+        print(f"   dominated by: {line}", flush=True)
+        return line
+
+
+def _file_name(name: str) -> str:
+    return "".join(c if c.isascii() and c.isalnum() else "-" for c in name).strip("-").lower()[:60]
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -317,6 +328,7 @@ class FirstPaint(QObject):
             QTimer.singleShot(0, self.done)  # after the whole window's first paint pass
         return False
     def done(self):
+        finish()
         sys.stdout.write("DRAWN\\n")
         sys.stdout.flush()
         os._exit(0)
@@ -327,11 +339,22 @@ def child_startup(kind: str) -> None:
     """Run inside a fresh process: start a window, print DRAWN once it is painted, exit at once.
 
     LHTL_BENCH_FAKE_STALL=S makes the child wait S seconds before it starts (a display server that stalls
-    every window start), for the test of the stalled-environment rule."""
+    every window start), for the test of the stalled-environment rule. LHTL_BENCH_PROFILE_TO=PATH runs it
+    under pyinstrument (an extra, untimed start) and writes what dominated to PATH.json."""
     stall = float(os.environ.get("LHTL_BENCH_FAKE_STALL", "0") or 0)
     if stall:
         time.sleep(stall)
-    ns: dict[str, Any] = {"sys": sys, "os": os}
+    ns: dict[str, Any] = {"sys": sys, "os": os, "finish": lambda: None}
+    profile_to = os.environ.get("LHTL_BENCH_PROFILE_TO")
+    if profile_to:
+        profiling = bench_profile.profiling(Path(profile_to))
+        measured = profiling.__enter__()
+
+        def finish() -> None:
+            profiling.__exit__(None, None, None)
+            Path(profile_to + ".json").write_text(bench_profile.dump(measured), encoding="utf-8")
+
+        ns["finish"] = finish
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     app = QApplication(sys.argv[:1])
@@ -396,6 +419,16 @@ def spawn_until_drawn(kind: str, env: dict[str, str]) -> tuple[float, float]:
     return elapsed, cpu
 
 
+def profile_start(env: dict[str, str], name: str) -> str:
+    """What dominates the program's start: one more, untimed start under pyinstrument."""
+    path = ROOT / "build" / "bench-profiles" / f"{_file_name(name)}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spawn_until_drawn("app", {**env, "LHTL_BENCH_PROFILE_TO": str(path)})
+    line = str(json.loads(Path(str(path) + ".json").read_text(encoding="utf-8"))["line"])
+    print(f"   dominated by: {line}", flush=True)
+    return line
+
+
 def measure_start(env: dict[str, str], runs: int) -> StartSample:
     """Interleaved runs (program, bare, program, bare …) after one unmeasured warm-up of each, so load on the
     machine hits both alike; medians of wall and CPU time."""
@@ -428,13 +461,15 @@ def bench_startup(b: Bench) -> None:
                              "XDG_DATA_HOME": str(b.work / "home" / "data")}
                 sample = measure_start(child_env, runs)
                 ok, why = cold_start_verdict(sample)
+                dominates = profile_start(child_env, f"start-{label}-{platform_name}")
                 b.add(Figure(f"Cold start to main window drawn ({label} database, {platform_name})",
                              f"{size}; {platform_name}",
                              f"{ms(sample.app_wall)} wall, {ms(sample.app_cpu)} CPU",
                              sample.wall_ratio,
                              f"÷ bare PySide6 window ({ms(sample.bare_wall)} wall, {ms(sample.bare_cpu)} CPU); "
                              f"CPU ratio {sample.cpu_ratio:.2f}",
-                             "≤ 2× wall and CPU", ok, runs, note=why if not ok else ""))
+                             "≤ 2× wall and CPU", ok, runs, note=why if not ok else "",
+                             dominates=f"{dominates} (the program's process, from after Python's own start-up)"))
     finally:
         if display is not None:
             display.terminate()
@@ -525,6 +560,8 @@ def bench_import(b: Bench) -> None:
 
     imp, _ = median_time(do_import, runs, fresh)
     fresh()
+    import_dominates = b.profile("province-import", do_import)
+    fresh()
     store = quiet_open(target)
     rows = decoded_rows(store, bundles)
     store.close()
@@ -532,9 +569,10 @@ def bench_import(b: Bench) -> None:
     b.add(Figure("Province import: verify + merge of commune bundles", size, secs(imp), imp / raw,
                  f"÷ raw executemany of the same rows ({secs(raw)})", "≤ 3×", imp / raw <= 3.0, runs,
                  "Both write to the same schema with WAL and synchronous=FULL, one transaction per file; the floor "
-                 "skips reading, signature, gunzip, strict JSON, schema checks, trust and merge."))
+                 "skips reading, signature, gunzip, strict JSON, schema checks, trust and merge.",
+                 dominates=import_dominates))
     b.add(Figure("Province import: wall time", size, secs(imp), imp / raw, "÷ the same floor", "< 5 s", imp < 5.0,
-                 runs))
+                 runs, dominates=import_dominates))
     b.shared["import_seconds"] = imp
 
     # The pre-import backup the window and CLI make (VACUUM INTO of the province database before the import).
@@ -542,10 +580,12 @@ def bench_import(b: Bench) -> None:
     store = quiet_open(target)
     try:
         backup_t, _ = median_time(lambda: rolling_backup(store, "bench"), runs)
+        backup_dominates = b.profile("backup", lambda: rolling_backup(store, "bench"))
     finally:
         store.close()
     b.add(Figure("Backup before an import (empty province)", "province database with 129 enrolled keys",
-                 ms(backup_t), backup_t / imp, "÷ the import it precedes", runs=runs, note="Added to an import by the window and the CLI; not in the figures above."))
+                 ms(backup_t), backup_t / imp, "÷ the import it precedes", runs=runs, note="Added to an import by the window and the CLI; not in the figures above.",
+                 dominates=backup_dominates))
 
     books = [c.workbook for c in communes]
     read_t, values = timed(lambda: benchdata.read_commune_workbooks(books))
@@ -556,7 +596,8 @@ def bench_import(b: Bench) -> None:
     b.add(Figure("Status quo: read the same data from Excel workbooks (openpyxl)", f"{len(books)} workbooks, "
                  f"{len(values)} values", secs(read_t), imp / read_t, "= import ÷ reading the workbooks", runs=runs,
                  note="openpyxl read-only mode, values only — no checking, no merging, nothing written. The ratio "
-                      "is the signed, checked, merged import against merely reading the spreadsheets."))
+                      "is the signed, checked, merged import against merely reading the spreadsheets.",
+                 dominates=b.profile("workbooks", lambda: benchdata.read_commune_workbooks(books))))
 
 
 # -- 3. evaluate and reports -----------------------------------------------------------------------------------
@@ -573,6 +614,7 @@ def bench_evaluate(b: Bench) -> None:
         evaluate(store, YEAR)  # warm: first query plans, reference caches
         ev_t, _ = median_time(lambda: evaluate(store, YEAR), runs)
         result = evaluate(store, YEAR)
+        ev_dominates = b.profile("evaluate", lambda: evaluate(store, YEAR))
     finally:
         store.close()
     # The floor reads what evaluate must read: year Y's values of every indicator a target uses, and Y−1's of
@@ -598,7 +640,7 @@ def bench_evaluate(b: Bench) -> None:
     raw_t, _ = median_time(raw_read, runs)
     b.add(Figure(f"Evaluate every target for the province ({YEAR})", f"{size}; {len(result.results)} targets",
                  ms(ev_t), ev_t / raw_t, f"÷ raw SELECT of the value rows it reads ({ms(raw_t)})", "< 100 ms",
-                 ev_t < 0.100, runs))
+                 ev_t < 0.100, runs, dominates=ev_dominates))
 
 
 def bench_reports(b: Bench) -> None:
@@ -617,11 +659,14 @@ def bench_reports(b: Bench) -> None:
         xlsx = b.work / "province.xlsx"
         pdf_t, _ = median_time(lambda: write_report(store, YEAR, None, pdf), runs)
         xlsx_t, _ = median_time(lambda: write_report(store, YEAR, None, xlsx), runs)
+        pdf_dominates = b.profile("pdf", lambda: write_report(store, YEAR, None, pdf))
+        xlsx_dominates = b.profile("xlsx", lambda: write_report(store, YEAR, None, xlsx))
     finally:
         store.close()
     pages = pdf.read_bytes().count(b"/Type /Page\n") + pdf.read_bytes().count(b"/Type /Page ")
     b.add(Figure("Province summary sheet as PDF", f"{size}; {pages or '?'} pages, {kb(pdf.stat().st_size)}",
-                 secs(pdf_t), pdf_t / ev_t, f"÷ evaluate alone ({ms(ev_t)})", "< 1 s", pdf_t < 1.0, runs))
+                 secs(pdf_t), pdf_t / ev_t, f"÷ evaluate alone ({ms(ev_t)})", "< 1 s", pdf_t < 1.0, runs,
+                 dominates=pdf_dominates))
 
     book = load_workbook(xlsx)
     sheets = [(ws.title, [[c.value for c in row] for row in ws.iter_rows()]) for ws in book.worksheets]
@@ -638,12 +683,14 @@ def bench_reports(b: Bench) -> None:
     plain_t, _ = median_time(plain, runs)
     b.add(Figure("Province workbook as xlsx", f"{size}; {len(sheets)} sheets, {cells} cells",
                  secs(xlsx_t), xlsx_t / plain_t, f"÷ openpyxl writing the same cells unstyled ({secs(plain_t)})",
-                 "< 2 s", xlsx_t < 2.0, runs))
+                 "< 2 s", xlsx_t < 2.0, runs, dominates=xlsx_dominates))
 
 
 # -- 4. switching institution and saving a field in the entry page ----------------------------------------
-def child_entry(db: str, count: str) -> None:
-    """Inside an offscreen Qt process: drive the real entry page of the real main window, print timings."""
+def child_entry(db: str, count: str, profile_to: str = "") -> None:
+    """Inside an offscreen Qt process: drive the real entry page of the real main window, print timings.
+    With `profile_to` (an extra, untimed run) the switches and the saves each run under pyinstrument and
+    what dominated them is printed instead."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -667,12 +714,23 @@ def child_entry(db: str, count: str) -> None:
     app.processEvents()
     switch, save, floor_switch, floor_save = [], [], [], []
     rng = random.Random(SEED)
+    profilers: dict[str, Any] = {}
+    if profile_to:
+        from pyinstrument import Profiler
+
+        profilers = {"switch": Profiler(interval=0.0005), "save": Profiler(interval=0.0005)}
+
+    def watch(what: str, on: bool) -> None:
+        if what in profilers:
+            (profilers[what].start if on else profilers[what].stop)()
+
     began = time.perf_counter()
     for i in range(n):
         if i >= 20 and time.perf_counter() - began > 90:  # keep `make bench` within its 10 minutes
             break
         # Switch: Down in the list of institutions (wrapping to the top), until the form is shown.
         page.list.setFocus()
+        watch("switch", True)
         start = time.perf_counter()
         if page.list.currentIndex().row() >= rows - 1:
             page.list.selectRow(0)
@@ -680,6 +738,7 @@ def child_entry(db: str, count: str) -> None:
             QTest.keyClick(page.list, Qt.Key.Key_Down)
         app.processEvents()
         switch.append(time.perf_counter() - start)
+        watch("switch", False)
         # Save: type a new value in the first field and leave it with Tab (saved on leaving, one transaction).
         form = page.current_form()
         data = page.form_data
@@ -691,12 +750,14 @@ def child_entry(db: str, count: str) -> None:
         field.setFocus()
         field.selectAll()
         QTest.keyClicks(field, new)
+        watch("save", True)
         start = time.perf_counter()
         QTest.keyClick(field, Qt.Key.Key_Tab)
         while window.ctx.ops.busy:  # «Đang lưu…» until the writer thread reports the save back
             app.processEvents()
         app.processEvents()
         save.append(time.perf_counter() - start)
+        watch("save", False)
         if field.text() != new or page.status.text().startswith("Chưa lưu"):
             raise SystemExit(f"save refused: {page.status.text()}")
         # The same two things through the services alone (the floor).
@@ -708,6 +769,14 @@ def child_entry(db: str, count: str) -> None:
         set_values(store, data.institution.id, data.period, {code: str(int(new) + 1)},
                    "Điều chỉnh theo biên bản kiểm tra" if data.needs_reason else None)
         floor_save.append(time.perf_counter() - start)
+    if profilers:
+        lines = {}
+        for what, profiler in profilers.items():
+            Path(f"{profile_to}-{what}.txt").write_text(profiler.output_text(unicode=True, color=False),
+                                                        encoding="utf-8")
+            lines[what] = bench_profile.line(bench_profile.shares(profiler.last_session.root_frame()))
+        print(json.dumps(lines))
+        os._exit(0)
     print(json.dumps({"rows": rows, "switch": switch, "save": save, "floor_switch": floor_switch,
                       "floor_save": floor_save}))
     os._exit(0)
@@ -724,6 +793,13 @@ def bench_entry(b: Bench) -> None:
     if done.returncode != 0:
         raise SystemExit(f"entry child failed: {done.stderr[-3000:]}")
     data = json.loads(done.stdout.strip().splitlines()[-1])
+    prof = ROOT / "build" / "bench-profiles" / "entry"
+    prof.parent.mkdir(parents=True, exist_ok=True)
+    again = subprocess.run([sys.executable, str(Path(__file__)), "--child", "entry", str(path), "20", str(prof)],
+                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=900, check=False)
+    if again.returncode != 0:
+        raise SystemExit(f"entry child (profiled) failed: {again.stderr[-3000:]}")
+    dominates = json.loads(again.stdout.strip().splitlines()[-1])
     for key, what, floor_key, floor_what in (
             ("switch", "Entry page: switch institution (Down key → form shown)", "floor_switch",
              "entry_form() alone"),
@@ -733,10 +809,11 @@ def bench_entry(b: Bench) -> None:
                      ms(ui), ui / floor, f"÷ {floor_what} p95 ({ms(floor)})", "p95 < 50 ms", ui < 0.050,
                      len(data[key]), f"median {ms(statistics.median(data[key]))}, max {ms(max(data[key]))}; "
                      "real widgets on the offscreen platform, the province officer's database (a correction "
-                     "needs a reason there, which the page asks for)."))
+                     "needs a reason there, which the page asks for).",
+                     dominates=f"{dominates[key]} (20 more times under the profiler)"))
 
 
-# -- 4b. national scale: communes → hubs → province ---------------------------------------------------------
+# -- 4b. one province through its hubs: communes → hubs → province ---------------------------------------------
 def peak_rss() -> int:
     """Peak resident memory of this process, in bytes. Linux: VmHWM of /proc/self/status — getrusage's
     ru_maxrss survives exec and would report the parent's size at fork time."""
@@ -749,13 +826,25 @@ def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
 
 
-def child_national(plan_file: str) -> None:
+def child_national(plan_file: str, profile_to: str = "") -> None:
     """Inside a fresh process (so its peak memory is its own): every hub imports its communes' bundles and
-    exports its subtree upward; the province imports the hub bundles. Prints timings and peak RSS."""
+    exports its subtree upward; the province imports the hub bundles. Prints timings and peak RSS (and,
+    with `profile_to`, runs under pyinstrument and says what dominated)."""
+    if profile_to:
+        with bench_profile.profiling(Path(profile_to)) as measured:
+            result = _through_hubs(json.loads(Path(plan_file).read_text(encoding="utf-8")))
+        result["dominates"] = measured.line
+    else:
+        result = _through_hubs(json.loads(Path(plan_file).read_text(encoding="utf-8")))
+    print(json.dumps(result))
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def _through_hubs(plan: dict[str, Any]) -> dict[str, Any]:
     from lhtl_desktop.sync.exporter import export_bundle
     from lhtl_desktop.sync.importer import import_files
 
-    plan = json.loads(Path(plan_file).read_text(encoding="utf-8"))
     out = Path(plan["outbox"])
     baseline = peak_rss()
     t_hubs = t_exports = 0.0
@@ -788,26 +877,20 @@ def child_national(plan_file: str) -> None:
     finally:
         store.close()
     peak = peak_rss()
-    print(json.dumps({"baseline_rss": baseline, "hub_import": t_hubs, "hub_export": t_exports, "province_import": t_province,
-                      "values_at_hubs": values, "values_at_province": at_province, "peak_rss": peak,
-                      "hub_bundle_bytes": sum(Path(p).stat().st_size for p in hub_bundles)}))
-    os._exit(0)
+    return {"baseline_rss": baseline, "hub_import": t_hubs, "hub_export": t_exports, "province_import": t_province,
+            "values_at_hubs": values, "values_at_province": at_province, "peak_rss": peak,
+            "hub_bundle_bytes": sum(Path(p).stat().st_size for p in hub_bundles)}
 
 
-def bench_national(b: Bench) -> None:
-    from collections import Counter
-
-    from vietnam_provinces import Ward
-
+def bench_hubs(b: Bench) -> None:
+    """One province through its hubs, measured (all 34 provinces: `make bench-national`)."""
     from lhtl_desktop.sync.enrolment import export_enrolment, own_key_info
     from lhtl_desktop.sync.exporter import export_bundle
 
-    per_province = Counter(int(w.province_code) for w in Ward.iter_all())
-    national, largest = sum(per_province.values()), max(per_province.values())
     data = province_data(b)
     communes: list[Commune] = data["communes"]
     ref = data["ref"]
-    folder = b.work / "national"
+    folder = b.work / "hubs"
     folder.mkdir()
     outbox = folder / "outbox"
     outbox.mkdir()
@@ -840,14 +923,28 @@ def bench_national(b: Bench) -> None:
     build_receiver(province_db, PROVINCE, hub_enrolments, two_tier=False)
     setup = time.perf_counter() - start
 
-    plan = folder / "plan.json"
-    plan.write_text(json.dumps({"hubs": hubs, "province": PROVINCE, "province_db": str(province_db),
-                                "outbox": str(outbox)}), encoding="utf-8")
-    done = subprocess.run([sys.executable, str(Path(__file__)), "--child", "national", str(plan)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=1200, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"national child failed: {done.stderr[-3000:]}")
-    r = json.loads(done.stdout.strip().splitlines()[-1])
+    # Copies for the profiled run afterwards (the measured run changes the databases).
+    spare = folder / "spare"
+    (spare / "outbox").mkdir(parents=True)
+    spare_hubs = [{**h, "db": str(copy_db(Path(str(h["db"])), spare / Path(str(h["db"])).name))} for h in hubs]
+    spare_province = copy_db(province_db, spare / province_db.name)
+
+    def through_hubs(plan_hubs: list[dict[str, Any]], db: Path, out: Path, profile_to: str = "") -> dict[str, Any]:
+        plan = out.parent / "plan.json"
+        plan.write_text(json.dumps({"hubs": plan_hubs, "province": PROVINCE, "province_db": str(db),
+                                    "outbox": str(out)}), encoding="utf-8")
+        done = subprocess.run([sys.executable, str(Path(__file__)), "--child", "hubs", str(plan),
+                               *([profile_to] if profile_to else [])],
+                              capture_output=True, text=True, cwd=ROOT, timeout=1200, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"through-hubs child failed: {done.stderr[-3000:]}")
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    r = through_hubs(hubs, province_db, outbox)
+    profile_to = ROOT / "build" / "bench-profiles" / "through-hubs.txt"
+    profile_to.parent.mkdir(parents=True, exist_ok=True)
+    dominates = through_hubs(spare_hubs, spare_province, spare / "outbox", str(profile_to))["dominates"]
+    print(f"   dominated by: {dominates}", flush=True)
     n_values = sum(c.records for c in communes)
     if r["values_at_hubs"] != n_values or r["values_at_province"] != n_values:
         raise SystemExit(f"through hubs: {r['values_at_hubs']} and {r['values_at_province']} of {n_values} values")
@@ -855,35 +952,18 @@ def bench_national(b: Bench) -> None:
     size = (f"{len(communes)} communes → {len(hubs)} hubs → province; {n_values} values imported twice "
             f"(hub bundles {mb(r['hub_bundle_bytes'])})")
     direct = b.shared.get("import_seconds")
-    b.add(Figure("Through hubs, one province (measured)", size, secs(measured),
+    b.add(Figure("Through hubs, one province", size, secs(measured),
                  measured / direct if direct else None,
                  f"÷ the direct two-tier import of the same bundles ({secs(direct)})" if direct else "",
                  note=f"hub imports {secs(r['hub_import'])}, hub exports {secs(r['hub_export'])}, province import "
                       f"of the hub bundles {secs(r['province_import'])}; set-up (installations, enrolments, "
-                      f"commune exports) {secs(setup)}, not included."))
-    b.add(Figure("Through hubs, one province: peak memory (measured)", size, mb(r["peak_rss"]),
+                      f"commune exports) {secs(setup)}, not included. All 34 provinces, measured: "
+                      "`make bench-national` (its own section below).", dominates=dominates))
+    b.add(Figure("Through hubs, one province: peak memory", size, mb(r["peak_rss"]),
                  r["peak_rss"] / r["baseline_rss"], f"÷ the same process before its first import "
                  f"({mb(r['baseline_rss'])})",
-                 note="Peak resident set size of the process that ran every hub and the province, Python and "
-                      "the program's imports included."))
-    scale = national / len(communes)
-    b.add(Figure(f"National scale, {national} commune bundles through hubs — EXTRAPOLATED", f"{national} communes "
-                 f"in {len(per_province)} provinces", secs(measured * scale), scale,
-                 "= the measured province × communes ratio (not a measurement)", budget="< 3 min",
-                 ok=measured * scale < 180, extrapolated=True,
-                 note=f"Not measured: the measured province ({len(communes)} communes) × {scale:.1f}. Each province is "
-                      "its own installation and database, so the national volume is 34 such pipelines, one after "
-                      "another on one machine; the work per commune (two imports of its values, one share of a hub "
-                      "export) is what the measured run shows. Generating 3,321 real installations through the "
-                      "services (about 0.3 s each) would alone exceed the 10-minute limit of `make bench`."))
-    base = r["peak_rss"]
-    b.add(Figure("National scale: peak memory — EXTRAPOLATED", f"largest province: {largest} communes",
-                 mb(base * largest / len(communes)), largest / len(communes),
-                 "= the measured peak × communes ratio (not a measurement)", budget="< 500 MB", ok=base * largest / len(communes) < 500e6,
-                 extrapolated=True,
-                 note=f"Not measured: provinces are separate installations, so the peak is that of the largest "
-                      f"province; the measured peak × {largest}/{len(communes)} (an upper bound: it scales the "
-                      "interpreter's fixed share too)."))
+                 note="Peak resident set size (VmHWM) of the process that ran every hub and the province, Python "
+                      "and the program's imports included."))
 
 
 # -- 5. bundle size against the formats it replaces ----------------------------------------------------------
@@ -940,7 +1020,7 @@ def profiled(name: str, enabled: bool) -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer runs, smaller national sample")
+    parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
     parser.add_argument("--keep", action="store_true", help="keep the generated data (printed path)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "BENCHMARKS.md"))
@@ -960,6 +1040,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="lhtl-bench-"))
     b = Bench(args.quick, work)
     started = time.perf_counter()
+    load_before = load_average()
     try:
         info = machine()
         print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
@@ -973,10 +1054,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     total = time.perf_counter() - started
+    b.notes.append(f"Load average (1, 5, 15 min, /proc/loadavg): {load_before} at the start, {load_average()} at the "
+                   "end; a machine shared with other work gives higher figures than a quiet one.")
     text = render(info, b, total, only)
     print("\n" + table(b.figures))
     if set(only) == set(SECTIONS) and not args.quick:
-        Path(args.out).write_text(text, encoding="utf-8")
+        write_keeping_national(Path(args.out), text)
         print(f"\nwritten {args.out} ({total:.0f} s in all)")
     else:
         print(f"\n(partial or quick run: {args.out} not rewritten; {total:.0f} s)")
@@ -993,46 +1076,22 @@ def table(figures: Sequence[Figure]) -> str:
     return head + "\n".join(rows)
 
 
-# What profiling (pyinstrument, `--profile`, and the scripts' child processes under pyinstrument) found behind
-# each miss. Shown in docs/BENCHMARKS.md only while the figure misses its budget, so a fix makes it disappear.
-CAUSES: dict[str, str] = {
-    "Province import": (
-        "read_bundle is about two thirds of the time: envelope.strict_json's _check_tree walks every JSON node "
-        "in Python and re-encodes every string to find lone surrogates (≈30 %); bundle.parse_body checks every "
-        "field with a regular expression and calls _() for each field label even when the field is valid "
-        "(≈30 %); import_files reloads load_local — re-parsing every stored certificate with strict_json — after "
-        "each accepted file (≈10 %, growing with the number of files); record_tuple re-serialises every version "
-        "vector (≈5 %). Proposed: check surrogates once on the whole document (json.dumps(doc, "
-        "ensure_ascii=False).encode() raises on a lone surrogate) and walk only containers for the depth cap; "
-        "translate labels only when raising; memoise the checks of repeated strings (units, keys, periods, "
-        "author names); add the bundle's new certificates to Local instead of reloading it."),
-    "Through hubs": (
-        "Every commune record is verified and written twice (at the hub, then at the province): SQLite inserting "
-        "~95,000 rows (≈1.1 s each time, the floor's own work), an fsync at each file's commit (synchronous=FULL, "
-        "≈0.8 s), JSON decoding and checks (≈1.2 s per copy) and the hubs' re-export (≈1.1 s, gzip level 3). "
-        "Reading the next file on a second thread was tried and made it slower (the GIL slows the writes)."),
-    "National scale, ": (
-        "One province through its hubs, multiplied by 3,321 ÷ 129 — not measured at 3,321 bundles (building "
-        "3,321 real installations alone takes longer than the bench's 10 minutes). Its cost is the through-hubs "
-        "pipeline's (see there); each province is merged on its own machine in practice."),
-    "Evaluate": (
-        "Store.records_for builds a ValueRecord and json.loads its version vector for each of the ~95,000 rows "
-        "(≈60 %) and values_by_year groups them in Python (≈25 %); for a milestone year (2025) evaluate also "
-        "reads every earlier year (the `y <= first milestone` branch), three times the rows of Y and Y−1. A "
-        "prototype reading (institution, period, indicator, value, author unit, time) without the version vector "
-        "gave identical results in 685 ms instead of 1,016 ms, and with Y and Y−1 only in 285 ms. Under 100 ms "
-        "needs the grouping in SQL: the plain value where a key has one record, full records only for keys in "
-        "conflict, and earlier years only for targets whose on-track line needs them."),
-    "Province summary sheet as PDF": (
-        "build_report runs evaluate (see there), then reads every record again (Store.records_for) and the "
-        "conflict keys: ≈75 % of the time; the layout and fpdf2 the rest."),
-    "Province workbook as xlsx": (
-        "build_report as for the PDF (≈1.5 s), then openpyxl with styles and formulas (≈1.3 s); writing the "
-        "same cells unstyled takes the floor's time."),
-    "Entry page: save a field": (
-        "Each save is a WriteOp on the window's writer thread; its Changes mark the hidden pages stale, and "
-        "they load again when shown. set_values itself is the floor."),
-}
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def write_keeping_national(path: Path, text: str) -> None:
+    """Write BENCHMARKS.md, keeping the section `make bench-national` wrote (between its markers) as it is."""
+    from bench_national import END, START
+
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old:
+        kept = START + old.split(START, 1)[1].split(END, 1)[0] + END
+        text = text.rstrip("\n") + "\n\n" + kept + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def render(info: dict[str, str], b: Bench, total: float, only: Sequence[str]) -> str:
@@ -1041,7 +1100,8 @@ def render(info: dict[str, str], b: Bench, total: float, only: Sequence[str]) ->
         "",
         "Written by `make bench` (scripts/bench.py); do not edit by hand. Every figure is the median of the runs",
         "shown (n), with the size of its input and a ratio to a floor or a peer measured in the same run on the",
-        "same machine. Budgets are those of issues 3–6; an extrapolated figure says so and is not a measurement.",
+        "same machine. Budgets are those of issues 3–6. Nothing is extrapolated: the national figures are",
+        "measured by `make bench-national` (its section, at the end, is kept when this one is rewritten).",
         "",
         "## Machine",
         "",
@@ -1056,16 +1116,13 @@ def render(info: dict[str, str], b: Bench, total: float, only: Sequence[str]) ->
     notes = [f"- **{f.name}**: {f.note}" for f in b.figures if f.note] + [f"- {n}" for n in b.notes]
     if notes:
         lines += ["## Notes", "", *notes, ""]
-    misses = []
-    for f in b.figures:
-        cause = next((text for prefix, text in CAUSES.items() if f.name.startswith(prefix)), None)
-        if f.ok is False and cause:
-            misses.append(f"- **{f.name}** ({f.value}, budget {f.budget}): {cause}")
-    if misses:
-        lines += ["## Misses and their causes (profiled)", "",
-                  "Found with pyinstrument (`python scripts/bench.py --profile`, and the same code paths run "
-                  "under the profiler); the fixes lie in code owned by other areas and are proposed, not made.",
-                  "", *misses, ""]
+    measured = [f"- **{f.name}** ({f.value}{', ' + f.verdict if f.ok is not None else ''}): {f.dominates}."
+                for f in b.figures if f.dominates]
+    if measured:
+        lines += ["## What dominates (measured)", "",
+                  "One more run of each figure's work under pyinstrument (not timed above), its samples charged to "
+                  "the innermost kind of work on the stack (scripts/bench_profile.py); text profiles in "
+                  "build/bench-profiles/.", "", *measured, ""]
     return "\n".join(lines)
 
 
@@ -1074,7 +1131,7 @@ def run_child(kind: str, args: Sequence[str]) -> int:
         child_startup(kind.removeprefix("startup-"))
     if kind == "entry":
         child_entry(*args)
-    if kind == "national":
+    if kind == "hubs":
         child_national(*args)
     raise SystemExit(f"unknown child {kind}")
 
@@ -1085,7 +1142,7 @@ BENCHES: dict[str, Callable[[Bench], None]] = {
     "evaluate": bench_evaluate,
     "reports": bench_reports,
     "entry": bench_entry,
-    "national": bench_national,
+    "hubs": bench_hubs,
     "size": bench_size,
 }
 

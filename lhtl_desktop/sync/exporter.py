@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from lhtl_desktop import logs
 from lhtl_desktop.errors import NotFoundError, RefusedError
 from lhtl_desktop.i18n import _
@@ -83,7 +85,7 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
     # before it learnt of a revocation from above keeps them for review but does not pass them on.
     trusted, _valid = local.trust()
     marks = {k.key_id: k.max_counter or 0 for k in trusted.values() if k.status != "active"}
-    records = [_record_wire(row) for row in rows]
+    records = [record_wire_of_row(row) for row in rows]
 
     def beyond_mark(rec: dict[str, Any]) -> bool:
         mark = marks.get(rec["author_key"])
@@ -97,16 +99,10 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
     created = now_utc()
     with store.atomic():
         seq = sync_store.next_export_seq(store, local.own_key_id)
-        body = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "bundle_id": bundle_id,
-            "from_unit": local.unit.code, "to_unit": target, "seq": seq, "created": created,
-            "schema_version": SCHEMA_VERSION, "catalog_version": CATALOG_VERSION, "scope": scope,
-            "institutions": [_sorted(institution_wire(r, _vv(r["vv"]))) for r in institutions],
-            "records": records,
-            "certificates": certificates,
-        }
-        # Every object is built with its keys in order: the bytes json.dumps(sort_keys=True) would give.
-        data = seal(BUNDLE_TYPE, _sorted(body), local.own_key_id, private, sort_keys=False)
+        body = bundle_body(bundle_id=bundle_id, from_unit=local.unit.code, to_unit=target, seq=seq, created=created,
+                           scope=scope, institutions=[institution_wire_of_row(r) for r in institutions],
+                           records=records, certificates=certificates)
+        data = seal_body(body, local.own_key_id, private)
         sync_store.record_export(store, {"bundle_id": bundle_id, "key_id": local.own_key_id, "seq": seq,
                                          "to_unit": target, "created_at": created, "file_name": path.name,
                                          "records": len(records)})
@@ -114,6 +110,31 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
     logs.event("export", unit=local.unit.code, to=target, seq=seq, institutions=len(institutions),
                records=len(records), withheld=withheld, file=path.name)
     return ExportResult(path, bundle_id, seq, local.unit.code, target, len(institutions), len(records), withheld)
+
+
+# -- the body, from stored rows (shared with the national benchmark's generator) --------------------------
+def bundle_body(*, bundle_id: str, from_unit: str, to_unit: str, seq: int, created: str, scope: list[str],
+                institutions: list[dict[str, Any]], records: list[dict[str, Any]],
+                certificates: list[dict[str, Any]]) -> dict[str, Any]:
+    """A bundle's body from items already in wire form (`institution_wire_of_row`, `record_wire_of_row`,
+    certificates as {body, sig}). Every object has its keys in sorted order, so `seal_body` can write the
+    bytes json.dumps(sort_keys=True) would give without sorting again."""
+    return _sorted({
+        "format": FORMAT, "format_version": FORMAT_VERSION, "bundle_id": bundle_id,
+        "from_unit": from_unit, "to_unit": to_unit, "seq": seq, "created": created,
+        "schema_version": SCHEMA_VERSION, "catalog_version": CATALOG_VERSION, "scope": scope,
+        "institutions": institutions, "records": records, "certificates": certificates,
+    })
+
+
+def seal_body(body: dict[str, Any], key_id: str, private: Ed25519PrivateKey) -> bytes:
+    """The signed file of a body built by `bundle_body`."""
+    return seal(BUNDLE_TYPE, body, key_id, private, sort_keys=False)
+
+
+def institution_wire_of_row(row: dict[str, Any]) -> dict[str, Any]:
+    """bundle.institution_wire of a stored `institutions` row, keys in sorted order."""
+    return _sorted(institution_wire(row, _vv(row["vv"])))
 
 
 def _vv(text: str) -> dict[str, int]:
@@ -124,7 +145,7 @@ def _sorted(obj: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(obj.items()))
 
 
-def _record_wire(row: tuple[Any, ...]) -> dict[str, Any]:
+def record_wire_of_row(row: tuple[Any, ...]) -> dict[str, Any]:
     """bundle.record_wire of a stored row (columns in `_RECORD_COLUMNS` order), keys in sorted order."""
     (edit_id, institution_id, unit_code, period, indicator, value, vv, author_key, author_unit, author_name,
      created_at, reason, warning) = row
