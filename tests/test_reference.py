@@ -112,3 +112,15 @@ def test_province_lookups() -> None:
         province_of_hub("999")
     with pytest.raises(NotFoundError, match="Không có tỉnh"):
         load_province("99")
+
+
+def test_a_hub_of_a_split_former_province_belongs_where_it_is_a_hub() -> None:
+    """Tiền Giang's former districts (815–825) are hubs of Đồng Tháp (82), not of Tây Ninh (80), although
+    both new provinces list Tiền Giang among their sources."""
+    from lhtl_desktop.reference.units import load_province, province_of_hub
+
+    hubs_82 = {u.code for u in load_province("82").hubs}
+    for code in range(815, 826):
+        assert f"{code}" in hubs_82
+        assert province_of_hub(f"{code}") == "82"
+    assert province_of_hub("372") == "37"

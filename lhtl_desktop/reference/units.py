@@ -67,10 +67,30 @@ def province_of_hub(hub_code: str) -> str:
     except (ValueError, KeyError):
         raise NotFoundError(_("Không có huyện (cũ) mã «{code}».").format(code=hub_code)) from None
     legacy_province = int(d.province_code)
-    for p in Province.iter_all():
-        if any(int(lp.code) == legacy_province for lp in p.get_legacy_sources()):
-            return f"{int(p.code):02d}"
+    candidates = [p for p in Province.iter_all()
+                  if any(int(lp.code) == legacy_province for lp in p.get_legacy_sources())]
+    if len(candidates) > 1:
+        # A former province split between new ones (Tiền Giang's districts went to Đồng Tháp, one corner to
+        # Tây Ninh): the hub belongs where `load_province` makes it a hub, i.e. where the district's communes
+        # are the majority source of new communes.
+        for p in candidates:
+            if f"{int(d.code):03d}" in _hubs_of(p.code):
+                return f"{int(p.code):02d}"
+    if candidates:
+        return f"{int(candidates[0].code):02d}"
     raise NotFoundError(_("Không có huyện (cũ) mã «{code}».").format(code=hub_code))
+
+
+def _hubs_of(province_code: object) -> set[str]:
+    """The former-district codes that are hubs of a new province (the same vote as `load_province`)."""
+    from vietnam_provinces import Ward
+
+    hubs: set[str] = set()
+    for w in Ward.iter_by_province(province_code):  # type: ignore[arg-type]
+        votes: Counter[int] = Counter(int(s.district_code) for s in w.get_legacy_sources())
+        if votes:
+            hubs.add(f"{max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0]:03d}")
+    return hubs
 
 
 def load_province(code: str = DEFAULT_PROVINCE) -> ProvinceReference:
