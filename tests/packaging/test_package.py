@@ -62,7 +62,7 @@ def test_selftest_passes_in_the_build(built: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("[ĐẠT]") == 7 and "[LỖI]" not in done.stdout, done.stdout
     assert "bản đóng gói" in done.stdout
-    assert "Tự kiểm tra đạt: 6 phần." in done.stdout
+    assert "Tự kiểm tra đạt: 7 phần." in done.stdout
     assert not list(tmp_path.rglob("*.sqlite3"))  # worked in a temporary folder, left nothing behind
 
 
