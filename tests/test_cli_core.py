@@ -22,7 +22,7 @@ VIETNAMESE = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻ�
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 EVALUATE_KEYS = {"target", "label", "kind", "year", "scope", "numerator", "denominator", "value", "threshold",
                  "threshold_year", "met", "status", "status_label", "missing", "meeting", "not_meeting",
-                 "rule_version"}
+                 "rule_version", "config_version"}
 
 
 def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:

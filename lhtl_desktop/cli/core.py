@@ -240,9 +240,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     store = store_from(args)
     ev = evaluation.evaluate(store, args.period, args.scope)
     if args.json:
-        print_json([evaluation.result_as_json(r) for r in ev.results])
+        print_json([evaluation.result_as_json(r, ev.config_version) for r in ev.results])
         return 0
     print(_("Đánh giá năm {year} — {scope} ({code})").format(year=ev.year, scope=ev.scope_name, code=ev.scope))
+    print(_("Quy định của tỉnh: {label}").format(label=ev.config_label))
     for r in ev.results:
         num = fmt_int(int(r.numerator)) if r.numerator is not None else "—"
         den = fmt_int(int(r.denominator)) if r.denominator is not None else "—"

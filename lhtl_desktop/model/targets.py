@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE
-from lhtl_desktop.model.criteria import CRITERIA, CRITERIA_RULE_VERSION
+from lhtl_desktop.model.criteria import CRITERIA, CRITERIA_RULE_VERSION, Criterion
 
 
 class TargetKind(StrEnum):
@@ -203,8 +203,8 @@ class _Share:
 
 
 def _share_at(target: TargetDefinition, year: int, institutions: Iterable[InstitutionFacts],
-              year_values: YearValues) -> _Share:
-    criterion = CRITERIA[target.criterion or ""]
+              year_values: YearValues, criteria: Mapping[str, Criterion] = CRITERIA) -> _Share:
+    criterion = criteria[target.criterion or ""]
     meeting: list[str] = []
     not_meeting: list[str] = []
     missing: list[str] = []
@@ -255,16 +255,19 @@ def evaluate_target(
     institutions: Iterable[InstitutionFacts],
     values_by_year: ValuesByYear,
     milestones: Mapping[int, float | None] | None = None,
+    criteria: Mapping[str, Criterion] | None = None,
 ) -> TargetResult:
-    """Evaluate one target for one scope and year. `milestones` overrides the definition's defaults."""
+    """Evaluate one target for one scope and year. `milestones` overrides the definition's defaults, `criteria`
+    the criteria's numbers (the province's rules document; None: the defaults)."""
+    crit = CRITERIA if criteria is None else criteria
     insts = list(institutions)
     ms = target.milestones if milestones is None else milestones
     threshold = threshold_in_force(ms, year)
     empty: YearValues = {}
 
     if target.kind == TargetKind.SHARE:
-        share = _share_at(target, year, insts, values_by_year.get(year, empty))
-        first_data = _first_share(target, year, insts, values_by_year)
+        share = _share_at(target, year, insts, values_by_year.get(year, empty), crit)
+        first_data = _first_share(target, year, insts, values_by_year, crit)
         value = share.value
         met, status = _status(value, threshold, ms, year, first_data)
         if share.denominator == 0:
@@ -299,9 +302,9 @@ def evaluate_target(
 
 
 def _first_share(target: TargetDefinition, year: int, insts: list[InstitutionFacts],
-                 values_by_year: ValuesByYear) -> tuple[int, float] | None:
+                 values_by_year: ValuesByYear, criteria: Mapping[str, Criterion] = CRITERIA) -> tuple[int, float] | None:
     for y in sorted(y for y in values_by_year if y < year):
-        share = _share_at(target, y, insts, values_by_year[y])
+        share = _share_at(target, y, insts, values_by_year[y], criteria)
         if share.value is not None and len(share.missing) < share.denominator:
             return y, share.value
     return None

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lhtl_desktop.errors import DatabaseError, DatabaseTooNewError, LhtlError, RefusedError
 from lhtl_desktop.i18n import _
-from lhtl_desktop.storage import Store
+from lhtl_desktop.storage import Store, version_marks
 from lhtl_desktop.storage import backup as backup_store
 from lhtl_desktop.storage.backup import BackupInfo, DatabaseFileInfo
 from lhtl_desktop.storage.location import require_safe_location
@@ -239,6 +239,8 @@ def restore(db_path: Path | str, file: Path | str, *, confirm_other_unit: bool =
                                           "--confirm-other-unit).")
             )
         aside = backup_store.swap_in(staged, db, now=datetime.now(UTC))
+        # The restored database's numbers are behind what was already sent: jump ahead (storage.version_marks).
+        version_marks.jump_after_restore(db)
     finally:
         backup_store.discard_staged(staged)  # no-op after a successful swap (the file was renamed)
     return RestoreResult(file=source, db_path=db, kept_aside=aside, info=info)

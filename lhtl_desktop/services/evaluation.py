@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from lhtl_desktop.model.criteria import CRITERIA
+from lhtl_desktop.model.criteria import CRITERIA, Criterion
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import parse_year
 from lhtl_desktop.model.records import ValueRecord, choose_provisional
@@ -21,6 +21,7 @@ from lhtl_desktop.model.targets import (
     on_track_line,
     threshold_in_force,
 )
+from lhtl_desktop.services import config
 from lhtl_desktop.services.installation import installation, require_unit, subtree
 from lhtl_desktop.storage import Store
 
@@ -33,6 +34,8 @@ class Evaluation:
     results: list[TargetResult]
     institutions: dict[str, Institution]
     provisional: frozenset[tuple[str, str]]  # (institution, indicator) read from an open conflict (⚠)
+    config_version: int = 0  # the province's rules document used (0: the set-up defaults)
+    config_label: str = ""  # «phiên bản 3 (01/12/2026)», printed on pages and sheets
 
 
 def _indicators_of(targets: Sequence[TargetDefinition]) -> list[str]:
@@ -118,10 +121,11 @@ def _line_needs_first_data(milestones: Mapping[int, float | None], year: int) ->
 
 
 def _with_first_data(store: Store, table: ValueTable, target: TargetDefinition, year: int, scope: str,
-                     facts: Sequence[InstitutionFacts], used: set[tuple[int, str]]) -> TargetResult:
+                     facts: Sequence[InstitutionFacts], used: set[tuple[int, str]],
+                     criteria: Mapping[str, Criterion] = CRITERIA) -> TargetResult:
     """Evaluate a share target whose line starts at the first earlier year with data: read earlier years of its
     criterion's inputs, oldest first, only until that year is found."""
-    criterion = CRITERIA[target.criterion or ""]
+    criterion = criteria[target.criterion or ""]
     inputs = criterion.inputs
     data: dict[int, YearValues] = {year: table.year(year)}
     period = store.next_period_with_data(inputs)
@@ -138,7 +142,7 @@ def _with_first_data(store: Store, table: ValueTable, target: TargetDefinition, 
                 # missing, so the line starts here (model.targets._first_share's test).
                 break
         period = store.next_period_with_data(inputs, period)
-    return evaluate_target(target, year, scope, facts, data, target.milestones)
+    return evaluate_target(target, year, scope, facts, data, target.milestones, criteria)
 
 
 def evaluate(store: Store, year: int | str, scope: str | None = None) -> Evaluation:
@@ -159,7 +163,9 @@ def evaluate_with_values(store: Store, year: int | str, scope: str | None = None
     scope_unit = require_unit(store, scope) if scope else me.unit
     units = subtree(store, scope_unit.code)
     insts = store.institutions(units)
-    targets = store.target_definitions()
+    rules = config.rules_in_force(store)  # thresholds are in the tables it keeps in line; the rest read here
+    targets = config.targets_in_force(store, rules)
+    criteria = config.criteria_in_force(rules)
     indicators = _indicators_of(targets)
     growth = sorted({t.indicator or "" for t in targets if t.kind == TargetKind.GROWTH})
 
@@ -174,19 +180,21 @@ def evaluate_with_values(store: Store, year: int | str, scope: str | None = None
         facts_t = [f for f in facts if f.type in t.types]  # the maths skips other types anyway
         if t.kind == TargetKind.GROWTH:
             result = evaluate_target(t, y, scope_unit.code, facts_t, {y: table.year(y), y - 1: table.year(y - 1)},
-                                     t.milestones)
+                                     t.milestones, criteria)
         else:
-            result = evaluate_target(t, y, scope_unit.code, facts_t, {y: table.year(y)}, t.milestones)
+            result = evaluate_target(t, y, scope_unit.code, facts_t, {y: table.year(y)}, t.milestones, criteria)
             if result.status == Status.BEHIND and _line_needs_first_data(t.milestones, y):
-                result = _with_first_data(store, table, t, y, scope_unit.code, facts_t, used)
+                result = _with_first_data(store, table, t, y, scope_unit.code, facts_t, used, criteria)
         results.append(result)
     provisional = frozenset((inst, code) for inst, period, code in table.provisional if (int(period), code) in used)
-    ev = Evaluation(y, scope_unit.code, scope_unit.name, results, {i.id: i for i in insts}, provisional)
+    ev = Evaluation(y, scope_unit.code, scope_unit.name, results, {i.id: i for i in insts}, provisional,
+                    rules.version, rules.label)
     return ev, table
 
 
-def result_as_json(result: TargetResult) -> dict[str, object]:
-    """The CLI contract's shape (ARCHITECTURE.md §5): full floats, ids of missing institutions."""
+def result_as_json(result: TargetResult, config_version: int | None = None) -> dict[str, object]:
+    """The CLI contract's shape (ARCHITECTURE.md §5): full floats, ids of missing institutions, and the version
+    of the province's rules the evaluation used (`config_version`)."""
     return {
         "target": result.target,
         "label": result.label,
@@ -205,4 +213,5 @@ def result_as_json(result: TargetResult) -> dict[str, object]:
         "meeting": list(result.meeting),
         "not_meeting": list(result.not_meeting),
         "rule_version": result.rule_version,
+        "config_version": config_version,
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from lhtl_desktop.model.version_vector import advance
+from lhtl_desktop.storage import version_marks
 from lhtl_desktop.storage.store import Store
 
 _PREFIX = "key_counter:"
@@ -34,5 +35,7 @@ def last_counter(store: Store, key_id: str) -> int:
 def next_vv(store: Store, seen: Iterable[Mapping[str, int]], key_id: str) -> dict[str, int]:
     """The version vector of a local edit that saw `seen`; records the key's new counter (call in a transaction)."""
     vv = advance([*seen, {key_id: last_counter(store, key_id)}], key_id)
+    # Never a number handed out before, even by a database this one was restored over (storage.version_marks).
+    vv[key_id] = version_marks.next_number(store, version_marks.COUNTER, key_id, vv[key_id] - 1)
     store.set_meta(_PREFIX + key_id, str(vv[key_id]))
     return vv

@@ -253,3 +253,29 @@ def _v3_covering_read_index(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS.append(_v3_covering_read_index)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _province_rules(db: sqlite_utils.Database) -> None:
+    """The province's rules document (ARCHITECTURE.md §3.7), every version kept. At the province a version is
+    written when the rules change and signed when it first leaves in a bundle (the key's passphrase is asked
+    then); below the province only signed versions received from above are stored."""
+    run_script(
+        db,
+        """
+        CREATE TABLE province_rules (
+            version INTEGER PRIMARY KEY,
+            issued_at TEXT NOT NULL,
+            issued_by TEXT NOT NULL DEFAULT '',
+            officer TEXT NOT NULL DEFAULT '',
+            content TEXT NOT NULL,
+            body TEXT,
+            sig TEXT,
+            received_at TEXT NOT NULL,
+            from_unit TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_province_rules)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -269,6 +269,13 @@ def record_bundle(store: Store, row: Mapping[str, Any]) -> None:
     )
 
 
+def seq_taken(store: Store, key_id: str, seq: int, bundle_id: str) -> bool:
+    """Whether another bundle of this key with this number was imported here (a sender restored a backup)."""
+    row = store.db.execute("SELECT 1 FROM sync_bundles WHERE from_key = ? AND seq = ? AND bundle_id != ?",
+                           [key_id, seq, bundle_id]).fetchone()
+    return row is not None
+
+
 def max_seq_from(store: Store, key_id: str) -> int:
     row = store.db.execute("SELECT MAX(seq) FROM sync_bundles WHERE from_key = ?", [key_id]).fetchone()
     return int(row[0] or 0)
@@ -291,13 +298,17 @@ def inbox_rows(store: Store) -> list[dict[str, Any]]:
 
 # -- outbox (exported bundles) ------------------------------------------------------------------------------
 def next_export_seq(store: Store, key_id: str) -> int:
-    row = store.db.execute("SELECT MAX(seq) FROM sync_exports WHERE key_id = ?", [key_id]).fetchone()
-    return int(row[0] or 0) + 1
+    """The number of the next bundle signed with `key_id`: above every one this database recorded and every
+    one handed out before a restore (storage.version_marks). Takes the number: call it once per export."""
+    from lhtl_desktop.storage import version_marks
+
+    return version_marks.next_number(store, version_marks.SEQ, key_id, max_export_seq(store, key_id))
 
 
 def max_export_seq(store: Store, key_id: str) -> int:
     """The last bundle number this installation signed with a key (0: none)."""
-    return next_export_seq(store, key_id) - 1
+    row = store.db.execute("SELECT MAX(seq) FROM sync_exports WHERE key_id = ?", [key_id]).fetchone()
+    return int(row[0] or 0)
 
 
 def record_export(store: Store, row: Mapping[str, Any]) -> None:

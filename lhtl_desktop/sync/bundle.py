@@ -24,6 +24,7 @@ from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
 from lhtl_desktop.model.records import ValueRecord
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.sync.merge import InstitutionVersion
+from lhtl_desktop.sync.province_config import check_wire_shape
 from lhtl_desktop.sync.trust import Certificate, parse_certificate
 
 FORMAT = "lhtl-bundle"
@@ -40,6 +41,7 @@ _CATALOG_RE = re.compile(r"[0-9]{4}\.[0-9]{1,4}", re.ASCII)
 
 _TOP_KEYS = {"format", "format_version", "bundle_id", "from_unit", "to_unit", "seq", "created", "schema_version",
              "catalog_version", "scope", "institutions", "records", "certificates"}
+_OPTIONAL_KEYS = {"rules"}  # the province's signed rules document (sync.province_config), when the sender has one
 _INST_KEYS = {"id", "unit", "type", "name", "village", "opened_year", "closed_year", "created", "updated", "vv",
               "author_key", "edit_id"}
 _REC_KEYS = {"edit_id", "institution", "unit", "period", "indicator", "value", "vv", "author_key", "author_unit",
@@ -60,6 +62,7 @@ class Body:
     institution_created: Mapping[str, str]
     records: tuple[ValueRecord, ...]
     certificates: tuple[Certificate, ...]
+    rules: Mapping[str, str] | None = None  # the province's rules as signed: checked by sync.province_config
 
 
 # -- building -----------------------------------------------------------------------------------------
@@ -234,7 +237,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     if doc.get("format_version") != FORMAT_VERSION or type(doc.get("format_version")) is not int:
         raise BundleError(_("Gói được tạo bởi phiên bản chương trình khác (định dạng {v}). Hãy cập nhật chương "
                             "trình ở cả hai nơi cho cùng phiên bản.").format(v=str(doc.get("format_version"))[:20]))
-    if set(doc) != _TOP_KEYS:
+    if set(doc) - _OPTIONAL_KEYS != _TOP_KEYS:
         raise _bad(_("thiếu hoặc thừa trường"))
     seen = _Seen(units)
     bundle_id = _str(doc, "bundle_id", _UUID_RE, _L_BUNDLE_ID)
@@ -358,5 +361,6 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
                                    entered, reason, warning, author_name))
 
     certificates = tuple(parse_certificate(c) for c in certs_raw)
+    rules = check_wire_shape(doc["rules"]) if "rules" in doc else None
     return Body(bundle_id, from_unit, to_unit, seq, created, schema_version, catalog_version, tuple(scope),
-                tuple(institutions.values()), created_at, tuple(records), certificates)
+                tuple(institutions.values()), created_at, tuple(records), certificates, rules)

@@ -22,6 +22,7 @@ from lhtl_desktop.model.records import new_id, now_utc
 from lhtl_desktop.model.units import normalise_code
 from lhtl_desktop.storage import Store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.sync import province_config
 from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire
 from lhtl_desktop.sync.envelope import BUNDLE_TYPE, EXTENSION, seal, write_atomic
 from lhtl_desktop.sync.keys import open_private
@@ -100,6 +101,8 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
     bundle_id = new_id()
     created = now_utc()
     with store.atomic():
+        province_config.ensure_signed(store, local, private)  # the province signs its newest rules version
+        rules = province_config.carried_wire(store)
         seq = sync_store.next_export_seq(store, local.own_key_id)
         body = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "bundle_id": bundle_id,
@@ -109,6 +112,8 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
             "records": records,
             "certificates": certificates,
         }
+        if rules is not None:  # the province's rules travel in every bundle, relayed unchanged (§3.7)
+            body["rules"] = rules
         # Every object is built with its keys in order: the bytes json.dumps(sort_keys=True) would give.
         data = seal(BUNDLE_TYPE, _sorted(body), local.own_key_id, private, sort_keys=False)
         sync_store.record_export(store, {"bundle_id": bundle_id, "key_id": local.own_key_id, "seq": seq,

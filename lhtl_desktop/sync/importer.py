@@ -25,6 +25,7 @@ from lhtl_desktop.model.records import ValueRecord, now_utc
 from lhtl_desktop.storage import Store, sync_store
 from lhtl_desktop.storage.backup import rolling_backup
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.sync import province_config
 from lhtl_desktop.sync.bundle import Body, parse_body
 from lhtl_desktop.sync.envelope import (
     BUNDLE_TYPE,
@@ -35,7 +36,7 @@ from lhtl_desktop.sync.envelope import (
     verify_envelope,
 )
 from lhtl_desktop.sync.local import Local, load_local
-from lhtl_desktop.sync.merge import InstitutionVersion, Outcome, merge_institution, plan_records
+from lhtl_desktop.sync.merge import InstitutionVersion, Outcome, is_fork, merge_institution, plan_records
 from lhtl_desktop.sync.trust import Certificate, TrustedKey
 
 ACCEPTED = "accepted"
@@ -85,6 +86,10 @@ class FileResult:
     institutions_new: int = 0
     institutions_changed: int = 0
     preview: list[PreviewRow] = field(default_factory=list)
+    # What the carried province rules did here (sync.province_config.Carried.as_json), or None.
+    rules: dict[str, Any] | None = None
+    forks: int = 0  # values received under a version vector already held with other content
+    warnings: list[str] = field(default_factory=list)  # said loudly in every summary
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -100,6 +105,7 @@ class VerifiedBundle:
     signer: TrustedKey
     payload_hash: str
     certificates: tuple[Certificate, ...]  # valid certificates carried in the bundle
+    rules: province_config.Carried | None = None  # the province's rules it carries, verified
 
 
 def payload_hash_of(payload: bytes) -> str:
@@ -145,8 +151,9 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
 
     _check_routing(local, body, signer)
     _check_authority(local, body, signer, trusted_all)
+    rules = province_config.read_carried(store, local, body.rules, trusted_all)
     carried = {c.body for c in body.certificates}
-    return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried))
+    return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried), rules)
 
 
 def _unit_name(local: Local, code: str) -> str:
@@ -223,6 +230,7 @@ class _Plan:
     supersede: list[str]
     preview: list[PreviewRow]
     counts: Counter[str]
+    forks: int = 0
 
 
 def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
@@ -254,6 +262,7 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
                          "author_key": chosen.author_key, "edit_id": chosen.edit_id})
 
     current = sync_store.current_siblings(store, inst_ids)
+    forks = sum(1 for rec in body.records if current.get(rec.key) and is_fork(current[rec.key], rec))
     plan = plan_records(current, body.records)
     per_inst: dict[str, PreviewRow] = {}
     tally = Counter((rec.institution_id, outcome) for rec, outcome in plan.outcomes)
@@ -268,7 +277,7 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
         setattr(row_p, attr, getattr(row_p, attr) + n)
     preview = sorted(per_inst.values(), key=lambda p: (p.unit, p.institution_name, p.institution))
     return _Plan(rows, inst_counts[Outcome.NEW], inst_counts[Outcome.CHANGED], plan.inserts, plan.supersede,
-                 preview, counts)
+                 preview, counts, forks)
 
 
 def _unit_label(local: Local, code: str) -> str:
@@ -285,6 +294,12 @@ def _fill(result: FileResult, plan: _Plan) -> None:
     result.institutions_new = plan.institutions_new
     result.institutions_changed = plan.institutions_changed
     result.preview = plan.preview
+    result.forks = plan.forks
+    if plan.forks:
+        result.warnings.append(_(
+            "⚠ CẢNH BÁO: {n} giá trị đến với cùng phiên bản nhưng khác nội dung so với giá trị đã có (máy gửi có "
+            "thể đã khôi phục bản sao lưu cũ). Đã giữ cả hai thành xung đột — không phải «không đổi»: hãy xem mục "
+            "Xung đột và thống nhất với đơn vị gửi.").format(n=plan.forks))
 
 
 def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = False,
@@ -315,6 +330,13 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
         result.reason = exc.message
         return result
     _fill(result, plan)
+    if vb.rules is not None:
+        result.rules = vb.rules.as_json()
+    if sync_store.seq_taken(store, vb.signer.key_id, body.seq, body.bundle_id):
+        result.warnings.insert(0, _(
+            "⚠ CẢNH BÁO: gói số {seq} của {unit} đã nhập trước đó với nội dung khác (máy gửi có thể đã khôi phục bản "
+            "sao lưu cũ). Đã nhập gói này bên cạnh gói cũ; giá trị nào khác nhau được giữ cả hai thành xung đột.")
+            .format(seq=body.seq, unit=_unit_name(local, body.from_unit)))
     result.status = ACCEPTED
     if dry_run:
         return result
@@ -330,6 +352,8 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
         if plan.institution_rows:
             sync_store.upsert_institutions(store, plan.institution_rows)
         sync_store.apply_records(store, plan.inserts, plan.supersede, now)
+        if vb.rules is not None:
+            province_config.apply(store, vb.rules, body.from_unit)
         sync_store.record_bundle(store, {
             "bundle_id": body.bundle_id, "payload_hash": vb.payload_hash, "from_unit": body.from_unit,
             "from_key": vb.signer.key_id, "to_unit": body.to_unit, "seq": body.seq, "created_at": body.created,
@@ -416,7 +440,8 @@ def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, ba
         result = import_bytes(store, data, path.name, dry_run=dry_run, before_write=before_write, local=local)
         result.file = str(raw_path)
         results.append(result)
-        if result.status == ACCEPTED and not dry_run and sync_store.registry_version(store) != registry:
+        rules_applied = (result.rules or {}).get("status") == province_config.NEWER
+        if result.status == ACCEPTED and not dry_run and (rules_applied or sync_store.registry_version(store) != registry):
             # The file brought certificates (which moved my view of the registry forward): they may make
             # later files readable. Otherwise nothing load_local reads has changed.
             local = load_local(store)

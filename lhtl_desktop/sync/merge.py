@@ -48,7 +48,11 @@ def merge_one(siblings: Sequence[ValueRecord], incoming: ValueRecord) -> tuple[l
             return list(siblings), Outcome.UNCHANGED, []
         order = compare(incoming.vv, s.vv)
         if order == Order.EQUAL:
-            return list(siblings), Outcome.UNCHANGED, []
+            if same_content(incoming, s):
+                return list(siblings), Outcome.UNCHANGED, []
+            # One version vector, two contents: a sender restored from a backup reused its counter. Never
+            # «không đổi»: both are kept as siblings (a conflict the officer resolves), and the importer says so.
+            continue
         if order == Order.BEFORE:
             return list(siblings), Outcome.STALE, []
         if order == Order.AFTER:
@@ -62,6 +66,17 @@ def merge_one(siblings: Sequence[ValueRecord], incoming: ValueRecord) -> tuple[l
     else:
         outcome = Outcome.NEW
     return result, outcome, superseded
+
+
+def same_content(a: ValueRecord, b: ValueRecord) -> bool:
+    """Whether two records under one version vector say the same thing (the value and the reason for it)."""
+    return a.value == b.value and (a.reason or "") == (b.reason or "")
+
+
+def is_fork(siblings: Sequence[ValueRecord], incoming: ValueRecord) -> bool:
+    """A received record whose version vector equals a stored one's while its content differs."""
+    return any(s.edit_id != incoming.edit_id and compare(incoming.vv, s.vv) == Order.EQUAL
+               and not same_content(incoming, s) for s in siblings)
 
 
 @dataclass

@@ -14,7 +14,8 @@ Issuing body (top left), chosen per level — the installation issues the sheet,
 - hub: "CỤM TỔNG HỢP" over the former district's name — since 1 July 2025 a hub is not a government tier,
   so the sheet does not pretend to come from a district committee;
 - province: "UBND TỈNH …" over "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH": the department merges and evaluates the
-  programme for the province committee (KH 87/KH-UBND), and NĐ 30 puts the governing body above it.
+  programme for the province committee (its plan, e.g. Ninh Bình's KH 87/KH-UBND), and NĐ 30 puts the
+  governing body above it. The plan cited under the title is the one the province's rules name (services.config).
 An installation can override the lines with the meta key `report_issuer` ("LINE 1|LINE 2").
 """
 
@@ -27,11 +28,11 @@ from dataclasses import dataclass, field
 from lhtl_desktop.errors import RefusedError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
 from lhtl_desktop.model.catalogue import INDICATORS, TYPES_BY_CODE, Level, indicators_for_type
-from lhtl_desktop.model.criteria import CRITERIA
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import parse_year
 from lhtl_desktop.model.targets import Status, TargetDefinition, TargetKind
 from lhtl_desktop.model.units import Unit
+from lhtl_desktop.services import config as _config
 from lhtl_desktop.services import evaluation as _evaluation
 from lhtl_desktop.services.installation import installation, is_ancestor_or_self, require_unit, subtree
 from lhtl_desktop.storage import Store
@@ -131,6 +132,9 @@ class Report:
     missing: list[MissingLine]
     code: str  # verification code of the printed data
     definitions: Mapping[str, TargetDefinition] = field(repr=False)
+    plan: str = ""  # the province's plan, as its rules document cites it (model.rules.Citation.as_text)
+    config_version: int = 0  # the version of the province's rules the numbers were evaluated under
+    config_label: str = ""
 
     # -- words printed on the sheet ----------------------------------------------------------------
     @property
@@ -152,8 +156,10 @@ class Report:
 
     @property
     def basis_line(self) -> str:
-        return _("Căn cứ Quyết định số 1520/QĐ-TTg ngày 09/12/2022 của Thủ tướng Chính phủ và "
-                 "Kế hoạch số 87/KH-UBND ngày 19/05/2023 của UBND tỉnh Ninh Bình")
+        """The national programme and the province's own plan, as the province's rules cite it (KH 87/KH-UBND
+        is only Ninh Bình's), and the version of those rules the sheet was evaluated under."""
+        return _("Căn cứ Quyết định số 1520/QĐ-TTg ngày 09/12/2022 của Thủ tướng Chính phủ và {plan} "
+                 "(quy định của tỉnh: {version})").format(plan=self.plan, version=self.config_label)
 
     @property
     def row_unit_heading(self) -> str:
@@ -234,6 +240,8 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
     two_tier = me.two_tier
     codes = subtree(store, scope_unit.code)
     definitions = {t.code: t for t in store.target_definitions()}
+    rules = _config.rules_in_force(store)
+    criteria = _config.criteria_in_force(rules)  # the province's numbers, as the evaluation used them
 
     data = {yr: table.year(yr) for yr in (y, y - 1)}
     conflicted_y: dict[str, set[str]] = {}
@@ -316,7 +324,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
             continue
         family = TYPES_BY_CODE[inst.type].family
         values = dict(year_values.get(inst.id, {}))
-        criterion = CRITERIA[FAMILY_CRITERION[family]]
+        criterion = criteria[FAMILY_CRITERION[family]]
         inst_lines.append(InstitutionLine(
             inst.id, inst.unit_code, unit_names.get(inst.unit_code, inst.unit_code), inst.name, inst.type, family,
             values, frozenset(conflicted_y.get(inst.id, ())), criterion.evaluate(values)))
@@ -358,6 +366,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         place=place_of(me.unit), date=date or _dt.date.today(), officer=me.officer,
         fingerprint=str(own["fingerprint"]) if own else "—", targets=targets, units=unit_lines, total=total,
         institutions=inst_lines, missing=missing, code="", definitions=definitions,
+        plan=rules.content.citation.as_text(), config_version=ev.config_version, config_label=ev.config_label,
     )
     object.__setattr__(report, "code", verification_code_of(report))
     return report
