@@ -223,6 +223,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"{r.file}: {importer.STATUS_LABELS[r.status]}" + (" " + _("(xem trước)") if r.dry_run else ""))
             if r.reason:
                 print("  " + r.reason)
+            for warning in r.warnings:  # forks after a restore: said loudly, on stderr too
+                print("  " + warning)
+                sys.stderr.write(warning + "\n")
+            if r.rules:
+                print("  " + _("Quy định của tỉnh phiên bản {v}: {text}").format(v=r.rules["version"],
+                                                                              text=r.rules["text"]))
             if r.status == importer.ACCEPTED:
                 print("  " + _("mới {new}, thay đổi {changed}, không đổi {unchanged}, cũ hơn {stale}, xung đột "
                                "{conflicts}").format(new=r.new, changed=r.changed, unchanged=r.unchanged,

@@ -243,7 +243,23 @@ def restore(db_path: Path | str, file: Path | str, *, confirm_other_unit: bool =
         version_marks.jump_after_restore(db)
     finally:
         backup_store.discard_staged(staged)  # no-op after a successful swap (the file was renamed)
+    _branch_after_restore(db, allow_unsafe_location)
     return RestoreResult(file=source, db_path=db, kept_aside=aside, info=info)
+
+
+def _branch_after_restore(db: Path, allow_unsafe_location: bool | None) -> None:
+    """My key's history branches at the restored state: its edit counter jumps ahead and the branch is noted
+    for the receivers (storage.version_marks.begin_branch_after_restore)."""
+    from lhtl_desktop.model.records import new_id
+    from lhtl_desktop.storage import open_store
+
+    store = open_store(db, allow_unsafe_location=allow_unsafe_location)
+    try:
+        key_id = store.get_meta("own_key_id")
+        if key_id:
+            version_marks.begin_branch_after_restore(store, key_id, new_id())
+    finally:
+        store.close()
 
 
 def newest_good_backup(db_path: Path | str) -> DatabaseFileInfo | None:

@@ -279,3 +279,27 @@ def _province_rules(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS.append(_province_rules)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _restore_lineage(db: sqlite_utils.Database) -> None:
+    """Branches of a sending key's history after restores (sync.lineage): where each branch left the older
+    history (the last bundle number and edit counter the restored database held) and where its own numbers
+    start. Read by the importer to tell a value the sender never saw from one it replaced."""
+    run_script(
+        db,
+        """
+        CREATE TABLE key_epochs (
+            key_id TEXT NOT NULL,
+            epoch TEXT NOT NULL,
+            base_seq INTEGER NOT NULL,
+            base_counter INTEGER NOT NULL,
+            first_counter INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (key_id, epoch)
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_restore_lineage)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -37,7 +37,8 @@ COUNTER = "counter"
 RULES = "rules_version"
 # Jumps after a restore: bundle numbers stay readable in the inbox («thiếu gói số …»); counters have room
 # (the documented cap is 2**53), so their jump is wide enough that two restored PCs practically never meet.
-JUMP_RANGES = {SEQ: (10, 1000), COUNTER: (1_000, 1_000_000), RULES: (10, 1000)}
+JUMP_RANGES = {SEQ: (10, 1000), RULES: (10, 1000)}
+COUNTER_JUMP = (1_000, 1_000_000)
 
 
 def marks_path(db_path: Path | str) -> Path:
@@ -109,6 +110,25 @@ def jump_after_restore(db_path: Path | str) -> dict[str, int]:
     data["jump"] = jump
     _write(path, data)
     return jump
+
+
+def begin_branch_after_restore(store: Store, key_id: str, epoch_id: str) -> dict[str, int | str]:
+    """In a database just restored: my key's history branches here. Its edit counter jumps ahead (past the
+    marks file too), and the branch — where it left the older history and where its own counters start —
+    is kept in meta and travels in every bundle (sync.lineage), so receivers can tell what it never saw."""
+    from lhtl_desktop.storage import key_counters, lineage_store, sync_store
+
+    base_counter = key_counters.last_counter(store, key_id)
+    path = _usable(store)
+    mark = int(_read(path).get(COUNTER, {}).get(key_id, 0) or 0) if path is not None else 0
+    lo, hi = COUNTER_JUMP
+    first = max(base_counter, mark) + lo + secrets.randbelow(hi - lo) + 1
+    epoch: dict[str, int | str] = {"epoch": epoch_id, "base_seq": sync_store.max_export_seq(store, key_id),
+                                   "base_counter": base_counter, "first_counter": first}
+    with store.atomic():
+        lineage_store.add_own_epoch(store, key_id, epoch)
+        lineage_store.set_counter_floor(store, key_id, first - 1)
+    return epoch
 
 
 def next_rules_version(store: Store, used_here: int) -> int:

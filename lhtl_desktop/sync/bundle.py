@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,8 @@ from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
 from lhtl_desktop.model.records import ValueRecord
 from lhtl_desktop.model.units import Unit
+from lhtl_desktop.sync.lineage import Branch
+from lhtl_desktop.sync.lineage import parse_wire as parse_lineage
 from lhtl_desktop.sync.merge import InstitutionVersion
 from lhtl_desktop.sync.province_config import check_wire_shape
 from lhtl_desktop.sync.trust import Certificate, parse_certificate
@@ -41,7 +43,9 @@ _CATALOG_RE = re.compile(r"[0-9]{4}\.[0-9]{1,4}", re.ASCII)
 
 _TOP_KEYS = {"format", "format_version", "bundle_id", "from_unit", "to_unit", "seq", "created", "schema_version",
              "catalog_version", "scope", "institutions", "records", "certificates"}
-_OPTIONAL_KEYS = {"rules"}  # the province's signed rules document (sync.province_config), when the sender has one
+# The province's signed rules document (sync.province_config) and the branches restores made in keys' histories
+# (sync.lineage), when the sender has them: a bundle without either is byte for byte what it was before.
+_OPTIONAL_KEYS = {"rules", "lineage"}
 _INST_KEYS = {"id", "unit", "type", "name", "village", "opened_year", "closed_year", "created", "updated", "vv",
               "author_key", "edit_id"}
 _REC_KEYS = {"edit_id", "institution", "unit", "period", "indicator", "value", "vv", "author_key", "author_unit",
@@ -63,6 +67,7 @@ class Body:
     records: tuple[ValueRecord, ...]
     certificates: tuple[Certificate, ...]
     rules: Mapping[str, str] | None = None  # the province's rules as signed: checked by sync.province_config
+    lineage: Mapping[str, Sequence[Branch]] | None = None  # key id → branches of its history after restores
 
 
 # -- building -----------------------------------------------------------------------------------------
@@ -362,5 +367,6 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
 
     certificates = tuple(parse_certificate(c) for c in certs_raw)
     rules = check_wire_shape(doc["rules"]) if "rules" in doc else None
+    lineage = parse_lineage(doc["lineage"]) if "lineage" in doc else None
     return Body(bundle_id, from_unit, to_unit, seq, created, schema_version, catalog_version, tuple(scope),
-                tuple(institutions.values()), created_at, tuple(records), certificates, rules)
+                tuple(institutions.values()), created_at, tuple(records), certificates, rules, lineage)

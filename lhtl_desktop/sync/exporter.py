@@ -20,9 +20,9 @@ from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import CATALOG_VERSION
 from lhtl_desktop.model.records import new_id, now_utc
 from lhtl_desktop.model.units import normalise_code
-from lhtl_desktop.storage import Store, sync_store
+from lhtl_desktop.storage import Store, lineage_store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
-from lhtl_desktop.sync import province_config
+from lhtl_desktop.sync import lineage, province_config
 from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire
 from lhtl_desktop.sync.envelope import BUNDLE_TYPE, EXTENSION, seal, write_atomic
 from lhtl_desktop.sync.keys import open_private
@@ -114,6 +114,12 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
         }
         if rules is not None:  # the province's rules travel in every bundle, relayed unchanged (§3.7)
             body["rules"] = rules
+        branches = lineage_store.received_epochs(store)
+        own = lineage_store.own_epochs(store, local.own_key_id)
+        if own:
+            branches[local.own_key_id] = [*branches.get(local.own_key_id, []), *own]
+        if branches:  # restores in the history of a key I hold records of (sync.lineage)
+            body["lineage"] = lineage.to_wire(branches)
         # Every object is built with its keys in order: the bytes json.dumps(sort_keys=True) would give.
         data = seal(BUNDLE_TYPE, _sorted(body), local.own_key_id, private, sort_keys=False)
         sync_store.record_export(store, {"bundle_id": bundle_id, "key_id": local.own_key_id, "seq": seq,

@@ -22,10 +22,10 @@ from typing import Any
 from lhtl_desktop.errors import BundleError, LhtlError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import ValueRecord, now_utc
-from lhtl_desktop.storage import Store, sync_store
+from lhtl_desktop.storage import Store, lineage_store, sync_store
 from lhtl_desktop.storage.backup import rolling_backup
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
-from lhtl_desktop.sync import province_config
+from lhtl_desktop.sync import lineage, province_config
 from lhtl_desktop.sync.bundle import Body, parse_body
 from lhtl_desktop.sync.envelope import (
     BUNDLE_TYPE,
@@ -106,6 +106,7 @@ class VerifiedBundle:
     payload_hash: str
     certificates: tuple[Certificate, ...]  # valid certificates carried in the bundle
     rules: province_config.Carried | None = None  # the province's rules it carries, verified
+    branches: dict[str, list[lineage.Branch]] = field(default_factory=dict)  # restores of keys of its subtree
 
 
 def payload_hash_of(payload: bytes) -> str:
@@ -153,7 +154,10 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
     _check_authority(local, body, signer, trusted_all)
     rules = province_config.read_carried(store, local, body.rules, trusted_all)
     carried = {c.body for c in body.certificates}
-    return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried), rules)
+    # Branches are believed only for keys of the signer's own subtree (a sender speaks for its own history).
+    branches = {k: list(bs) for k, bs in (body.lineage or {}).items()
+                if k in trusted_all and local.below_or_self(signer.unit, trusted_all[k].unit)}
+    return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried), rules, branches)
 
 
 def _unit_name(local: Local, code: str) -> str:
@@ -262,8 +266,14 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
                          "author_key": chosen.author_key, "edit_id": chosen.edit_id})
 
     current = sync_store.current_siblings(store, inst_ids)
-    forks = sum(1 for rec in body.records if current.get(rec.key) and is_fork(current[rec.key], rec))
-    plan = plan_records(current, body.records)
+    stored_branches = lineage_store.received_epochs(store)
+    own = lineage_store.own_epochs(store, local.own_key_id)
+    if own:
+        stored_branches[local.own_key_id] = [*stored_branches.get(local.own_key_id, []), *own]
+    branches = lineage.combine(stored_branches, vb.branches)
+    forks = sum(1 for rec in body.records if current.get(rec.key) and (
+        is_fork(current[rec.key], rec) or any(lineage.forked(rec, s, branches) for s in current[rec.key])))
+    plan = plan_records(current, body.records, lineage.merge_aware(branches))
     per_inst: dict[str, PreviewRow] = {}
     tally = Counter((rec.institution_id, outcome) for rec, outcome in plan.outcomes)
     counts: Counter[str] = Counter()
@@ -332,6 +342,16 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
     _fill(result, plan)
     if vb.rules is not None:
         result.rules = vb.rules.as_json()
+    known = lineage_store.received_epochs(store)
+    for key_id, bs in vb.branches.items():
+        new = [b for b in bs if b.epoch not in {e["epoch"] for e in known.get(key_id, [])}
+               and key_id != local.own_key_id]
+        if new:
+            unit = local.trust()[0].get(key_id)
+            result.warnings.insert(0, _(
+                "⚠ CẢNH BÁO: {unit} đã khôi phục bản sao lưu cũ (tiếp tục từ gói số {seq}). Giá trị nào đơn vị đó nhập "
+                "lại mà không biết giá trị đã gửi trước đây được giữ cả hai thành xung đột.").format(
+                unit=_unit_name(local, unit.unit) if unit else key_id[:8], seq=new[0].base_seq))
     if sync_store.seq_taken(store, vb.signer.key_id, body.seq, body.bundle_id):
         result.warnings.insert(0, _(
             "⚠ CẢNH BÁO: gói số {seq} của {unit} đã nhập trước đó với nội dung khác (máy gửi có thể đã khôi phục bản "
@@ -354,6 +374,9 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
         sync_store.apply_records(store, plan.inserts, plan.supersede, now)
         if vb.rules is not None:
             province_config.apply(store, vb.rules, body.from_unit)
+        for key_id, bs in vb.branches.items():
+            if key_id != local.own_key_id:
+                lineage_store.save_epochs(store, key_id, [b.__dict__ for b in bs], now)
         sync_store.record_bundle(store, {
             "bundle_id": body.bundle_id, "payload_hash": vb.payload_hash, "from_unit": body.from_unit,
             "from_key": vb.signer.key_id, "to_unit": body.to_unit, "seq": body.seq, "created_at": body.created,

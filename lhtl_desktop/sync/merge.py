@@ -11,7 +11,7 @@ of deliveries, so replicas converge.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -87,8 +87,11 @@ class RecordPlan:
     final: dict[RecordKey, list[ValueRecord]] = field(default_factory=dict)
 
 
-def plan_records(current: Mapping[RecordKey, Sequence[ValueRecord]], incoming: Iterable[ValueRecord]) -> RecordPlan:
-    """Merge many received records; only records that end up current are inserted."""
+def plan_records(current: Mapping[RecordKey, Sequence[ValueRecord]], incoming: Iterable[ValueRecord],
+                 merge: Callable[[Sequence[ValueRecord], ValueRecord], tuple[list[ValueRecord], Outcome, list[str]]]
+                 = merge_one) -> RecordPlan:
+    """Merge many received records; only records that end up current are inserted. `merge` decides one record
+    (sync.lineage.merge_aware: merge_one that knows the branches restores made)."""
     plan = RecordPlan()
     state: dict[RecordKey, list[ValueRecord]] = {}
     inserted: set[str] = set()
@@ -104,7 +107,7 @@ def plan_records(current: Mapping[RecordKey, Sequence[ValueRecord]], incoming: I
                 inserted.add(rec.edit_id)
                 continue
             held = state[key] = list(stored)
-        siblings, outcome, gone = merge_one(held, rec)
+        siblings, outcome, gone = merge(held, rec)
         state[key] = siblings
         plan.outcomes.append((rec, outcome))
         if outcome in (Outcome.NEW, Outcome.CHANGED, Outcome.CONFLICT):

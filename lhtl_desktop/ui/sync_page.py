@@ -328,8 +328,12 @@ class SyncPage(QWidget):
             status = importer.STATUS_LABELS[r.status]
             if r.dry_run and r.status == importer.ACCEPTED:
                 status = self.tr("sẽ nhập")
+            notes = [r.reason, *r.warnings]
+            if r.rules:
+                notes.append(self.tr("Quy định của tỉnh phiên bản {v}: {text}").format(v=r.rules["version"],
+                                                                                   text=r.rules["text"]))
             rows.append((Path(r.file).name, status, num(r.new), num(r.changed), num(r.unchanged), num(r.stale),
-                         num(r.conflicts), r.reason))
+                         num(r.conflicts), " ".join(n for n in notes if n)))
             for p in r.preview:
                 details.append((Path(r.file).name, p.unit_name, p.institution_name, num(p.new), num(p.changed),
                                 num(p.unchanged), num(p.stale), num(p.conflicts)))
@@ -344,6 +348,9 @@ class SyncPage(QWidget):
             text += " " + self.tr("{bad} tệp bị từ chối hoặc đang cách ly: xem cột «Lý do».").format(bad=bad)
         if conflicts:
             text += " " + self.tr("{c} giá trị xung đột: xem mục «Xung đột».").format(c=conflicts)
+        warnings = [w for r in results for w in r.warnings]  # forks after a restore: first, never hidden
+        if warnings:
+            text = " ".join(dict.fromkeys(warnings)) + " " + text
         self.result_summary.setText(text)
 
     # -- Hộp thư đến --------------------------------------------------------------------------------------
