@@ -61,9 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_modules() -> list[Any]:
     """Every command group, in the order `--help` lists them. A new group adds its module here."""
-    from lhtl_desktop.cli import backup_commands, config_commands, core, report_commands, sync_commands
+    from lhtl_desktop.cli import (
+        backup_commands,
+        config_commands,
+        core,
+        report_commands,
+        revert_commands,
+        sync_commands,
+    )
 
-    return [core, backup_commands, report_commands, sync_commands, config_commands]
+    return [core, backup_commands, report_commands, sync_commands, config_commands, revert_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -303,3 +303,31 @@ def _restore_lineage(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS.append(_restore_lineage)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _import_effects(db: sqlite_utils.Database) -> None:
+    """What each imported bundle did to the values (the records it made current and those it replaced), so
+    that one file can be reverted (services.revert), and the reverts done."""
+    run_script(
+        db,
+        """
+        CREATE TABLE import_effects (
+            bundle_id TEXT NOT NULL,
+            edit_id TEXT NOT NULL,
+            effect TEXT NOT NULL CHECK (effect IN ('inserted', 'superseded')),
+            PRIMARY KEY (bundle_id, edit_id, effect)
+        );
+        CREATE INDEX import_effects_edit ON import_effects(edit_id);
+
+        CREATE TABLE bundle_reverts (
+            bundle_id TEXT PRIMARY KEY,
+            reverted_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            corrections INTEGER NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_import_effects)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -22,7 +22,7 @@ from typing import Any
 from lhtl_desktop.errors import BundleError, LhtlError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import ValueRecord, now_utc
-from lhtl_desktop.storage import Store, lineage_store, sync_store
+from lhtl_desktop.storage import Store, lineage_store, revert_store, sync_store
 from lhtl_desktop.storage.backup import rolling_backup
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
 from lhtl_desktop.sync import lineage, province_config
@@ -372,6 +372,7 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
         if plan.institution_rows:
             sync_store.upsert_institutions(store, plan.institution_rows)
         sync_store.apply_records(store, plan.inserts, plan.supersede, now)
+        revert_store.record_effects(store, body.bundle_id, [r.edit_id for r in plan.inserts], plan.supersede)
         if vb.rules is not None:
             province_config.apply(store, vb.rules, body.from_unit)
         for key_id, bs in vb.branches.items():

@@ -1,0 +1,73 @@
+"""The SQL of reverting one imported bundle (services.revert): what it did, and the reverts done."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from lhtl_desktop.model.records import ValueRecord
+from lhtl_desktop.storage.store import _RECORD_COLUMNS, Store, _record
+
+
+def record_effects(store: Store, bundle_id: str, inserted: Sequence[str], superseded: Sequence[str]) -> None:
+    """Inside the import's transaction: the records the bundle made current and those it sent to history."""
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO import_effects (bundle_id, edit_id, effect) VALUES (?, ?, ?)",
+        [(bundle_id, e, "inserted") for e in inserted] + [(bundle_id, e, "superseded") for e in superseded])
+
+
+def imported_bundle(store: Store, bundle_id: str) -> dict[str, Any] | None:
+    rows = list(store._query("SELECT * FROM sync_bundles WHERE bundle_id = ?", [bundle_id]))
+    return rows[0] if rows else None
+
+
+def bundles_starting(store: Store, prefix: str) -> list[str]:
+    return [r[0] for r in store.conn.execute(
+        "SELECT bundle_id FROM sync_bundles WHERE bundle_id LIKE ? ORDER BY imported_at", [prefix + "%"])]
+
+
+def effects(store: Store, bundle_id: str) -> tuple[list[str], list[str]]:
+    inserted: list[str] = []
+    superseded: list[str] = []
+    for edit_id, effect in store.conn.execute(
+            "SELECT edit_id, effect FROM import_effects WHERE bundle_id = ? ORDER BY edit_id", [bundle_id]):
+        (inserted if effect == "inserted" else superseded).append(edit_id)
+    return inserted, superseded
+
+
+def records_by_ids(store: Store, edit_ids: Sequence[str]) -> tuple[dict[str, ValueRecord], dict[str, ValueRecord]]:
+    """(current, in history) records with these edit ids."""
+    current: dict[str, ValueRecord] = {}
+    history: dict[str, ValueRecord] = {}
+    ids = list(edit_ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in store._query(f"SELECT {_RECORD_COLUMNS} FROM value_records WHERE edit_id IN ({marks})", chunk):
+            current[row["edit_id"]] = _record(row)
+        for row in store._query(f"SELECT {_RECORD_COLUMNS} FROM value_history WHERE edit_id IN ({marks})", chunk):
+            history[row["edit_id"]] = _record(row)
+    return current, history
+
+
+def inserted_after(store: Store, edit_ids: Sequence[str], imported_at: str) -> set[str]:
+    """Which of these edit ids a bundle imported later than `imported_at` made current."""
+    out: set[str] = set()
+    ids = list(edit_ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out |= {r[0] for r in store.conn.execute(
+            "SELECT e.edit_id FROM import_effects e JOIN sync_bundles b ON b.bundle_id = e.bundle_id "
+            f"WHERE e.effect = 'inserted' AND b.imported_at > ? AND e.edit_id IN ({','.join('?' * len(chunk))})",
+            [imported_at, *chunk])}
+    return out
+
+
+def revert_of(store: Store, bundle_id: str) -> dict[str, Any] | None:
+    rows = list(store._query("SELECT * FROM bundle_reverts WHERE bundle_id = ?", [bundle_id]))
+    return rows[0] if rows else None
+
+
+def record_revert(store: Store, bundle_id: str, at: str, reason: str, corrections: int) -> None:
+    store.db.execute("INSERT INTO bundle_reverts (bundle_id, reverted_at, reason, corrections) VALUES (?, ?, ?, ?)",
+                     [bundle_id, at, reason, corrections])
