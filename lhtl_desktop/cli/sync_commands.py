@@ -245,12 +245,20 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    items = sync_conflicts.open_conflicts(_store(args))
+    store = _store(args)
+    items = sync_conflicts.open_conflicts(store)
+    institution_items = sync_conflicts.institution_conflicts(store)
     if args.json:
-        print_json([c.as_json() for c in items])
+        print_json([c.as_json() for c in items] + [c.as_json() for c in institution_items])
         return 0
-    if not items:
+    if not items and not institution_items:
         print(_("Không có xung đột nào."))
+    for ic in institution_items:
+        print(_("{unit} — thiết chế {id} sửa đồng thời ({fields}):").format(
+            unit=ic.unit_name, id=ic.institution_id, fields=", ".join(ic.fields)))
+        for v in ic.versions:
+            print(f"    {v['name']}  {v['village'] or ''}  {v['type']}  {v['closed_year'] or ''}  {v['unit']}  "
+                  f"{v['author']}")
     for c in items:
         print(f"{c.unit_name} — {c.institution_name} ({c.institution_id}) {c.period} {c.indicator}:")
         for r in c.siblings:

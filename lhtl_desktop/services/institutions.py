@@ -11,7 +11,7 @@ from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.model.records import new_id, now_utc
 from lhtl_desktop.model.version_vector import advance
 from lhtl_desktop.services.installation import installation, require_in_scope, subtree
-from lhtl_desktop.storage import Store
+from lhtl_desktop.storage import Store, institution_store
 
 
 def _check_year(year: int | None, what: str) -> int | None:
@@ -72,10 +72,14 @@ def require_institution(store: Store, inst_id: str) -> Institution:
 
 
 def _save(store: Store, inst: Institution) -> None:
+    """A local edit: it saw every version held (the one shown and any concurrent ones), so its vector joins
+    them all — it dominates them and closes an open institution conflict, up and down like any edit."""
     me = installation(store)
     with store.atomic():
-        store.update_institution(inst, updated_at=now_utc(), vv=advance([store.institution_vv(inst.id)], me.key_id),
+        seen = [store.institution_vv(inst.id), *institution_store.sibling_vvs(store, inst.id)]
+        store.update_institution(inst, updated_at=now_utc(), vv=advance(seen, me.key_id),
                                  author_key=me.key_id, edit_id=new_id())
+        institution_store.replace_siblings(store, [inst.id], [])
 
 
 def edit_institution(store: Store, inst_id: str, *, name: str | None = None, village: str | None = None,

@@ -331,3 +331,33 @@ def _import_effects(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS.append(_import_effects)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _institution_siblings(db: sqlite_utils.Database) -> None:
+    """Concurrent edits of an institution (name, village, type, status) kept side by side (sync.institution_merge):
+    the `institutions` row holds the version shown (the later edit), this table the others — an open conflict
+    until a local edit that saw them all replaces them."""
+    run_script(
+        db,
+        """
+        CREATE TABLE institution_siblings (
+            edit_id TEXT PRIMARY KEY,
+            id TEXT NOT NULL REFERENCES institutions(id),
+            unit_code TEXT NOT NULL,
+            type TEXT NOT NULL,
+            name TEXT NOT NULL,
+            village TEXT,
+            opened_year INTEGER,
+            closed_year INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL
+        );
+        CREATE INDEX institution_siblings_id ON institution_siblings(id);
+        """,
+    )
+
+
+MIGRATIONS.append(_institution_siblings)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -45,7 +45,7 @@ _TOP_KEYS = {"format", "format_version", "bundle_id", "from_unit", "to_unit", "s
              "catalog_version", "scope", "institutions", "records", "certificates"}
 # The province's signed rules document (sync.province_config) and the branches restores made in keys' histories
 # (sync.lineage), when the sender has them: a bundle without either is byte for byte what it was before.
-_OPTIONAL_KEYS = {"rules", "lineage"}
+_OPTIONAL_KEYS = {"rules", "lineage", "institution_siblings"}
 _INST_KEYS = {"id", "unit", "type", "name", "village", "opened_year", "closed_year", "created", "updated", "vv",
               "author_key", "edit_id"}
 _REC_KEYS = {"edit_id", "institution", "unit", "period", "indicator", "value", "vv", "author_key", "author_unit",
@@ -68,6 +68,7 @@ class Body:
     certificates: tuple[Certificate, ...]
     rules: Mapping[str, str] | None = None  # the province's rules as signed: checked by sync.province_config
     lineage: Mapping[str, Sequence[Branch]] | None = None  # key id → branches of its history after restores
+    institution_siblings: tuple[InstitutionVersion, ...] = ()  # concurrent versions (sync.institution_merge)
 
 
 # -- building -----------------------------------------------------------------------------------------
@@ -235,6 +236,27 @@ class _Seen:
         return value  # a fresh dict from the parser, owned by the record from now on
 
 
+def _institution_item(item: Any, seen: _Seen, units: Mapping[str, Unit]) -> tuple[InstitutionVersion, str]:
+    """One institution version of a body, checked field by field; with its creation time."""
+    if type(item) is not dict or item.keys() != _INST_KEYS:
+        raise _bad(_("thiết chế thiếu hoặc thừa trường"))
+    inst_id = _str(item, "id", _UUID_RE, _L_INST_ID)
+    unit = seen.known_unit(item, "unit", _L_INST_UNIT)
+    type_code = item["type"]
+    if not isinstance(type_code, str) or type_code not in TYPES_BY_CODE:
+        raise _bad(_("loại thiết chế «{t}» không có trong danh mục").format(t=str(type_code)[:40]))
+    if units[unit].level not in TYPES_BY_CODE[type_code].levels:
+        raise _bad(_("loại thiết chế «{t}» không hợp với cấp của đơn vị {code}").format(t=type_code, code=unit))
+    name = seen.text(item["name"], _L_INST_NAME, required=True) or ""
+    village = seen.text(item["village"], _L_VILLAGE, required=False)
+    inst = Institution(inst_id, unit, type_code, name, village, _year(item["opened_year"], _L_OPENED),
+                       _year(item["closed_year"], _L_CLOSED))
+    version = InstitutionVersion(
+        inst, seen.vv(item["vv"]), seen.key_id(item, "author_key", _L_AUTHOR_KEY),
+        _str(item, "edit_id", _UUID_RE, _L_EDIT_ID), seen.stamp(item, "updated", _L_UPDATED))
+    return version, seen.stamp(item, "created", _L_CREATED)
+
+
 def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     """Check every field of a decoded body. Units must be known here; values must fit the catalogue."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -274,25 +296,22 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     institutions: dict[str, InstitutionVersion] = {}
     created_at: dict[str, str] = {}
     for item in insts_raw:
-        if type(item) is not dict or item.keys() != _INST_KEYS:
-            raise _bad(_("thiết chế thiếu hoặc thừa trường"))
-        inst_id = _str(item, "id", _UUID_RE, _L_INST_ID)
-        if inst_id in institutions:
-            raise _bad(_("thiết chế «{id}» lặp lại").format(id=inst_id))
-        unit = seen.known_unit(item, "unit", _L_INST_UNIT)
-        type_code = item["type"]
-        if not isinstance(type_code, str) or type_code not in TYPES_BY_CODE:
-            raise _bad(_("loại thiết chế «{t}» không có trong danh mục").format(t=str(type_code)[:40]))
-        if units[unit].level not in TYPES_BY_CODE[type_code].levels:
-            raise _bad(_("loại thiết chế «{t}» không hợp với cấp của đơn vị {code}").format(t=type_code, code=unit))
-        name = seen.text(item["name"], _L_INST_NAME, required=True) or ""
-        village = seen.text(item["village"], _L_VILLAGE, required=False)
-        inst = Institution(inst_id, unit, type_code, name, village, _year(item["opened_year"], _L_OPENED),
-                           _year(item["closed_year"], _L_CLOSED))
-        institutions[inst_id] = InstitutionVersion(
-            inst, seen.vv(item["vv"]), seen.key_id(item, "author_key", _L_AUTHOR_KEY),
-            _str(item, "edit_id", _UUID_RE, _L_EDIT_ID), seen.stamp(item, "updated", _L_UPDATED))
-        created_at[inst_id] = seen.stamp(item, "created", _L_CREATED)
+        one, created = _institution_item(item, seen, units)
+        if one.institution.id in institutions:
+            raise _bad(_("thiết chế «{id}» lặp lại").format(id=one.institution.id))
+        institutions[one.institution.id] = one
+        created_at[one.institution.id] = created
+    # Concurrent versions of institutions (sync.institution_merge): optional, each of an institution above.
+    siblings: list[InstitutionVersion] = []
+    sibs_raw = doc.get("institution_siblings", [])
+    if not isinstance(sibs_raw, list) or len(sibs_raw) > 100_000:
+        raise _bad(_("danh sách không hợp lệ"))
+    for item in sibs_raw:
+        sib, _created = _institution_item(item, seen, units)
+        main = institutions.get(sib.institution.id)
+        if main is None or main.institution.unit_code != sib.institution.unit_code:
+            raise _bad(_("phiên bản song song của thiết chế «{id}» không có trong gói").format(id=sib.institution.id))
+        siblings.append(sib)
 
     records: list[ValueRecord] = []
     edit_ids: set[str] = set()
@@ -369,4 +388,5 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     rules = check_wire_shape(doc["rules"]) if "rules" in doc else None
     lineage = parse_lineage(doc["lineage"]) if "lineage" in doc else None
     return Body(bundle_id, from_unit, to_unit, seq, created, schema_version, catalog_version, tuple(scope),
-                tuple(institutions.values()), created_at, tuple(records), certificates, rules, lineage)
+                tuple(institutions.values()), created_at, tuple(records), certificates, rules, lineage,
+                tuple(siblings))

@@ -20,7 +20,7 @@ from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import CATALOG_VERSION
 from lhtl_desktop.model.records import new_id, now_utc
 from lhtl_desktop.model.units import normalise_code
-from lhtl_desktop.storage import Store, lineage_store, sync_store
+from lhtl_desktop.storage import Store, institution_store, lineage_store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
 from lhtl_desktop.sync import lineage, province_config
 from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire
@@ -114,6 +114,9 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
         }
         if rules is not None:  # the province's rules travel in every bundle, relayed unchanged (§3.7)
             body["rules"] = rules
+        siblings = institution_store.sibling_rows_in_units(store, scope)
+        if siblings:  # institutions edited concurrently: every version travels (sync.institution_merge)
+            body["institution_siblings"] = [_sorted(institution_wire(r, _vv(r["vv"]))) for r in siblings]
         branches = lineage_store.received_epochs(store)
         own = lineage_store.own_epochs(store, local.own_key_id)
         if own:

@@ -12,7 +12,6 @@ a Store, returns a FileResult and never raises BundleError), `import_files` (sev
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -25,7 +24,7 @@ from lhtl_desktop.model.records import ValueRecord, now_utc
 from lhtl_desktop.storage import Store, lineage_store, revert_store, sync_store
 from lhtl_desktop.storage.backup import rolling_backup
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
-from lhtl_desktop.sync import lineage, province_config
+from lhtl_desktop.sync import institution_merge, lineage, province_config
 from lhtl_desktop.sync.bundle import Body, parse_body
 from lhtl_desktop.sync.envelope import (
     BUNDLE_TYPE,
@@ -36,7 +35,7 @@ from lhtl_desktop.sync.envelope import (
     verify_envelope,
 )
 from lhtl_desktop.sync.local import Local, load_local
-from lhtl_desktop.sync.merge import InstitutionVersion, Outcome, is_fork, merge_institution, plan_records
+from lhtl_desktop.sync.merge import Outcome, is_fork, plan_records
 from lhtl_desktop.sync.trust import Certificate, TrustedKey
 
 ACCEPTED = "accepted"
@@ -89,6 +88,7 @@ class FileResult:
     # What the carried province rules did here (sync.province_config.Carried.as_json), or None.
     rules: dict[str, Any] | None = None
     forks: int = 0  # values received under a version vector already held with other content
+    institution_conflicts: int = 0  # institutions edited concurrently (kept side by side)
     warnings: list[str] = field(default_factory=list)  # said loudly in every summary
 
     def as_json(self) -> dict[str, Any]:
@@ -208,7 +208,7 @@ def _check_authority(local: Local, body: Body, signer: TrustedKey, trusted: dict
                 state=_("đã thu hồi") if key.status == "revoked" else _("đã thay"), key=author_key[:8],
                 author=_unit_name(local, key.unit)))
 
-    for v in body.institutions:
+    for v in (*body.institutions, *body.institution_siblings):
         check(v.institution.unit_code, v.author_key, None, v.vv.get(v.author_key, 0), _("Thiết chế"))
     # Records: each (unit, author key, author unit) once, with the highest own-key counter among its records —
     # the same checks, and the same refusal, as record by record (a counter over the mark is refused whichever
@@ -227,7 +227,7 @@ def _check_authority(local: Local, body: Body, signer: TrustedKey, trusted: dict
 # -- preview and apply --------------------------------------------------------------------------------
 @dataclass
 class _Plan:
-    institution_rows: list[dict[str, Any]]
+    institutions: institution_merge.InstitutionPlan
     institutions_new: int
     institutions_changed: int
     inserts: list[ValueRecord]
@@ -235,35 +235,22 @@ class _Plan:
     preview: list[PreviewRow]
     counts: Counter[str]
     forks: int = 0
+    institution_conflicts: int = 0
 
 
 def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
     body = vb.body
     inst_ids = [v.institution.id for v in body.institutions]
     stored_insts = sync_store.institution_versions(store, inst_ids)
-    rows: list[dict[str, Any]] = []
-    inst_counts: Counter[str] = Counter()
-    names: dict[str, tuple[str, str]] = {}
-    for v in body.institutions:
+    for v in (*body.institutions, *body.institution_siblings):
         row = stored_insts.get(v.institution.id)
-        stored = None
-        if row is not None:
-            if row["unit_code"] != v.institution.unit_code:
-                raise BundleError(_("Thiết chế «{name}» trong gói thuộc đơn vị khác với dữ liệu đã có: bị từ chối.")
-                                  .format(name=v.institution.name))
-            stored = InstitutionVersion(sync_store.institution_from_row(row), json.loads(row["vv"]),
-                                        row["author_key"], row["edit_id"], row["updated_at"])
-        chosen, outcome = merge_institution(stored, v)
-        inst_counts[outcome] += 1
-        final = chosen or stored or v
-        names[v.institution.id] = (final.institution.unit_code, final.institution.name)
-        if chosen is not None:
-            inst = chosen.institution
-            rows.append({"id": inst.id, "unit_code": inst.unit_code, "type": inst.type, "name": inst.name,
-                         "village": inst.village, "opened_year": inst.opened_year, "closed_year": inst.closed_year,
-                         "created_at": row["created_at"] if row else body.institution_created[inst.id],
-                         "updated_at": chosen.updated_at, "vv": sync_store.vv_text(chosen.vv),
-                         "author_key": chosen.author_key, "edit_id": chosen.edit_id})
+        if row is not None and row["unit_code"] != v.institution.unit_code:
+            raise BundleError(_("Thiết chế «{name}» trong gói thuộc đơn vị khác với dữ liệu đã có: bị từ chối.")
+                              .format(name=v.institution.name))
+    # Institution versions merge like values: concurrent edits kept side by side (sync.institution_merge).
+    inst_plan = institution_merge.plan_institutions(store, body.institutions, body.institution_siblings,
+                                                    body.institution_created)
+    names = inst_plan.names
 
     current = sync_store.current_siblings(store, inst_ids)
     stored_branches = lineage_store.received_epochs(store)
@@ -286,8 +273,9 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
         attr = "conflicts" if outcome == Outcome.CONFLICT else str(outcome)
         setattr(row_p, attr, getattr(row_p, attr) + n)
     preview = sorted(per_inst.values(), key=lambda p: (p.unit, p.institution_name, p.institution))
-    return _Plan(rows, inst_counts[Outcome.NEW], inst_counts[Outcome.CHANGED], plan.inserts, plan.supersede,
-                 preview, counts, forks)
+    return _Plan(inst_plan, inst_plan.counts[Outcome.NEW],
+                 inst_plan.counts[Outcome.CHANGED] + inst_plan.counts[Outcome.CONFLICT], plan.inserts, plan.supersede,
+                 preview, counts, forks, inst_plan.counts[Outcome.CONFLICT])
 
 
 def _unit_label(local: Local, code: str) -> str:
@@ -305,6 +293,11 @@ def _fill(result: FileResult, plan: _Plan) -> None:
     result.institutions_changed = plan.institutions_changed
     result.preview = plan.preview
     result.forks = plan.forks
+    result.institution_conflicts = plan.institution_conflicts
+    if plan.institution_conflicts:
+        result.warnings.append(_(
+            "{n} thiết chế được sửa đồng thời ở hai nơi (tên, thôn, loại hoặc tình trạng): đã giữ cả hai phiên bản "
+            "thành xung đột, xem mục Xung đột.").format(n=plan.institution_conflicts))
     if plan.forks:
         result.warnings.append(_(
             "⚠ CẢNH BÁO: {n} giá trị đến với cùng phiên bản nhưng khác nội dung so với giá trị đã có (máy gửi có "
@@ -369,8 +362,7 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
             return result
         if sync_store.save_certificates(store, [_cert_row(c) for c in vb.certificates]):
             sync_store.next_registry_version(store)  # my view of the registry moved forward
-        if plan.institution_rows:
-            sync_store.upsert_institutions(store, plan.institution_rows)
+        institution_merge.apply(store, plan.institutions)
         sync_store.apply_records(store, plan.inserts, plan.supersede, now)
         revert_store.record_effects(store, body.bundle_id, [r.edit_id for r in plan.inserts], plan.supersede)
         if vb.rules is not None:
