@@ -444,3 +444,31 @@ def test_help_of_every_command(command: tuple[str, ...], capsys: pytest.CaptureF
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("usage:") or "lhtl" in out
+
+
+def test_set_on_a_value_in_conflict_needs_why_like_the_window(commune: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lhtl_desktop.model.records import ValueRecord
+
+    museum = _add(capsys, commune, "museum", "Bảo tàng")
+    store = open_store(commune)
+    try:
+        with store.atomic():
+            store.insert_record(ValueRecord("e-1", museum, "14389", "2025", "MUS_VISITS", 100, {"a": 1}, "a",
+                                            "14389", "2026-01-05T00:00:00.000Z", author_name="Xã"))
+            store.insert_record(ValueRecord("e-2", museum, "14389", "2025", "MUS_VISITS", 120, {"b": 1}, "b", "372",
+                                            "2026-01-02T00:00:00.000Z", reason="Sửa theo sổ", author_name="Cụm"))
+        before = store.dump()
+    finally:
+        store.close()
+    refused(capsys, commune, "set", "--institution", museum, "--period", "2025", "MUS_VISITS=110",
+            fragment="xung đột")
+    store = open_store(commune)
+    try:
+        assert store.dump() == before
+    finally:
+        store.close()
+    code, out, err = run(capsys, commune, "set", "--institution", museum, "--period", "2025", "MUS_VISITS=110",
+                         "--why", "Đã thống nhất với cụm")
+    assert code == 0, err
+    code, out, _err = run(capsys, commune, "get", "--institution", museum, "--period", "2025", "--json")
+    assert json.loads(out) == {"MUS_VISITS": 110}

@@ -144,11 +144,20 @@ def test_concurrent_records_are_a_conflict_with_provisional_value(commune: Store
     assert entry.completeness(commune, commune.institution(lib), "2025") == entry.Completeness.CONFLICT  # type: ignore[arg-type]
     ev = evaluate(commune, 2025)
     assert (lib, "LIB_VISITS") in ev.provisional
+    # choosing a value needs a reason, as a correction from above does (the window and `set --why` alike)
+    before = commune.dump()
+    with pytest.raises(RefusedError) as refused:
+        entry.set_values(commune, lib, "2025", {"LIB_VISITS": "110"})
+    assert "xung đột" in refused.value.message and "lý do" in refused.value.message
+    with pytest.raises(RefusedError):
+        entry.clear_value(commune, lib, "2025", "LIB_VISITS", "   ")
+    assert commune.dump() == before
     # a local edit joins both vectors, dominates them and closes the conflict
-    entry.set_values(commune, lib, "2025", {"LIB_VISITS": "110"})
+    entry.set_values(commune, lib, "2025", {"LIB_VISITS": "110"}, "Đã gọi điện thống nhất với cụm")
     (rec,) = commune.records_for_key(lib, "2025", "LIB_VISITS")
     key = installation(commune).key_id
     assert rec.value == 110 and rec.vv == {"kc": 1, "kh": 1, key: 1}
+    assert rec.reason == "Đã gọi điện thống nhất với cụm"
     assert compare(rec.vv, mine.vv) == Order.AFTER and compare(rec.vv, theirs.vv) == Order.AFTER
     assert {r.edit_id for r in commune.records_in_history(lib, "2025", "LIB_VISITS")} == {"e-commune", "e-hub"}
     assert commune.conflict_keys() == []

@@ -245,3 +245,17 @@ def test_every_refusal_is_an_lhtl_error_with_exit_code_2() -> None:
     assert ValidationError("x").exit_code == 2
     assert RefusedError("x").exit_code == 2
     assert issubclass(ValidationError, LhtlError)
+
+
+# -- diacritics folded in one place (model.text) --------------------------------------------------------------
+def test_fold_matches_and_slug_share_one_rule() -> None:
+    from lhtl_desktop.model.text import ascii_slug, fold, matches
+
+    assert fold("  Xã  Gia Lâm ") == "xa gia lam"
+    assert fold("Phường Đông Hải") == "phuong dong hai"
+    assert matches("gia lam", "Xã Gia Lâm") and matches("ĐÔNG", "Phường Đông Hải")
+    assert not matches("gia lam", "Xã Gia Vân")
+    assert ascii_slug("Xã Gia Lâm") == "Xa-Gia-Lam"
+    assert ascii_slug("Thị trấn Đồng Văn (cũ)") == "Thi-tran-Dong-Van-cu"
+    assert ascii_slug("—", empty="x") == "x"
+    assert len(ascii_slug("Thư viện " * 20)) == 40

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from lhtl_desktop.errors import DatabaseError, DatabaseTooNewError, LhtlError, RefusedError
 from lhtl_desktop.i18n import _
+from lhtl_desktop.model.text import ascii_slug
 from lhtl_desktop.storage import Store, version_marks
 from lhtl_desktop.storage import backup as backup_store
 from lhtl_desktop.storage.backup import BackupInfo, DatabaseFileInfo
@@ -77,17 +76,11 @@ def taken_at(path: Path) -> datetime | None:
     return info.taken_at if info else None
 
 
-def _ascii_slug(text: str) -> str:
-    text = text.replace("Đ", "D").replace("đ", "d")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40]
-
-
 def suggested_backup_name(store: Store, now: datetime | None = None) -> str:
     """e.g. `saoluu-Xa-Gia-Lam-14389-20250131-1705.sqlite3` (ASCII: USB sticks are often FAT32)."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M")
     code = store.get_meta("unit_code") or ""
-    name = _ascii_slug(store.get_meta("unit_name") or "")
+    name = ascii_slug(store.get_meta("unit_name") or "")
     parts = [p for p in ("saoluu", name, code, stamp) if p]
     return "-".join(parts) + backup_store.BACKUP_SUFFIX
 

@@ -2,7 +2,8 @@
 
 A save validates every value first; any error refuses the whole save and nothing is written. A local edit
 joins the version vectors of every current sibling and advances its own counter, so it dominates what it
-saw and closes an open conflict (ARCHITECTURE.md §3.5). A correction above the owning unit needs a reason.
+saw and closes an open conflict (ARCHITECTURE.md §3.5). A correction above the owning unit, and the edit
+that resolves a conflict, need a reason (`model.corrections`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from enum import StrEnum
 from lhtl_desktop.errors import RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import indicators_for_type
+from lhtl_desktop.model.corrections import is_correction_from_above, reason_missing
 from lhtl_desktop.model.institutions import Institution, clean_text
 from lhtl_desktop.model.periods import Period, parse_period
 from lhtl_desktop.model.records import ValueRecord, choose_provisional, new_id, now_utc
@@ -99,17 +101,26 @@ def previous_values(store: Store, inst_id: str, period: Period) -> dict[str, int
     return {code: cv.value for code, cv in prev.items() if cv.value is not None}
 
 
-def _check_authority(store: Store, inst: Institution, why: str | None) -> str | None:
+def _check_authority(store: Store, inst: Institution, why: str | None, *, resolves_conflict: bool = False
+                     ) -> str | None:
+    """The reason to store with an edit of `inst`; refused when the edit needs one (`model.corrections`)."""
     me = installation(store)
     require_in_scope(store, inst.unit_code)
-    if me.unit.code != inst.unit_code:
-        reason = clean_text(why, _("lý do điều chỉnh"), required=False)
-        if not reason:
+    reason = clean_text(why, _("lý do điều chỉnh"), required=False)
+    if reason_missing(me.unit.code, inst.unit_code, reason, resolves_conflict=resolves_conflict):
+        if is_correction_from_above(me.unit.code, inst.unit_code):
             raise RefusedError(
                 _("Điều chỉnh số liệu của đơn vị cấp dưới cần ghi rõ lý do (--why)."), field="why"
             )
-        return reason
-    return clean_text(why, _("lý do điều chỉnh"), required=False)
+        raise RefusedError(
+            _("Số liệu này đang có xung đột giữa các nơi nhập: hãy ghi lý do chọn giá trị thống nhất (--why)."),
+            field="why",
+        )
+    return reason
+
+
+def _in_conflict(store: Store, inst_id: str, period: str, codes: Iterable[str]) -> bool:
+    return any(len(store.records_for_key(inst_id, period, code)) > 1 for code in codes)
 
 
 def set_values(store: Store, inst_id: str, period: str, raw: Mapping[str, str | int],
@@ -119,11 +130,11 @@ def set_values(store: Store, inst_id: str, period: str, raw: Mapping[str, str | 
     per = parse_period(period)
     if not raw:
         raise ValidationError(_("Chưa có giá trị nào để lưu (dạng MÃ=GIÁ_TRỊ)."))
-    reason = _check_authority(store, inst, why)
     parsed: dict[str, int] = {}
     for code, text in raw.items():
         ind = indicator_for(inst.type, code.strip().upper())
         parsed[ind.code] = parse_value(ind, text)
+    reason = _check_authority(store, inst, why, resolves_conflict=_in_conflict(store, inst.id, per.key, parsed))
 
     current = current_values(store, inst.id, per.key)
     merged = {code: cv.value for code, cv in current.items() if cv.value is not None}
@@ -158,9 +169,9 @@ def clear_value(store: Store, inst_id: str, period: str, code: str, why: str | N
     """Delete a value (a tombstone that travels like any edit). False when there was nothing to clear."""
     inst = require_institution(store, inst_id)
     per = parse_period(period)
-    reason = _check_authority(store, inst, why)
     ind = indicator_for(inst.type, code)
     siblings = store.records_for_key(inst.id, per.key, ind.code)
+    reason = _check_authority(store, inst, why, resolves_conflict=len(siblings) > 1)
     if not siblings or (len(siblings) == 1 and siblings[0].value is None):
         return False
     me = installation(store)

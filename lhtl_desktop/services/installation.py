@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lhtl_desktop.errors import NotFoundError, NotInitialisedError, RefusedError, ValidationError
+from lhtl_desktop.errors import NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model import hierarchy
 from lhtl_desktop.model.catalogue import CATALOG_VERSION, INDICATORS, INSTITUTION_TYPES, Level
@@ -15,6 +15,7 @@ from lhtl_desktop.model.records import now_utc
 from lhtl_desktop.model.targets import DEFAULT_TARGETS
 from lhtl_desktop.model.units import Unit, level_of, normalise_code
 from lhtl_desktop.storage import Store
+from lhtl_desktop.storage.identity import read_identity
 
 ROLE_LABELS = {
     Level.COMMUNE: _("Xã, phường (nhập số liệu)"),
@@ -107,17 +108,10 @@ def init_installation(store: Store, unit_code: str, officer: str, key: NewKey,
 
 
 def installation(store: Store) -> Installation:
-    meta = store.meta()
-    if "unit_code" not in meta:
-        raise NotInitialisedError(
-            _("Chưa thiết lập. Chạy «init --unit MÃ --officer TÊN» hoặc mở cửa sổ chương trình để thiết lập.")
-        )
-    unit = store.unit(meta["unit_code"])
-    assert unit is not None
-    return Installation(
-        unit=unit, province_code=meta["province_code"], officer=meta["officer"], key_id=meta["own_key_id"],
-        report_to=meta.get("report_to") or None, two_tier=meta.get("two_tier") == "1",
-    )
+    """Who this installation is (`storage.identity`, the one reader of it); refused when not set up."""
+    me = read_identity(store)
+    return Installation(unit=me.unit, province_code=me.province_code, officer=me.officer, key_id=me.own_key_id,
+                        report_to=me.report_to, two_tier=me.two_tier)
 
 
 def _two_tier(store: Store) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lhtl_desktop.model.catalogue import Indicator, indicators_for_type
+from lhtl_desktop.model.corrections import is_correction_from_above, needs_reason
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import parse_period
 from lhtl_desktop.model.records import ValueRecord
@@ -39,7 +40,8 @@ class EntryForm:
     indicators: tuple[Indicator, ...]
     current: dict[str, CurrentValue]
     previous: dict[str, int]  # same kind of period one year earlier
-    needs_reason: bool  # the institution belongs to a unit below this installation's
+    needs_reason: bool  # a correction from above, or a field in conflict (`model.corrections`)
+    from_above: bool = False  # the institution belongs to a unit below this installation's
 
 
 def entry_overview(store: Store, period: str, *, include_closed: bool = False) -> list[InstitutionProgress]:
@@ -70,8 +72,11 @@ def entry_form(store: Store, inst_id: str, period: str) -> EntryForm:
     current = current_from_records(store.current_records(inst.id, per.key))
     prev = current_from_records(store.current_records(inst.id, per.previous().key))
     previous = {code: cv.value for code, cv in prev.items() if cv.value is not None}
+    from_above = is_correction_from_above(me.unit.code, inst.unit_code)
+    conflict = any(cv.conflict for cv in current.values())
     return EntryForm(inst, per.key, indicators_for_type(inst.type), current, previous,
-                     needs_reason=inst.unit_code != me.unit.code)
+                     needs_reason=needs_reason(me.unit.code, inst.unit_code, resolves_conflict=conflict),
+                     from_above=from_above)
 
 
 def institution_progress(store: Store, inst_id: str, period: str) -> InstitutionProgress:

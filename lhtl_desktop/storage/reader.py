@@ -1,6 +1,6 @@
 """A second, read-only connection to an open database, for reading on a worker thread.
 
-The window writes through one connection on the UI thread. Work that only reads and may take longer than a
+The window writes through one connection on its writer thread (`ui.ops`). Work that only reads and may take longer than a
 frame (the dashboard's evaluation of a province) runs on a worker with its own connection: in WAL mode it
 reads one consistent snapshot while the UI thread keeps saving, and the two never share a transaction
 (the pattern of a single writer beside read connections, as in Datasette). The result is the same `Store`

@@ -19,6 +19,7 @@ from typing import Any
 from lhtl_desktop.errors import BundleError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import MAX_VALUE, TYPES_BY_CODE, IndicatorKind, indicators_for_type
+from lhtl_desktop.model.corrections import reason_missing
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
 from lhtl_desktop.model.records import ValueRecord
@@ -360,7 +361,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
         reason = item["reason"]
         if reason is not None:
             reason = seen.text(reason, _L_REASON, required=False, limit=MAX_TEXT)
-        if author_unit != unit and not (reason or "").strip():
+        if reason_missing(author_unit, unit, reason):
             raise _bad(_("điều chỉnh của cấp trên cho {code} thiếu lý do").format(code=indicator))
         vv = item["vv"]
         if type(vv) is dict and len(vv) == 1:  # one key: its own edits only, the usual record

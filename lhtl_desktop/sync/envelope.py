@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import gzip
 import json
-import os
 import re
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lhtl_desktop.errors import BundleError
 from lhtl_desktop.i18n import _
-from lhtl_desktop.storage.backup import fsync_dir
+from lhtl_desktop.storage import files
 from lhtl_desktop.sync.keys import verify_signature
 
 BUNDLE_TYPE = "application/vnd.lhtl.bundle.v1+json+gzip"
@@ -79,29 +76,14 @@ def seal(payload_type: str, body: dict[str, Any], keyid: str, private: Ed25519Pr
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Temp file in the same folder, fsync, rename, fsync the folder: a pulled USB stick leaves the old
-    file or the whole new one, never half a bundle."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    """The whole bundle or nothing (`storage.files.write_atomic`: temp file, fsync, rename, fsync of the
+    folder): a pulled USB stick leaves the old file or the whole new one, never half a bundle."""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        return files.write_atomic(path, data)
     except OSError as exc:
-        raise BundleError(_("Không ghi được tệp vào thư mục «{dir}»: {err}").format(
-            dir=folder, err=exc.strerror or exc)) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-        fsync_dir(folder)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
         if exc.errno == 28:
             raise BundleError(_("Ổ đĩa đầy: không ghi được tệp «{path}».").format(path=path)) from exc
         raise BundleError(_("Không ghi được tệp «{path}»: {err}").format(path=path, err=exc.strerror or exc)) from exc
-    return path
 
 
 # -- reading ---------------------------------------------------------------------------------------

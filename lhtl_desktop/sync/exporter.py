@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from lhtl_desktop.errors import NotFoundError, RefusedError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import CATALOG_VERSION
 from lhtl_desktop.model.records import new_id, now_utc
+from lhtl_desktop.model.text import ascii_slug
 from lhtl_desktop.model.units import normalise_code
 from lhtl_desktop.storage import Store, institution_store, lineage_store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
@@ -48,18 +47,12 @@ def default_recipient(local: Local) -> str:
     return parent
 
 
-def _slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-")[:40] or "x"
-
-
 def suggested_file_name(store: Store, to_unit: str | None = None, when: _dt.datetime | None = None) -> str:
     """Who, for whom, when — in ASCII so chat apps and old USB sticks keep it: lhtl-14389-Gia-Lam-den-372-…"""
     local = load_local(store)
     target = to_unit or default_recipient(local)
     stamp = (when or _dt.datetime.now()).strftime("%Y%m%d-%H%M")
-    return f"lhtl-{local.unit.code}-{_slug(local.unit.short_name)}-den-{target}-{stamp}{EXTENSION}"
+    return f"lhtl-{local.unit.code}-{ascii_slug(local.unit.short_name, empty='x')}-den-{target}-{stamp}{EXTENSION}"
 
 
 def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,

@@ -1,6 +1,7 @@
 """Who this installation is, as sync sees it: unit, hierarchy, own keys and the keys it trusts.
 
-Read straight from storage (sync does not import services): the same meta keys services write at set-up.
+Read straight from storage (sync does not import services), through the same `storage.identity` reader
+services use.
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lhtl_desktop.errors import NotInitialisedError, RefusedError
+from lhtl_desktop.errors import RefusedError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model import hierarchy
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.storage import Store, sync_store
+from lhtl_desktop.storage.identity import read_identity
 from lhtl_desktop.sync.trust import Certificate, OwnKey, TrustedKey, parse_certificate, resolve_trust
 
 
@@ -54,10 +56,8 @@ class Local:
 
 
 def load_local(store: Store) -> Local:
-    meta = sync_store.installation_meta(store)
-    if "unit_code" not in meta:
-        raise NotInitialisedError(
-            _("Chưa thiết lập. Chạy «init --unit MÃ --officer TÊN» hoặc mở cửa sổ chương trình để thiết lập."))
+    me = read_identity(store)  # who I am: the same reader services use
+    meta = {"unit_code": me.unit.code, "own_key_id": me.own_key_id}
     units = store.units()
     certs: list[Certificate] = []
     for row in sync_store.certificate_rows(store):
@@ -76,5 +76,5 @@ def load_local(store: Store) -> Local:
         status = "own" if r["key_id"] == meta.get("own_key_id") else (
             r["status"] if r["status"] in ("retired", "revoked") else "retired")
         own.append(OwnKey(r["key_id"], r["unit_code"], r["public_key"], status, seq, counter))
-    return Local(unit=units[meta["unit_code"]], officer=meta.get("officer", ""), own_key_id=meta["own_key_id"],
-                 two_tier=meta.get("two_tier") == "1", units=dict(units), own_keys=own, certificates=certs)
+    return Local(unit=me.unit, officer=me.officer, own_key_id=me.own_key_id, two_tier=me.two_tier, units=dict(units),
+                 own_keys=own, certificates=certs)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from lhtl_desktop import __version__
-from lhtl_desktop.errors import LhtlError
+from lhtl_desktop.errors import LhtlError, environment_error
 
 LOG_NAME = "lhtl.log"
 log = logging.getLogger("lhtl")
@@ -110,8 +110,9 @@ def install_excepthook(log_path: Path | None) -> None:
     """Route uncaught exceptions (including those raised in Qt slots) to the log and the crash dialog."""
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if isinstance(exc, LhtlError):
-            show_error(None, exc)
+        refused = environment_error(exc)  # a refusal, or the environment's fault (busy, read-only, disk)
+        if refused is not None:
+            show_error(None, refused)
             return
         report = crash_report(exc_type, exc, tb)
         log.error("unexpected error\n%s", report)

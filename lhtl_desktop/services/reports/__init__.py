@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import tempfile
 from pathlib import Path
 
-from lhtl_desktop.errors import RefusedError, ValidationError
+from lhtl_desktop.errors import RefusedError, ValidationError, os_error_reason
 from lhtl_desktop.i18n import _
 from lhtl_desktop.services.reports.layout import Document, layout_report
 from lhtl_desktop.services.reports.pdf import render_pdf
@@ -22,6 +21,7 @@ from lhtl_desktop.services.reports.sheet import Report, build_report, require_re
 from lhtl_desktop.services.reports.verification import verification_code, verification_code_of
 from lhtl_desktop.services.reports.xlsx import render_xlsx
 from lhtl_desktop.storage import Store
+from lhtl_desktop.storage.files import write_atomic
 
 FORMATS = {".pdf": "pdf", ".xlsx": "xlsx"}
 
@@ -51,21 +51,12 @@ def check_output(path: str | os.PathLike[str]) -> tuple[Path, str]:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: a failure never leaves half a file behind."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """The whole file or nothing, durably (`storage.files.write_atomic`: fsync of the file and its folder)."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        write_atomic(path, data)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise RefusedError(_("Không ghi được tệp «{path}»: {why}").format(path=path, why=exc.strerror or exc),
+        raise RefusedError(_("Không ghi được tệp «{path}»: {why}.").format(path=path, why=os_error_reason(exc)),
                            field="out") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def report_bytes(report: Report, kind: str) -> bytes:
