@@ -235,6 +235,8 @@ class DashboardPage(Page):
             text += " " + self.tr("Không thiết chế nào thiếu số liệu.")
         if ev.provisional:
             text += " " + self.tr("⚠ Có số liệu đang xung đột, tạm tính theo giá trị cấp trên hoặc mới nhất.")
+        # Which rules of the province the numbers were judged by, so a commune's screen and the province's compare.
+        text += " " + self.tr("Quy định của tỉnh: {label}.").format(label=ev.config_label)
         self.summary.setText(text)
 
     def show_detail(self, row: int) -> None:

@@ -19,7 +19,7 @@ def test_officer_name_typed_and_saved(qtbot, commune):
     page = SettingsPage(commune.ctx)
     qtbot.addWidget(page)
     page.refresh()  # as the window does when it shows the page
-    assert page.tabs.count() == 2  # a commune has no hub or threshold settings
+    assert page.tabs.count() == 3  # a commune has no hub or threshold settings (its rules: read-only)
     page.officer.selectAll()
     type_text(page.officer, "Phạm Thị ")
     commit_text(page.officer, "Hường")
@@ -81,7 +81,7 @@ def test_province_thresholds_and_history(qtbot, province_ctx):
     page = SettingsPage(province_ctx)
     qtbot.addWidget(page)
     page.refresh()  # as the window does when it shows the page
-    assert page.tabs.count() == 4
+    assert page.tabs.count() == 5
     page.threshold_target.setCurrentIndex(page.threshold_target.findData("LIB_COMM_LLL"))
     page.threshold_year.setValue(2030)
     before = province_ctx.ops.writer_store().dump()
