@@ -157,3 +157,27 @@ def revert_bundle(store: Store, bundle_id: str, why: str | None, *, dry_run: boo
                 author_unit=me.unit.code, created_at=now, reason=reason, author_name=me.officer))
         revert_store.record_revert(store, plan.bundle_id, now, reason_text, len(plan._targets))
     return plan
+
+
+@dataclass(frozen=True)
+class ImportedBundle:
+    bundle_id: str
+    from_unit: str
+    unit_name: str
+    seq: int
+    created_at: str
+    imported_at: str
+    file_name: str
+    counts: dict[str, int]
+    reverted_at: str | None
+
+
+def import_history(store: Store) -> list[ImportedBundle]:
+    """Bundles imported here, newest first (the window's «Gói đã nhập» list)."""
+    import json
+
+    units = store.units()
+    return [ImportedBundle(r["bundle_id"], r["from_unit"], units[r["from_unit"]].name if r["from_unit"] in units
+                           else r["from_unit"], r["seq"], r["created_at"], r["imported_at"], r["file_name"],
+                           json.loads(r["counts"] or "{}"), r["reverted_at"])
+            for r in revert_store.imported_rows(store)]

@@ -71,3 +71,12 @@ def revert_of(store: Store, bundle_id: str) -> dict[str, Any] | None:
 def record_revert(store: Store, bundle_id: str, at: str, reason: str, corrections: int) -> None:
     store.db.execute("INSERT INTO bundle_reverts (bundle_id, reverted_at, reason, corrections) VALUES (?, ?, ?, ?)",
                      [bundle_id, at, reason, corrections])
+
+
+def imported_rows(store: Store, limit: int = 500) -> list[dict[str, Any]]:
+    """The import history, newest first, with whether each bundle was reverted."""
+    return list(store._query(
+        "SELECT b.bundle_id, b.from_unit, b.seq, b.created_at, b.imported_at, b.file_name, b.counts, "
+        "r.reverted_at, r.reason AS revert_reason FROM sync_bundles b "
+        "LEFT JOIN bundle_reverts r ON r.bundle_id = b.bundle_id ORDER BY b.imported_at DESC, b.seq DESC LIMIT ?",
+        [limit]))

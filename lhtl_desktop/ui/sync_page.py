@@ -45,6 +45,7 @@ from lhtl_desktop.sync.importer import FileResult
 from lhtl_desktop.sync.trust import STATUS_LABELS
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
+from lhtl_desktop.ui.import_history import ImportHistoryPanel
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, Control, WriteOp
@@ -380,7 +381,9 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.inbox_model = TextTableModel([self.tr("Đơn vị"), self.tr("Gói cuối (số)"), self.tr("Lập lúc"),
                                            self.tr("Nhận lúc"), self.tr("Tệp"), self.tr("Tình trạng")])
-        layout.addWidget(_table(self.inbox_model))
+        layout.addWidget(_table(self.inbox_model), 1)
+        self.import_history = ImportHistoryPanel(self.ctx)  # every imported file, and «Hoàn tác gói…»
+        layout.addWidget(self.import_history, 2)
         return page
 
     # -- Xung đột -----------------------------------------------------------------------------------------
@@ -639,6 +642,7 @@ class SyncPage(Page):
         self.inbox_model.set_rows([
             (f"{r.unit_name} ({r.unit})", str(r.last_seq), fmt_when(r.last_created), fmt_when(r.last_imported), r.last_file,
              r.gap_text) for r in data.inbox])
+        self.import_history.refresh()
 
         self.conflicts = data.conflicts
         self.conflicts_model.set_rows([
