@@ -175,6 +175,8 @@ def main() -> int:
         own_settings.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
         own_settings.refresh()  # type: ignore[attr-defined]
         grab("06b-cai-dat-sao-luu")
+        own_settings.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
+        grab("06c-cai-dat-quy-dinh")  # the province's rules, read-only at a commune
         window.close()
 
         province_db = Path(tmp) / "province.sqlite3"
@@ -192,6 +194,8 @@ def main() -> int:
         grab("08-cai-dat-cum")
         settings.tabs.setCurrentIndex(3)  # type: ignore[attr-defined]
         grab("09-cai-dat-nguong")
+        settings.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
+        grab("10-cai-dat-quy-dinh-tinh")
         pwindow.close()
     QApplication.processEvents()
     return 0
