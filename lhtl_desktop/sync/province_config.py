@@ -106,6 +106,18 @@ def ensure_signed(store: Store, local: Local, private: Ed25519PrivateKey) -> Non
                                    "officer": local.officer, "content": text, "received_at": now})
         row = rules_store.latest(store)
         assert row is not None
+    revoked = sorted({c.subject_key_id for c in local.certificates if c.status == "revoked"})
+    content_doc = json.loads(row["content"])
+    if content_doc.get("revoked_keys", []) != revoked:
+        # Keys revoked since the last version: the rules list them (a new version, as any change of the rules).
+        content_doc["revoked_keys"] = revoked
+        now = now_utc()
+        version = version_marks.next_rules_version(store, int(row["version"]))
+        text = json.dumps(content_doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        rules_store.insert(store, {"version": version, "issued_at": now, "issued_by": local.own_key_id,
+                                   "officer": local.officer, "content": text, "received_at": now})
+        row = rules_store.latest(store)
+        assert row is not None
     if row["sig"] is not None and row["issued_by"] == local.own_key_id:
         return
     body, sig = sign_rules(private, key_id=local.own_key_id, province=local.unit.code, version=int(row["version"]),

@@ -204,3 +204,15 @@ def test_forged_tampered_or_invalid_rules_are_refused_whole(sites: dict[str, Any
     [r] = commune.json("import", str(genuine))
     assert r["status"] == "accepted" and r["rules"]["status"] == "applied"
     assert commune.json("config", "show")["content"]["milestones"]["LIB_COMM_LLL"]["2025"] == 95.0
+
+
+def test_revocations_are_part_of_the_rules(sites: dict[str, Any]) -> None:
+    province, hub, commune, mail = sites["province"], sites["hub"], sites["commune"], sites["mail"]
+    province.export(mail / "37-1.lhtl", "--to", "372")
+    assert province.json("config", "show")["content"]["revoked_keys"] == []
+    commune_key = commune.json("key", "show")["key_id"]
+    province.ok("key", "revoke", commune_key[:8])
+    [r] = hub.json("import", str(province.export(mail / "37-2.lhtl", "--to", "372")))
+    assert r["status"] == "accepted" and r["rules"]["status"] == "applied"
+    shown = hub.json("config", "show")
+    assert shown["version"] == 2 and shown["content"]["revoked_keys"] == [commune_key]
