@@ -123,3 +123,17 @@ def list_institutions(store: Store, unit_code: str | None = None) -> list[Instit
     me = installation(store)
     root = require_in_scope(store, unit_code).code if unit_code else me.unit.code
     return store.institutions(subtree(store, root))
+
+
+def keep_version(store: Store, inst_id: str, *, type_code: str, name: str, village: str | None,
+                 opened_year: int | None, closed_year: int | None) -> Institution:
+    """Settle an institution edited concurrently in two places by keeping one version (or any fields): a local
+    edit that saw every version, so it closes the conflict and travels up and down like any edit."""
+    inst = require_institution(store, inst_id)
+    unit = require_in_scope(store, inst.unit_code)
+    check_type_for_level(type_code, unit.level)
+    chosen = Institution(inst.id, inst.unit_code, type_code, clean_text(name, _("tên thiết chế"), required=True) or "",
+                         clean_text(village, _("tên thôn, tổ dân phố"), required=False),
+                         _check_year(opened_year, _("Năm thành lập")), _check_year(closed_year, _("Năm ngừng hoạt động")))
+    _save(store, chosen)
+    return chosen

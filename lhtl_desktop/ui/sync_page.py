@@ -46,6 +46,7 @@ from lhtl_desktop.sync.trust import STATUS_LABELS
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
 from lhtl_desktop.ui.import_history import ImportHistoryPanel
+from lhtl_desktop.ui.institution_conflicts import InstitutionConflictsPanel
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, Control, WriteOp
@@ -74,7 +75,7 @@ def _table(model: TextTableModel) -> QTableView:
 
 
 class SyncPage(Page):
-    depends_on = Changes.KEYS | Changes.SYNC | Changes.VALUES | Changes.SUBMISSIONS
+    depends_on = Changes.KEYS | Changes.SYNC | Changes.VALUES | Changes.SUBMISSIONS | Changes.INSTITUTIONS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -418,6 +419,8 @@ class SyncPage(Page):
         self.resolve_message.setWordWrap(True)
         form.addRow(self.resolve_button, self.resolve_message)
         layout.addWidget(box)
+        self.institution_conflicts = InstitutionConflictsPanel(self.ctx)  # concurrent institution edits
+        layout.addWidget(self.institution_conflicts, 1)
         self.conflicts_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_sides())
         self.sides_view.clicked.connect(self._pick_side)
         return page
@@ -650,7 +653,9 @@ class SyncPage(Page):
              "; ".join(f"{num(r.value)} ({r.author_unit}, {r.author_name or r.author_key[:8]})" for r in c.siblings))
             for c in self.conflicts])
         self._show_sides()
-        self.tabs.setTabText(3, self.tr("Xung đột ({n})").format(n=len(self.conflicts)) if self.conflicts
+        self.institution_conflicts.refresh()
+        n_conflicts = len(self.conflicts) + len({c.institution_id for c, _v in self.institution_conflicts.rows})
+        self.tabs.setTabText(3, self.tr("Xung đột ({n})").format(n=n_conflicts) if n_conflicts
                              else self.tr("Xung đột"))
 
         info = data.own_key

@@ -57,3 +57,30 @@ def test_revert_button_previews_and_writes_corrections(qtbot, app, net: Net) -> 
     page.import_history.view.selectRow(1)
     page.import_history.revert_button.click()
     assert "đã được sửa sau khi nhập" in page.import_history.message.text()
+
+
+def test_institution_conflict_settled_in_the_window(qtbot, app, net: Net) -> None:  # type: ignore[no-untyped-def]
+    from lhtl_desktop.services import institutions
+    from lhtl_desktop.sync.conflicts import institution_conflicts
+    from tests.sync.conftest import enrol
+
+    hub, a = net.hub, net.a
+    enrol(a, hub)
+    lib = a.institutions["lib"]
+    import_file(hub.store, a.export(), backup=False)
+    institutions.edit_institution(a.store, lib, name="Thư viện Gia Lâm")
+    institutions.edit_institution(hub.store, lib, name="Thư viện xã Gia Lâm (cụm sửa)")
+    import_file(hub.store, a.export(), backup=False)
+    page = page_for(qtbot, hub)
+    panel = page.institution_conflicts
+    assert panel.model.rowCount() == 2 and page.tabs.tabText(3) == "Xung đột (1)"
+    row = next(i for i in range(2) if cell(panel.model, i, 1) == "Thư viện Gia Lâm")
+    panel.view.selectRow(row)
+    panel.keep_selected()
+    settled(qtbot, page)
+    assert "Đã thống nhất" in panel.message.text()
+    assert institution_conflicts(page.ctx.ops.writer_store()) == []
+    assert page.ctx.ops.writer_store().institution(lib).name == "Thư viện Gia Lâm"
+    # The settlement goes down and closes the conflict at the commune too (it had the hub's version by now).
+    import_file(a.store, hub.export("14389"), backup=False)
+    assert institution_conflicts(a.store) == [] and a.store.institution(lib).name == "Thư viện Gia Lâm"
