@@ -13,6 +13,7 @@ from lhtl_desktop.model.catalogue import INDICATORS, INSTITUTION_TYPES
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.storage import Store, default_db_path, open_store
+from lhtl_desktop.storage.migrations import MIGRATIONS
 
 
 def sha(path: Path) -> str:
@@ -132,7 +133,7 @@ def test_too_new_wal_database_refused_and_bytes_unchanged(db_path: Path) -> None
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("CREATE TABLE future (x)")
-    conn.execute("PRAGMA user_version = 5")
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")  # one step beyond this program
     conn.commit()
     conn.close()  # checkpoints, removes -wal
     digest = sha(db_path)

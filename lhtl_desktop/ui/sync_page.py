@@ -75,7 +75,7 @@ def _table(model: TextTableModel) -> QTableView:
 
 
 class SyncPage(Page):
-    depends_on = Changes.KEYS | Changes.SYNC | Changes.VALUES | Changes.SUBMISSIONS | Changes.INSTITUTIONS
+    depends_on = Changes.KEYS | Changes.SYNC | Changes.VALUES | Changes.SUBMISSIONS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
