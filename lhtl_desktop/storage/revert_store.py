@@ -11,9 +11,8 @@ from lhtl_desktop.storage.store import _RECORD_COLUMNS, Store, _record
 
 def record_effects(store: Store, bundle_id: str, inserted: Sequence[str], superseded: Sequence[str]) -> None:
     """Inside the import's transaction: the records the bundle made current and those it sent to history."""
-    store.conn.executemany(
-        "INSERT OR IGNORE INTO import_effects (bundle_id, edit_id, effect) VALUES (?, ?, ?)",
-        [(bundle_id, e, "inserted") for e in inserted] + [(bundle_id, e, "superseded") for e in superseded])
+    store.conn.execute("INSERT OR IGNORE INTO import_effects (bundle_id, inserted, superseded) VALUES (?, ?, ?)",
+                       [bundle_id, "\n".join(inserted), "\n".join(superseded)])
 
 
 def imported_bundle(store: Store, bundle_id: str) -> dict[str, Any] | None:
@@ -27,12 +26,11 @@ def bundles_starting(store: Store, prefix: str) -> list[str]:
 
 
 def effects(store: Store, bundle_id: str) -> tuple[list[str], list[str]]:
-    inserted: list[str] = []
-    superseded: list[str] = []
-    for edit_id, effect in store.conn.execute(
-            "SELECT edit_id, effect FROM import_effects WHERE bundle_id = ? ORDER BY edit_id", [bundle_id]):
-        (inserted if effect == "inserted" else superseded).append(edit_id)
-    return inserted, superseded
+    row = store.conn.execute("SELECT inserted, superseded FROM import_effects WHERE bundle_id = ?",
+                             [bundle_id]).fetchone()
+    if row is None:
+        return [], []
+    return [e for e in row[0].split("\n") if e], [e for e in row[1].split("\n") if e]
 
 
 def records_by_ids(store: Store, edit_ids: Sequence[str]) -> tuple[dict[str, ValueRecord], dict[str, ValueRecord]]:
@@ -52,14 +50,14 @@ def records_by_ids(store: Store, edit_ids: Sequence[str]) -> tuple[dict[str, Val
 
 def inserted_after(store: Store, edit_ids: Sequence[str], imported_at: str) -> set[str]:
     """Which of these edit ids a bundle imported later than `imported_at` made current."""
+    wanted = set(edit_ids)
     out: set[str] = set()
-    ids = list(edit_ids)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        out |= {r[0] for r in store.conn.execute(
-            "SELECT e.edit_id FROM import_effects e JOIN sync_bundles b ON b.bundle_id = e.bundle_id "
-            f"WHERE e.effect = 'inserted' AND b.imported_at > ? AND e.edit_id IN ({','.join('?' * len(chunk))})",
-            [imported_at, *chunk])}
+    if not wanted:
+        return out
+    for (inserted,) in store.conn.execute(
+            "SELECT e.inserted FROM import_effects e JOIN sync_bundles b ON b.bundle_id = e.bundle_id "
+            "WHERE b.imported_at > ?", [imported_at]):
+        out |= wanted & set(inserted.split("\n"))
     return out
 
 
