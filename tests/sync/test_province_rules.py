@@ -216,3 +216,47 @@ def test_revocations_are_part_of_the_rules(sites: dict[str, Any]) -> None:
     assert r["status"] == "accepted" and r["rules"]["status"] == "applied"
     shown = hub.json("config", "show")
     assert shown["version"] == 2 and shown["content"]["revoked_keys"] == [commune_key]
+
+
+def test_rules_signed_by_a_retired_or_revoked_province_key_are_refused(sites: dict[str, Any]) -> None:
+    province, hub, mail = sites["province"], sites["hub"], sites["mail"]
+    province.ok("config", "set", "--threshold", "LIB_COMM_LLL", "2025", "95")
+    first = province.export(mail / "37-1.lhtl", "--to", "372")
+    assert hub.json("import", str(first))[0]["rules"]["version"] == 1
+    old_private, old_key = _private(province)
+    # The province changes its key; the hub enrols the new one (the old one is retired there at its marks).
+    info = province.json("key", "new", "--out", str(mail / "enrol-37-new.lhtl"))
+    hub.ok("key", "enroll", info["enrolment_file"], "--fingerprint", info["fingerprint"])
+    doc = _doc(body_of(first.read_bytes())["rules"])
+    content = doc["content"]
+    content["milestones"]["LIB_COMM_LLL"]["2025"] = 1000
+    body, sig = sign_rules(old_private, key_id=old_key, province="37", version=5, issued_at=doc["issued_at"],
+                           officer="x", content_json=json.dumps(content, ensure_ascii=False))
+    genuine = province.export(mail / "37-2.lhtl", "--to", "372")  # signed with the new key, re-signs version 1
+    assert body_of(genuine.read_bytes())["rules"] != body_of(first.read_bytes())["rules"]
+    bad = mail / "37-old-key-rules.lhtl"
+    bad.write_bytes(_reseal(province, genuine.read_bytes(), lambda b: b.update(rules={"body": body, "sig": sig})))
+    before = open_store(hub.db).dump()
+    code, out, _err = hub.run("import", str(bad), "--json")
+    [r] = json.loads(out)
+    assert code == 3 and r["status"] == "rejected" and "đã thay" in r["reason"]
+    assert open_store(hub.db).dump() == before
+    # The same version re-signed by the new key is accepted and replaces the stored signature (so it relays).
+    [r] = hub.json("import", str(genuine))
+    assert r["status"] == "accepted" and r["rules"]["status"] == "same"
+    assert hub.json("config", "show")["issued_by"] == info["key_id"]
+
+    # Revoked: a province key this hub has learnt is revoked signs no rules, whatever their version.
+    from dataclasses import replace
+
+    from lhtl_desktop.errors import BundleError
+    from lhtl_desktop.sync.local import load_local
+    from lhtl_desktop.sync.province_config import read_carried
+
+    store = open_store(hub.db)
+    local = load_local(store)
+    trusted, _valid = local.trust()
+    trusted[info["key_id"]] = replace(trusted[info["key_id"]], status="revoked")
+    with pytest.raises(BundleError, match="đã thu hồi"):
+        read_carried(store, local, body_of(genuine.read_bytes())["rules"], trusted)
+    store.close()
