@@ -260,3 +260,28 @@ def test_rules_signed_by_a_retired_or_revoked_province_key_are_refused(sites: di
     with pytest.raises(BundleError, match="đã thu hồi"):
         read_carried(store, local, body_of(genuine.read_bytes())["rules"], trusted)
     store.close()
+
+
+@pytest.mark.parametrize(("args", "word"), [
+    (("--threshold", "LIB_COMM_LLL", "2025", "150"), "100"),
+    (("--threshold", "NO_SUCH", "2025", "50"), "NO_SUCH"),
+    (("--criterion", "CC_LLL", "min_activities", "-3"), "số nguyên"),
+    (("--criterion", "CC_LLL", "min_clubs", "3"), "min_clubs"),
+    (("--criterion", "XX_LLL", "min_activities", "3"), "XX_LLL"),
+    (("--target", "NO_SUCH", "off"), "NO_SUCH"),
+    (("--target", "CC_VILLAGE_ACTIVE", "maybe"), "on"),
+    (("--hub", "14389", "001"), "001"),  # a hub of Hà Nội, not of this province
+    (("--hub", "14389", "14401"), "cụm"),  # a commune is no hub
+    (("--deadline", "year", "31/02"), "31/02"),
+    (("--deadline", "quarter", "15/03"), "half_year"),
+    (("--citation", "date=32/13/2023"), "32/13/2023"),
+    (("--citation", "author=Ai đó"), "author"),
+])
+def test_bad_rules_changes_are_refused_with_nothing_written(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            args: tuple[str, ...], word: str) -> None:
+    province = make_site(tmp_path, capsys, "37", "Trần Thị Tỉnh")
+    before = open_store(province.db).dump()
+    code, _out, err = province.run("config", "set", *args)
+    assert code == 2 and word in err, err
+    assert open_store(province.db).dump() == before
+    assert province.json("config", "show")["version"] == 0
