@@ -14,6 +14,7 @@ same sender cannot undo the revert either: the corrections dominate what it carr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,8 @@ class RevertPlan:
 
 def _find(store: Store, text: str) -> dict[str, Any]:
     raw = (text or "").strip().lower()
+    if not re.fullmatch(r"[0-9a-f-]{1,36}", raw):
+        raw = ""
     row = revert_store.imported_bundle(store, raw) if raw else None
     if row is None and len(raw) >= 8:
         found = revert_store.bundles_starting(store, raw)
@@ -81,7 +84,12 @@ def plan_revert(store: Store, bundle_id: str) -> RevertPlan:
         raise RefusedError(_("Gói «{id}» đã được hoàn tác trước đó.").format(id=row["bundle_id"][:8]),
                            field="bundle")
     plan = RevertPlan(row["bundle_id"], row["from_unit"], row["seq"], row["imported_at"])
-    inserted_ids, superseded_ids = revert_store.effects(store, row["bundle_id"])
+    found = revert_store.effects(store, row["bundle_id"])
+    if found is None:
+        raise RefusedError(_("Gói «{id}» được nhập trước khi chương trình ghi lại thay đổi của từng gói: không hoàn "
+                             "tác được. Hãy sửa trực tiếp các giá trị cần sửa (có lý do).").format(
+            id=row["bundle_id"][:8]), field="bundle")
+    inserted_ids, superseded_ids = found
     current_of, history_of = revert_store.records_by_ids(store, [*inserted_ids, *superseded_ids])
     by_key: dict[tuple[str, str, str], tuple[list[ValueRecord], list[ValueRecord], list[str]]] = {}
     for e in inserted_ids:

@@ -25,11 +25,12 @@ def bundles_starting(store: Store, prefix: str) -> list[str]:
         "SELECT bundle_id FROM sync_bundles WHERE bundle_id LIKE ? ORDER BY imported_at", [prefix + "%"])]
 
 
-def effects(store: Store, bundle_id: str) -> tuple[list[str], list[str]]:
+def effects(store: Store, bundle_id: str) -> tuple[list[str], list[str]] | None:
+    """(made current, sent to history) by the bundle; None for a bundle imported before effects were kept."""
     row = store.conn.execute("SELECT inserted, superseded FROM import_effects WHERE bundle_id = ?",
                              [bundle_id]).fetchone()
     if row is None:
-        return [], []
+        return None
     return [e for e in row[0].split("\n") if e], [e for e in row[1].split("\n") if e]
 
 

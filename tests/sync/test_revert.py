@@ -158,3 +158,20 @@ def test_revert_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert doc["changes"][0] == {"institution": lib, "institution_name": "Thư viện xã Gia Lâm", "unit": "14389",
                                       "period": "2025", "indicator": "LIB_VISITS", "before": None, "after": 5}
     assert json.dumps(doc)
+
+
+def test_revert_of_a_bundle_imported_before_effects_were_kept_is_refused(tmp_path: Path) -> None:
+    hub, a = make_node(tmp_path, "372"), make_node(tmp_path, "14389")
+    enrol(hub, a)
+    inst = institutions.add_institution(a.store, "14389", "lib_commune", "Thư viện")
+    entry.set_values(a.store, inst.id, "2025", {"LIB_VISITS": 10})
+    path = a.export()
+    import_file(hub.store, path, backup=False)
+    with hub.store.atomic():  # as a database upgraded from before this version holds it
+        hub.store.db.execute("DELETE FROM import_effects")
+    before = hub.store.dump()
+    with pytest.raises(Exception, match="trước khi chương trình ghi lại"):
+        revert.revert_bundle(hub.store, body_of(path.read_bytes())["bundle_id"], "Nhầm")
+    with pytest.raises(Exception, match="Không có gói"):
+        revert.revert_bundle(hub.store, "%", "Nhầm")
+    assert hub.store.dump() == before
