@@ -258,8 +258,10 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle) -> _Plan:
     if own:
         stored_branches[local.own_key_id] = [*stored_branches.get(local.own_key_id, []), *own]
     branches = lineage.combine(stored_branches, vb.branches)
-    forks = sum(1 for rec in body.records if current.get(rec.key) and (
-        is_fork(current[rec.key], rec) or any(lineage.forked(rec, s, branches) for s in current[rec.key])))
+    # New records only: a fork already held (both siblings stored) is not announced again at every re-import.
+    forks = sum(1 for rec in body.records if current.get(rec.key)
+                and all(s.edit_id != rec.edit_id for s in current[rec.key])
+                and (is_fork(current[rec.key], rec) or any(lineage.forked(rec, s, branches) for s in current[rec.key])))
     plan = plan_records(current, body.records, lineage.merge_aware(branches))
     per_inst: dict[str, PreviewRow] = {}
     tally = Counter((rec.institution_id, outcome) for rec, outcome in plan.outcomes)

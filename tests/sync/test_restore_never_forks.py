@@ -56,7 +56,7 @@ def test_restored_commune_edit_is_a_loud_conflict_never_unchanged(pair: dict[str
     assert code == 0
     assert "khôi phục bản sao lưu" in out and "CẢNH BÁO" in err  # loud, in the summary and on stderr
     [r] = hub.json("import", "--dry-run", str(commune.export(mail / "c-4.lhtl")))  # nothing new since
-    assert r["conflicts"] == 0
+    assert r["conflicts"] == 0 and r["forks"] == 0 and not any("cùng phiên bản" in w for w in r["warnings"])
     got = _visits(hub, lib)
     assert got["conflict"] is True and {v["value"] for v in got["values"]} == {600, 700}
     [conflict] = hub.json("conflicts")
