@@ -253,3 +253,54 @@ def _v3_covering_read_index(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS.append(_v3_covering_read_index)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _reporting_register(db: sqlite_utils.Database) -> None:
+    """Submissions and receipts (ARCHITECTURE.md §3.8): one mark per (unit, period) with its version vector
+    and the marks it replaced (audit); receipts of my own exported bundles that came back from their receiver."""
+    run_script(
+        db,
+        """
+        CREATE TABLE submissions (
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            period TEXT NOT NULL,
+            submitted INTEGER NOT NULL CHECK (submitted IN (0, 1)),
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL,
+            author_unit TEXT NOT NULL,
+            author_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            edit_id TEXT NOT NULL UNIQUE,
+            reason TEXT,
+            PRIMARY KEY (unit_code, period)
+        );
+        CREATE TABLE submission_history (
+            unit_code TEXT NOT NULL,
+            period TEXT NOT NULL,
+            submitted INTEGER NOT NULL,
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL,
+            author_unit TEXT NOT NULL,
+            author_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            edit_id TEXT NOT NULL PRIMARY KEY,
+            reason TEXT,
+            superseded_at TEXT NOT NULL
+        );
+
+        -- What the receiver of one of my bundles said it did with it (carried back down in its next bundle).
+        CREATE TABLE sync_receipts (
+            bundle_id TEXT PRIMARY KEY,
+            by_unit TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            counts TEXT NOT NULL DEFAULT '{}',
+            reasons TEXT NOT NULL DEFAULT '[]',
+            arrived_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_reporting_register)
+SCHEMA_VERSION = len(MIGRATIONS)

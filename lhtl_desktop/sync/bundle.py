@@ -22,7 +22,9 @@ from lhtl_desktop.model.catalogue import MAX_VALUE, TYPES_BY_CODE, IndicatorKind
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
 from lhtl_desktop.model.records import ValueRecord
+from lhtl_desktop.model.reporting import SubmissionMark
 from lhtl_desktop.model.units import Unit
+from lhtl_desktop.sync import receipts as _receipts
 from lhtl_desktop.sync.merge import InstitutionVersion
 from lhtl_desktop.sync.trust import Certificate, parse_certificate
 
@@ -60,6 +62,9 @@ class Body:
     institution_created: Mapping[str, str]
     records: tuple[ValueRecord, ...]
     certificates: tuple[Certificate, ...]
+    # Optional sections (sync/receipts.py): submission marks of the scope, receipts for the addressee.
+    submissions: tuple[SubmissionMark, ...] = ()
+    receipts: tuple[_receipts.Receipt, ...] = ()
 
 
 # -- building -----------------------------------------------------------------------------------------
@@ -234,7 +239,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     if doc.get("format_version") != FORMAT_VERSION or type(doc.get("format_version")) is not int:
         raise BundleError(_("Gói được tạo bởi phiên bản chương trình khác (định dạng {v}). Hãy cập nhật chương "
                             "trình ở cả hai nơi cho cùng phiên bản.").format(v=str(doc.get("format_version"))[:20]))
-    if set(doc) != _TOP_KEYS:
+    if not _TOP_KEYS <= set(doc) <= _TOP_KEYS | _receipts.SECTIONS:
         raise _bad(_("thiếu hoặc thừa trường"))
     seen = _Seen(units)
     bundle_id = _str(doc, "bundle_id", _UUID_RE, _L_BUNDLE_ID)
@@ -358,5 +363,6 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
                                    entered, reason, warning, author_name))
 
     certificates = tuple(parse_certificate(c) for c in certs_raw)
+    submissions, receipts = _receipts.parse_sections(doc, units)
     return Body(bundle_id, from_unit, to_unit, seq, created, schema_version, catalog_version, tuple(scope),
-                tuple(institutions.values()), created_at, tuple(records), certificates)
+                tuple(institutions.values()), created_at, tuple(records), certificates, submissions, receipts)

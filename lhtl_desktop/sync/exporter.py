@@ -25,6 +25,7 @@ from lhtl_desktop.storage.migrations import SCHEMA_VERSION
 from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire
 from lhtl_desktop.sync.envelope import BUNDLE_TYPE, EXTENSION, seal, write_atomic
 from lhtl_desktop.sync.keys import open_private
+from lhtl_desktop.sync import receipts
 from lhtl_desktop.sync.local import Local, load_local
 
 
@@ -108,6 +109,7 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
             "institutions": [_sorted(institution_wire(r, _vv(r["vv"]))) for r in institutions],
             "records": records,
             "certificates": certificates,
+            **receipts.extra_sections(store, scope, target),  # submission marks, receipts (if any)
         }
         # Every object is built with its keys in order: the bytes json.dumps(sort_keys=True) would give.
         data = seal(BUNDLE_TYPE, _sorted(body), local.own_key_id, private, sort_keys=False)

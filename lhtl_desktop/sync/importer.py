@@ -34,6 +34,7 @@ from lhtl_desktop.sync.envelope import (
     strict_json,
     verify_envelope,
 )
+from lhtl_desktop.sync import receipts
 from lhtl_desktop.sync.local import Local, load_local
 from lhtl_desktop.sync.merge import InstitutionVersion, Outcome, merge_institution, plan_records
 from lhtl_desktop.sync.trust import Certificate, TrustedKey
@@ -145,6 +146,7 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
 
     _check_routing(local, body, signer)
     _check_authority(local, body, signer, trusted_all)
+    receipts.check_marks(store, local, body, signer, trusted_all)
     carried = {c.body for c in body.certificates}
     return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried))
 
@@ -336,6 +338,7 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
             "imported_at": now, "file_name": file_name,
             "counts": {"new": result.new, "changed": result.changed, "unchanged": result.unchanged,
                        "stale": result.stale, "conflicts": result.conflicts}})
+        receipts.apply_sections(store, body, now)
         sync_store.quarantine_remove(store, vb.payload_hash)
     return result
 

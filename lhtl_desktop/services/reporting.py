@@ -1,0 +1,240 @@
+"""The reporting register (ARCHITECTURE.md §3.8, DOMAIN.md §9): who must report, submitting and reopening
+a period's report, deadlines and lateness, and the coverage every evaluation and sheet carries.
+
+Expected to report for a scope: every commune-level unit (xã, phường, đặc khu) below it in the merge
+hierarchy — also those that never sent anything — and a hub that keeps institutions of its own (for those).
+The deadline of a period comes from `deadline_for`, the one place that knows where the province's deadlines
+live (today its settings; later the province's signed rules).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lhtl_desktop.errors import RefusedError, ValidationError
+from lhtl_desktop.i18n import _
+from lhtl_desktop.model.catalogue import Level
+from lhtl_desktop.model.institutions import clean_text
+from lhtl_desktop.model.periods import Period, parse_period
+from lhtl_desktop.model.records import new_id, now_utc
+from lhtl_desktop.model.reporting import (
+    DEFAULT_DEADLINES,
+    VIETNAM_UTC_OFFSET,
+    Coverage,
+    SubmissionMark,
+    UnitStatus,
+    coverage_of,
+    deadline_of,
+    is_late,
+    parse_day_month,
+    unit_status,
+)
+from lhtl_desktop.model.version_vector import advance
+from lhtl_desktop.services.installation import installation, parent_of, require_in_scope, require_unit, subtree
+from lhtl_desktop.storage import Store
+from lhtl_desktop.storage import reporting_store as rs
+
+DEADLINE_META = {"year": "deadline_year", "half": "deadline_half"}
+
+
+# -- deadlines --------------------------------------------------------------------------------------------
+def deadline_day_month(store: Store, kind: str) -> tuple[int, int]:
+    """(day, month) of the deadline of a period kind ("year" or "half"): the province's setting, else the
+    default (15/12 for the yearly report, 14/06 for the 6-month one)."""
+    text = store.get_meta(DEADLINE_META[kind])
+    return parse_day_month(text) if text else DEFAULT_DEADLINES[kind]
+
+
+def deadline_for(store: Store, period: Period) -> _dt.date:
+    """The last day to submit `period`'s report."""
+    return deadline_of(period, deadline_day_month(store, "year" if period.is_year else "half"))
+
+
+def set_deadline(store: Store, kind: str, text: str) -> tuple[int, int]:
+    """The province sets a deadline ("year" / "half", as «ngày/tháng»); every change is kept with who and when."""
+    me = installation(store)
+    if me.level != Level.PROVINCE:
+        raise RefusedError(_("Chỉ cấp tỉnh mới đặt hạn nộp báo cáo."))
+    if kind not in DEADLINE_META:
+        raise ValidationError(_("Loại kỳ «{kind}» không hợp lệ: «year» (báo cáo năm) hoặc «half» (6 tháng).")
+                              .format(kind=kind), field="deadline")
+    day, month = parse_day_month(text)
+    old = store.get_meta(DEADLINE_META[kind])
+    new = f"{day:02d}/{month:02d}"
+    with store.atomic():
+        store.set_meta(DEADLINE_META[kind], new)
+        store.log_unit_change(me.province_code, DEADLINE_META[kind], old, new, me.officer, now_utc())
+    return day, month
+
+
+def today_in_vietnam() -> _dt.date:
+    return (_dt.datetime.now(_dt.UTC) + VIETNAM_UTC_OFFSET).date()
+
+
+# -- who must report --------------------------------------------------------------------------------------
+def expected_units(store: Store, scope: str) -> list[str]:
+    """Units expected to report for a scope: its communes, and the hubs in it that hold institutions."""
+    units = store.units()
+    with_insts = rs.units_with_institutions(store)
+    out = []
+    for code in subtree(store, scope):
+        level = units[code].level
+        if level == Level.COMMUNE or (level == Level.DISTRICT and code in with_insts):
+            out.append(code)
+    return sorted(out)
+
+
+def coverage(store: Store, scope: str, period: str) -> Coverage:
+    expected = expected_units(store, scope)
+    done = [m.unit for m in rs.marks(store, expected, period) if m.submitted]
+    return coverage_of(expected, done, rs.units_with_values(store, period) & set(expected))
+
+
+# -- submitting -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SubmitResult:
+    mark: SubmissionMark
+    changed: bool  # False: it was already in that state, nothing written
+
+
+def _is_future(period: Period) -> bool:
+    return period.year > today_in_vietnam().year
+
+
+def submit(store: Store, period: str, *, unit: str | None = None, empty: bool = False) -> SubmitResult:
+    """Mark `unit`'s (default: mine) report for `period` as submitted. A period with no values at all needs
+    `empty=True` (a commune may truly have nothing to report); a future period or a unit outside my scope is
+    refused. Nothing is written when refused or when the report is already marked submitted."""
+    me = installation(store)
+    per = parse_period(period)
+    target = require_in_scope(store, unit or me.unit.code)
+    if target.level == Level.PROVINCE:
+        raise RefusedError(_("Cấp tỉnh tổng hợp báo cáo, không nộp báo cáo lên đơn vị nào."), field="unit")
+    if _is_future(per):
+        raise ValidationError(_("Chưa thể nộp báo cáo {period}: kỳ này chưa đến.").format(period=per.label()),
+                              field="period")
+    stored = rs.mark(store, target.code, per.key)
+    if stored is not None and stored.submitted:
+        return SubmitResult(stored, False)
+    if not empty and target.code not in rs.units_with_values(store, per.key):
+        raise RefusedError(
+            _("{unit} chưa có số liệu nào cho {period}. Nếu đơn vị thật sự không có gì để báo cáo, hãy xác nhận "
+              "nộp báo cáo trống (--empty).").format(unit=target.name, period=per.label().lower()),
+            field="empty")
+    return _write_mark(store, target.code, per.key, True, None, stored)
+
+
+def reopen(store: Store, period: str, *, unit: str | None = None, why: str | None = None) -> SubmitResult:
+    """Reopen a submitted report («--undo»). Once the submission has been sent in a bundle, a reason is needed."""
+    me = installation(store)
+    per = parse_period(period)
+    target = require_in_scope(store, unit or me.unit.code)
+    stored = rs.mark(store, target.code, per.key)
+    if stored is None or not stored.submitted:
+        raise RefusedError(_("{unit} chưa nộp báo cáo {period}: không có gì để mở lại.").format(
+            unit=target.name, period=per.label().lower()))
+    reason = clean_text(why, _("lý do mở lại"), required=False)
+    if not reason and rs.exported_after(store, stored.created_at):
+        raise RefusedError(_("Báo cáo {period} đã được gửi lên cấp trên: mở lại cần ghi rõ lý do (--why).").format(
+            period=per.label().lower()), field="why")
+    return _write_mark(store, target.code, per.key, False, reason, stored)
+
+
+def _write_mark(store: Store, unit: str, period: str, submitted: bool, reason: str | None,
+                stored: SubmissionMark | None) -> SubmitResult:
+    me = installation(store)
+    now = now_utc()
+    mark = SubmissionMark(unit, period, submitted, advance([stored.vv] if stored else [], me.key_id), me.key_id,
+                          me.unit.code, me.officer, now, new_id(), reason)
+    with store.atomic():
+        rs.put_mark(store, mark, now)
+    return SubmitResult(mark, True)
+
+
+def submission(store: Store, period: str, unit: str | None = None) -> SubmissionMark | None:
+    me = installation(store)
+    return rs.mark(store, unit or me.unit.code, parse_period(period).key)
+
+
+# -- the register -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RegisterRow:
+    unit: str
+    name: str
+    hub: str | None
+    status: UnitStatus
+    submitted_at: str | None
+    submitted_by: str | None
+    deadline: _dt.date
+    late: bool
+    last_seq: int | None
+    received_at: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {"unit": self.unit, "name": self.name, "hub": self.hub, "status": str(self.status),
+                "status_label": self.status.label, "submitted_at": self.submitted_at,
+                "submitted_by": self.submitted_by, "deadline": self.deadline.isoformat(), "late": self.late,
+                "last_seq": self.last_seq, "received_at": self.received_at}
+
+
+@dataclass(frozen=True)
+class Register:
+    scope: str
+    scope_name: str
+    period: Period
+    deadline: _dt.date
+    rows: list[RegisterRow]
+    coverage: Coverage
+
+    def count(self, status: UnitStatus) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def late(self) -> int:
+        return sum(1 for r in self.rows if r.late)
+
+    def not_submitted(self) -> list[RegisterRow]:
+        return [r for r in self.rows if r.status != UnitStatus.SUBMITTED]
+
+
+_ORDER = {UnitStatus.NONE: 0, UnitStatus.PARTIAL: 1, UnitStatus.SUBMITTED: 2}
+
+
+def register(store: Store, period: str, scope: str | None = None, *, today: _dt.date | None = None) -> Register:
+    """Every expected unit of the scope with its status, lateness and the last bundle received from it;
+    the late ones first, then those not reported, then by code."""
+    me = installation(store)
+    per = parse_period(period)
+    scope_unit = require_unit(store, scope) if scope else me.unit
+    require_in_scope(store, scope_unit.code)
+    units = store.units()
+    expected = expected_units(store, scope_unit.code)
+    marks = {m.unit: m for m in rs.marks(store, expected, per.key)}
+    with_values = rs.units_with_values(store, per.key)
+    received = rs.last_received(store)
+    deadline = deadline_for(store, per)
+    day = today or today_in_vietnam()
+    rows = []
+    for code in expected:
+        mark = marks.get(code)
+        status = unit_status(mark, code in with_values)
+        submitted_at = mark.created_at if mark is not None and mark.submitted else None
+        last = received.get(code)
+        rows.append(RegisterRow(
+            code, units[code].name, parent_of(store, code), status, submitted_at,
+            mark.author_name if submitted_at and mark else None, deadline, is_late(deadline, submitted_at, day),
+            last[0] if last else None, last[1] if last else None))
+    rows.sort(key=lambda r: (not r.late, _ORDER[r.status], r.unit))
+    cov = coverage_of(expected, [c for c, m in marks.items() if m.submitted], with_values & set(expected))
+    return Register(scope_unit.code, scope_unit.name, per, deadline, rows, cov)
+
+
+def not_submitted_rows(store: Store, period: str, scope: str, *, today: _dt.date | None = None) -> list[RegisterRow]:
+    """The «Đơn vị chưa báo cáo» section of a sheet: expected units of the scope that have not submitted."""
+    return register(store, period, scope, today=today).not_submitted()
+
+
+def submitted_units(store: Store, units: Sequence[str], period: str) -> set[str]:
+    return {m.unit for m in rs.marks(store, units, period) if m.submitted}
