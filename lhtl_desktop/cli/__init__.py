@@ -61,9 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_modules() -> list[Any]:
     """Every command group, in the order `--help` lists them. A new group adds its module here."""
-    from lhtl_desktop.cli import backup_commands, core, report_commands, sync_commands
+    from lhtl_desktop.cli import backup_commands, core, report_commands, reporting_commands, sync_commands
 
-    return [core, backup_commands, report_commands, sync_commands]
+    return [core, backup_commands, report_commands, sync_commands, reporting_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

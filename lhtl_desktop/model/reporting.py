@@ -148,3 +148,14 @@ def coverage_of(expected: Iterable[str], submitted: Iterable[str], with_data: It
     data = set(with_data)
     return Coverage(len(units), sum(1 for u in units if u in done), sum(1 for u in units if u in data),
                     tuple(u for u in units if u not in done))
+
+
+def local_time_text(timestamp: str) -> str:
+    """'2026-01-03T07:32:00Z' → '14:32 ngày 03/01/2026' (Vietnam's time)."""
+    moment = _dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone(_dt.UTC) + VIETNAM_UTC_OFFSET
+    return _("{hm} ngày {date}").format(hm=moment.strftime("%H:%M"), date=moment.strftime("%d/%m/%Y"))
+
+
+def receipt_values(counts: Mapping[str, int]) -> int:
+    """Every value the receiver read in the bundle, whatever it did with it."""
+    return sum(int(counts.get(k, 0)) for k in ("new", "changed", "unchanged", "stale", "conflicts", "refused"))

@@ -28,7 +28,9 @@ from lhtl_desktop.model.reporting import (
     coverage_of,
     deadline_of,
     is_late,
+    local_time_text,
     parse_day_month,
+    receipt_values,
     unit_status,
 )
 from lhtl_desktop.model.version_vector import advance
@@ -238,3 +240,64 @@ def not_submitted_rows(store: Store, period: str, scope: str, *, today: _dt.date
 
 def submitted_units(store: Store, units: Sequence[str], period: str) -> set[str]:
     return {m.unit for m in rs.marks(store, units, period) if m.submitted}
+
+
+# -- the outbox: my bundles and their receipts ------------------------------------------------------------
+@dataclass(frozen=True)
+class OutboxRow:
+    bundle_id: str
+    seq: int
+    to: str
+    to_name: str
+    created: str
+    file: str
+    records: int
+    acknowledged_at: str | None
+    counts: dict[str, int] | None
+    reasons: tuple[str, ...]
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    def receipt_text(self) -> str:
+        """«Cụm Nho Quan đã nhận gói số 5 lúc 14:32 ngày 03/01/2026: 118 giá trị, 2 xung đột»"""
+        if self.acknowledged_at is None or self.counts is None:
+            return _("{to}: chưa có biên nhận gói số {seq}").format(to=self.to_name, seq=self.seq)
+        text = _("{to} đã nhận gói số {seq} lúc {when}: {n} giá trị").format(
+            to=self.to_name, seq=self.seq, when=local_time_text(self.acknowledged_at), n=receipt_values(self.counts))
+        extra = [(self.counts.get("new", 0) + self.counts.get("changed", 0), _("mới hoặc thay đổi")),
+                 (self.counts.get("stale", 0), _("cũ hơn")), (self.counts.get("conflicts", 0), _("xung đột")),
+                 (self.counts.get("refused", 0), _("bị từ chối"))]
+        shown = [f"{n} {label}" for n, label in extra[1:] if n]
+        return ", ".join([text, *shown])
+
+    def as_json(self) -> dict[str, object]:
+        return {"bundle_id": self.bundle_id, "seq": self.seq, "to": self.to, "to_name": self.to_name,
+                "created": self.created, "file": self.file, "records": self.records,
+                "acknowledged": self.acknowledged, "acknowledged_at": self.acknowledged_at, "counts": self.counts,
+                "reasons": list(self.reasons)}
+
+
+def _hub_name(unit: str, name: str) -> str:
+    """The addressee as a commune officer says it: «Cụm Nho Quan» for hub 372 «Huyện Nho Quan (cũ)»."""
+    if len(unit) == 3:
+        bare = name.removesuffix(" (cũ)")
+        for prefix in ("Huyện ", "Thị xã ", "Thành phố ", "Quận "):
+            bare = bare.removeprefix(prefix)
+        return _("Cụm {name}").format(name=bare)
+    return name
+
+
+def outbox(store: Store) -> list[OutboxRow]:
+    """Every bundle written here, newest first, with the receipt that came back for it (if any)."""
+    units = store.units()
+    return [OutboxRow(r["bundle_id"], r["seq"], r["to"], _hub_name(r["to"], units[r["to"]].name)
+                      if r["to"] in units else r["to"], r["created"], r["file"], r["records"], r["acknowledged_at"],
+                      r["counts"], tuple(r["reasons"]))
+            for r in rs.outbox_rows(store)]
+
+
+def last_receipt(store: Store) -> OutboxRow | None:
+    """The newest of my bundles that has been acknowledged (the Đồng bộ page's receipt line)."""
+    return next((r for r in outbox(store) if r.acknowledged), None)
