@@ -12,7 +12,15 @@ from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE
 from lhtl_desktop.model.periods import parse_period
-from lhtl_desktop.services import entry, evaluation, installation, institutions, reporting, settings, value_history
+from lhtl_desktop.services import (
+    entry,
+    evaluation,
+    installation,
+    institutions,
+    reporting,
+    settings,
+    value_history,
+)
 from lhtl_desktop.storage import Store, default_db_path, open_store
 from lhtl_desktop.sync.keys import generate_key
 

@@ -9,8 +9,8 @@ from lhtl_desktop.i18n import _
 from lhtl_desktop.model.criteria import CRITERIA
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import parse_period
-from lhtl_desktop.model.reporting import Coverage
 from lhtl_desktop.model.records import ValueRecord, choose_provisional
+from lhtl_desktop.model.reporting import Coverage
 from lhtl_desktop.model.targets import (
     InstitutionFacts,
     Status,

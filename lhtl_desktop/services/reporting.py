@@ -34,7 +34,13 @@ from lhtl_desktop.model.reporting import (
     unit_status,
 )
 from lhtl_desktop.model.version_vector import advance
-from lhtl_desktop.services.installation import installation, parent_of, require_in_scope, require_unit, subtree
+from lhtl_desktop.services.installation import (
+    installation,
+    parent_of,
+    require_in_scope,
+    require_unit,
+    subtree,
+)
 from lhtl_desktop.storage import Store
 from lhtl_desktop.storage import reporting_store as rs
 

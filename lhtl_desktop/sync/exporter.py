@@ -22,10 +22,10 @@ from lhtl_desktop.model.records import new_id, now_utc
 from lhtl_desktop.model.units import normalise_code
 from lhtl_desktop.storage import Store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.sync import receipts
 from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire
 from lhtl_desktop.sync.envelope import BUNDLE_TYPE, EXTENSION, seal, write_atomic
 from lhtl_desktop.sync.keys import open_private
-from lhtl_desktop.sync import receipts
 from lhtl_desktop.sync.local import Local, load_local
 
 

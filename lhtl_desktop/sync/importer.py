@@ -25,6 +25,7 @@ from lhtl_desktop.model.records import ValueRecord, now_utc
 from lhtl_desktop.storage import Store, sync_store
 from lhtl_desktop.storage.backup import rolling_backup
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.sync import receipts
 from lhtl_desktop.sync.bundle import Body, parse_body
 from lhtl_desktop.sync.envelope import (
     BUNDLE_TYPE,
@@ -34,7 +35,6 @@ from lhtl_desktop.sync.envelope import (
     strict_json,
     verify_envelope,
 )
-from lhtl_desktop.sync import receipts
 from lhtl_desktop.sync.local import Local, load_local
 from lhtl_desktop.sync.merge import InstitutionVersion, Outcome, merge_institution, plan_records
 from lhtl_desktop.sync.trust import Certificate, TrustedKey
