@@ -60,3 +60,19 @@ class DiskFullError(DatabaseError):
 
 class UnsafeLocationError(DatabaseError):
     """The database is on removable media or a network share; it must be copied to the local disk."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another program (a second window, the command line, a backup tool) holds the database; retried first."""
+
+
+class DatabaseIOError(DatabaseError):
+    """The operating system could not read or write the file (a failing disk, a pulled drive)."""
+
+
+class DatabaseReadOnlyError(DatabaseError):
+    """The file or its folder may not be written (permissions, a read-only medium)."""
+
+
+class DatabaseCantOpenError(DatabaseError):
+    """The file cannot be opened at all (its folder is gone, a name the system refuses)."""

@@ -655,6 +655,8 @@ def child_entry(db: str, count: str) -> None:
         QTest.keyClicks(field, new)
         start = time.perf_counter()
         QTest.keyClick(field, Qt.Key.Key_Tab)
+        while window.ctx.ops.busy:  # «Đang lưu…» until the writer thread reports the save back
+            app.processEvents()
         app.processEvents()
         save.append(time.perf_counter() - start)
         if field.text() != new or page.status.text().startswith("Chưa lưu"):
@@ -998,9 +1000,8 @@ CAUSES: dict[str, str] = {
         "build_report as for the PDF (≈1.5 s), then openpyxl with styles and formulas (≈1.3 s); writing the "
         "same cells unstyled takes the floor's time."),
     "Entry page: save a field": (
-        "Every save emits ctx.changed('values'); the hidden ReportsPage reacts with refresh() → build_report() "
-        "for the whole province (≈1.9 s) on the UI thread. set_values itself is the floor. Proposed: the "
-        "Reports page marks itself stale and rebuilds when it is shown."),
+        "Each save is a WriteOp on the window's writer thread; its Changes mark the hidden pages stale, and "
+        "they load again when shown. set_values itself is the floor."),
 }
 
 

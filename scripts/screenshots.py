@@ -171,7 +171,7 @@ def main() -> int:
         grab("06-cai-dat")
         from lhtl_desktop.services.backups import make_backup
 
-        make_backup(window.ctx.store, "manual")
+        make_backup(window.ctx.ops.writer_store(), "manual")
         own_settings.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
         own_settings.refresh()  # type: ignore[attr-defined]
         grab("06b-cai-dat-sao-luu")

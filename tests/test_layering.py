@@ -183,3 +183,34 @@ def test_checker_catches_bad_module(module: str, source: str, fragment: str) -> 
 )
 def test_checker_accepts_good_module(module: str, source: str) -> None:
     assert violations(module, source) == []
+
+
+# -- pages never hold the store (ARCHITECTURE §4: writes are WriteOps on ctx.ops, reads ReadOps) ---------------
+def store_touches(source: str) -> list[int]:
+    """Lines where a page reaches the store itself: `….store` on the context, or the writer's store."""
+    lines: list[int] = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        on_ctx = (isinstance(owner, ast.Attribute) and owner.attr == "ctx") or (
+            isinstance(owner, ast.Name) and owner.id == "ctx")
+        if (node.attr == "store" and on_ctx) or node.attr in ("writer_store", "_store"):
+            lines.append(node.lineno)
+    return lines
+
+
+PAGES = sorted((PACKAGE / "ui").glob("*_page.py")) + [PACKAGE / "ui" / "backup_dialog.py",
+                                                      PACKAGE / "ui" / "main_window.py"]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_pages_never_touch_the_store(path: Path) -> None:
+    assert store_touches(path.read_text(encoding="utf-8")) == []
+
+
+def test_store_checker_can_fail() -> None:
+    assert store_touches("x = self.ctx.store.units()") == [1]
+    assert store_touches("def f(ctx):\n    return ctx.store") == [2]
+    assert store_touches("s = self.ctx.ops.writer_store()") == [1]
+    assert store_touches("units = self.ctx.ops.read_now(lambda store: store.units())") == []

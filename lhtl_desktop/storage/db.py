@@ -14,6 +14,7 @@ from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DatabaseToo
 from lhtl_desktop.i18n import _
 from lhtl_desktop.storage.location import require_safe_location
 from lhtl_desktop.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from lhtl_desktop.storage.sqlite_errors import BUSY_TIMEOUT_MS, typed_error
 from lhtl_desktop.storage.store import Store
 
 if TYPE_CHECKING:
@@ -101,8 +102,8 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
     (DatabaseCorruptError: the window then offers the newest good backup).
 
     `check=False` (the window, which draws itself first) leaves the quick_check of an existing file for
-    `deferred_check(store)` on a worker; until that has passed the store refuses every write
-    (`Store.hold_writes`). A file that needs a migration is still checked here, before it is migrated.
+    `quick_check(store)`, which the window's writer runs before any write (`ui.ops`). A file that needs a
+    migration is still checked here, before it is migrated.
     """
     db_path = Path(path) if path is not None else default_db_path()
     require_safe_location(db_path, allow=allow_unsafe_location)
@@ -123,9 +124,12 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
         db_path.parent.mkdir(parents=True, exist_ok=True)
 
     # Autocommit at the driver level: every write goes through Store.atomic() (explicit BEGIN … COMMIT).
-    conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
     try:
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise (typed_error(exc, db_path) or DatabaseError(str(exc))) from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -140,37 +144,31 @@ def open_store(path: Path | str | None = None, *, create: bool = True,
         # sqlite-utils (imported by `store.db`) only when there is something to migrate: not at a usual start.
         if pending:
             migrate(store.db)
-        if existed and not check and not pending:
-            store.hold_writes()
     except sqlite3.DatabaseError as exc:
         conn.close()
         if existed and _is_corruption(exc):
             raise _corrupt(db_path, str(exc)) from exc
+        typed = typed_error(exc, db_path)
+        if typed is not None:
+            raise typed from exc
         raise DatabaseError(
             _("Không mở được cơ sở dữ liệu «{path}»: {err}").format(path=db_path, err=exc)
         ) from exc
     return store
 
 
-def deferred_check(store: Store) -> DatabaseError | None:
-    """The quick_check `open_store(check=False)` left out, on a read-only connection of its own (so it may
-    run on a worker while the window reads through the store). Settles the store's held writes; returns
-    None when the file passed, else the error (DatabaseCorruptError: offer the newest good backup)."""
-    from lhtl_desktop.storage.reader import open_reader
-
+def quick_check(store: Store) -> DatabaseError | None:
+    """`PRAGMA quick_check` of an open store: None when the file passed, else the error
+    (DatabaseCorruptError: offer the newest good backup). What `open_store(check=False)` left out; the
+    window runs it as its writer's first job, so that no write happens before it has passed."""
     error: DatabaseError | None = None
     try:
-        reader = open_reader(store.path)
-        try:
-            result = reader.integrity_check()
-        finally:
-            reader.close()
+        result = store.integrity_check()
         if result != "ok":
             error = _corrupt(store.path, _first_problem(result))
     except sqlite3.DatabaseError as exc:
         error = corruption_error(exc, store.path) or DatabaseError(
             _("Không kiểm tra được cơ sở dữ liệu «{path}»: {err}").format(path=store.path, err=exc))
-    store.settle_check(error)
     return error
 
 

@@ -1,7 +1,7 @@
 """The repository: one object owns the connection and every query (like calibre's `Cache`).
 
 Services call these methods with and get back plain model objects; no SQL leaves this package.
-Writes run inside `atomic()` (sqlite-utils' `db.atomic()`: BEGIN … COMMIT, savepoints when nested).
+Writes run inside `atomic()` (BEGIN IMMEDIATE … COMMIT; sqlite-utils' savepoints when nested).
 
 The store holds a plain sqlite3 connection; the sqlite-utils `Database` over it (`store.db`) is built, and
 sqlite-utils imported, on first use. Reads go straight to the connection, so that the window can open a
@@ -14,14 +14,12 @@ from __future__ import annotations
 import json
 import operator
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, DiskFullError, LhtlError
-from lhtl_desktop.i18n import _
+from lhtl_desktop.errors import DiskFullError
 from lhtl_desktop.model.catalogue import Indicator, InstitutionType
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.records import ValueRecord
@@ -45,10 +43,9 @@ def is_disk_full(exc: BaseException) -> bool:
 
 
 def disk_full_error() -> DiskFullError:
-    return DiskFullError(
-        _("Không lưu được vì ổ đĩa đầy; cơ sở dữ liệu vẫn như trước khi lưu, không mất gì. "
-          "Hãy xóa bớt tệp hoặc giải phóng chỗ trống trên ổ đĩa rồi thử lại.")
-    )
+    from lhtl_desktop.storage.sqlite_errors import disk_full_message
+
+    return DiskFullError(disk_full_message())
 
 
 def _record(row: Mapping[str, Any]) -> ValueRecord:
@@ -99,18 +96,7 @@ def _institution(row: Mapping[str, Any]) -> Institution:
     )
 
 
-class _DeferredCheck:
-    """The `PRAGMA quick_check` that `open_store(check=False)` left for later, and its outcome."""
-
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.error: LhtlError | None = None
-
-
 class Store:
-    check_wait_seconds = 10.0
-    """How long a write waits for a deferred check still running before it is refused."""
-
     def __init__(self, db: sqlite_utils.Database | sqlite3.Connection, path: Path) -> None:
         """`db`: the open connection (sqlite-utils is then imported on first write), or a sqlite-utils
         `Database` over it."""
@@ -122,7 +108,6 @@ class Store:
             self._db = db
         self.path = path
         self._units: dict[str, Unit] | None = None
-        self._check: _DeferredCheck | None = None  # set while writes wait for a deferred check
 
     # -- connection -------------------------------------------------------------------------------
     @property
@@ -150,12 +135,29 @@ class Store:
     @contextmanager
     def atomic(self) -> Iterator[Store]:
         """One transaction (a savepoint when nested). A full disk becomes DiskFullError after the rollback.
-        While a deferred check runs, waits for it (`check_wait_seconds`); refused when it failed."""
-        if self._check is not None:
-            self._await_check()
-        try:
-            with self.db.atomic():
+
+        The outermost level is `BEGIN IMMEDIATE`: the write lock is taken at once, so another program's
+        transaction is waited for (busy_timeout) instead of failing half-way when a read turns into a write.
+        """
+        if self._conn.in_transaction:
+            with self.db.atomic():  # a savepoint
                 yield self
+            return
+        try:
+            _ = self.db  # sqlite-utils built before the transaction, so that inserts inside it share it
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            try:
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
         except sqlite3.OperationalError as exc:
             if is_disk_full(exc):
                 raise disk_full_error() from exc
@@ -163,63 +165,6 @@ class Store:
 
     def close(self) -> None:
         self._conn.close()
-
-    # -- deferred integrity check (the window's start) ---------------------------------------------
-    def hold_writes(self) -> None:
-        """Refuse every write until `settle_check` reports a passed check: `atomic()` waits for it, and
-        SQLite's `query_only` refuses any write that would not go through `atomic()`."""
-        self._conn.execute("PRAGMA query_only = ON")
-        self._check = _DeferredCheck()
-
-    @property
-    def check_passed(self) -> bool | None:
-        """True when the file passed its check (at open, or deferred) or none is held; None while the
-        deferred check runs; False when it failed."""
-        check = self._check
-        if check is None:
-            return True
-        if not check.done.is_set():
-            return None
-        return check.error is None
-
-    def settle_check(self, error: LhtlError | None) -> None:
-        """The deferred check's outcome (None: passed). Safe from any thread; the thread that writes lifts
-        the hold (`lift_hold`, or the next `atomic()`)."""
-        check = self._check
-        if check is not None:
-            check.error = error
-            check.done.set()
-
-    def lift_hold(self) -> bool:
-        """On the thread that writes: allow writes again if the deferred check has passed. True when
-        writes are allowed."""
-        check = self._check
-        if check is None:
-            return True
-        if not check.done.is_set() or check.error is not None:
-            return False
-        self._conn.execute("PRAGMA query_only = OFF")
-        self._check = None
-        return True
-
-    def _await_check(self) -> None:
-        check = self._check
-        assert check is not None
-        if not check.done.wait(self.check_wait_seconds):
-            raise DatabaseError(_(
-                "Chương trình đang kiểm tra cơ sở dữ liệu vừa mở nên chưa lưu được; không có gì bị thay đổi. "
-                "Hãy thử lại sau giây lát."))
-        if isinstance(check.error, DatabaseCorruptError):
-            raise DatabaseCorruptError(
-                _("Không lưu được: cơ sở dữ liệu không vượt qua bước kiểm tra khi mở, nên chương trình không "
-                  "ghi gì vào đó. {problem}").format(problem=check.error.message),
-                path=str(self.path),
-            )
-        if check.error is not None:
-            raise DatabaseError(
-                _("Không lưu được: chưa kiểm tra được cơ sở dữ liệu khi mở, nên chương trình không ghi gì "
-                  "vào đó. {problem}").format(problem=check.error.message))
-        self.lift_hold()
 
     def integrity_check(self) -> str:
         return str(self._conn.execute("PRAGMA quick_check").fetchone()[0])

@@ -1,12 +1,12 @@
 """Start-up of the window: QApplication, look and feel, the database, first-run wizard, main window.
 
 The window opens its database without `PRAGMA quick_check` (45–60 ms on a province database, growing with
-its size), draws itself, and right after its first paint runs the check on a worker with a read-only
-connection of its own (`storage.db.deferred_check`). Until the check has passed the store refuses every
-write: a save waits for the check (and is refused, with a Vietnamese message, if it failed or takes too
-long), and SQLite's `query_only` refuses anything else. A failed check closes the window and leads the
-officer to the newest good backup (`backup_dialog.StartupRecoveryDialog`), as a file that fails to open
-at all does. The CLI keeps checking at open.
+its size), draws itself, and right after its first paint starts its writer thread (`ui.ops`), whose first
+job is the check (`storage.db.quick_check`). Every write goes through that writer, so writes queued
+meanwhile wait for the check and run once it has passed (or are refused, with a Vietnamese message, if it
+failed). A failed check closes the window and leads the officer to the newest good backup
+(`backup_dialog.StartupRecoveryDialog`), as a file that fails to open at all does. The CLI keeps checking
+at open.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError, LhtlError
+from lhtl_desktop.errors import DatabaseCorruptError, LhtlError
 from lhtl_desktop.services.account import data_folder
 from lhtl_desktop.services.installation import is_initialised
 from lhtl_desktop.storage import Store, default_db_path, open_store
-from lhtl_desktop.storage.db import corruption_error, deferred_check
+from lhtl_desktop.storage.db import corruption_error, quick_check
 from lhtl_desktop.ui.dialogs import install_excepthook, setup_logging
 from lhtl_desktop.ui.look import apply_look, install_translations
 from lhtl_desktop.ui.main_window import MainWindow, build_main_window
-from lhtl_desktop.ui.tasks import run_in_background
+from lhtl_desktop.ui.ops import Ops
 
 __all__ = ["WindowStart", "build_main_window", "create_application", "main", "open_window"]
 
@@ -42,10 +42,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def open_window(store: Store) -> QWidget:
-    """The main window, or the first-run wizard that opens it once the installation exists."""
+def open_window(store: Store, *, check: bool = False) -> QWidget:
+    """The main window, or the first-run wizard that opens it once the installation exists. `check`: the
+    file has not passed its quick_check yet (the window's writer runs it first, see `WindowStart`)."""
     if is_initialised(store):
-        window = build_main_window(store)
+        window = build_main_window(store, check=check)
         window.showMaximized()
         return window
     from lhtl_desktop.ui.wizard import SetupWizard
@@ -96,44 +97,54 @@ class WindowStart(QObject):
     # -- opening ----------------------------------------------------------------------------------------
     def open(self) -> bool:
         try:
+            checked = False
             try:
                 store = open_store(self.db_path, check=False)
             except DatabaseCorruptError as damaged:
                 if not self.recover(self.db_path, damaged):
                     return self._fail()
                 store = open_store(self.db_path)  # the restored file, checked
+                checked = True
         except LhtlError as exc:
             self.show_error(exc.message)
             return self._fail()
-        return self._show(store)
+        return self._show(store, checked=checked)
 
-    def _show(self, store: Store) -> bool:
+    def _show(self, store: Store, *, checked: bool) -> bool:
         self.store = store
         if self.before_window is not None:
             self.before_window(store)
             self.before_window = None
         try:
-            self.window = open_window(store)
+            if not checked and not is_initialised(store):  # the wizard: a small file, checked at once
+                error = quick_check(store)
+                if error is not None:
+                    return self._settle(error)
+                checked = True
+            self.window = open_window(store, check=not checked)
         except Exception as exc:
             damaged = corruption_error(exc, store.path)  # a damaged page met before the check has run
             if damaged is None:
                 raise
             return self._rescue(damaged)
-        if store.check_passed is None:
+        ops = self.ops()
+        if ops is not None and ops.check_passed is None:
+            ops.checked.connect(lambda error, ops=ops: self._checked(ops, error))
             self._painted = False
             self.window.installEventFilter(self)
         return True
 
-    def current_store(self) -> Store | None:
-        """The store the window works on now (after a restore from the window: the reopened one)."""
-        ctx = getattr(self.window, "ctx", None) if self.window is not None else None
-        store = getattr(ctx, "store", None)
-        return store if isinstance(store, Store) else self.store
+    def ops(self) -> Ops | None:
+        """The operation runner of the main window (None while only the wizard is open)."""
+        window = self.window.property("main_window") if self.window is not None else None
+        if not isinstance(window, MainWindow):
+            window = self.window
+        return window.ctx.ops if isinstance(window, MainWindow) else None
 
-    def checked_store(self) -> Store | None:
-        """The current store once its file has passed its check (the exit backup copies nothing else)."""
-        store = self.current_store()
-        return store if store is not None and store.check_passed is True else None
+    def checked_ops(self) -> Ops | None:
+        """The window's runner once its file has passed its check (the exit backup copies nothing else)."""
+        ops = self.ops()
+        return ops if ops is not None and ops.check_passed is True else None
 
     # -- the deferred check -----------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
@@ -144,34 +155,37 @@ class WindowStart(QObject):
         return False
 
     def _start_check(self) -> None:
-        store = self.store
-        if store is None or store.check_passed is not None:
-            return
-        run_in_background(lambda: deferred_check(store), lambda error: self._checked(store, error),
-                          lambda exc: self._checked(store, exc))
+        ops = self.ops()
+        if ops is not None:
+            ops.start_check()
 
-    def _checked(self, store: Store, error: object) -> None:
-        if store is not self.store or store is not self.current_store():
-            return  # that store has been closed meanwhile (a restore from the window, a rescue)
-        if error is None:
-            store.lift_hold()
-            return
-        if not isinstance(error, LhtlError):  # the check itself broke: writes stay refused, say why
-            error = DatabaseError(str(error))
-            store.settle_check(error)
+    def _checked(self, ops: Ops, error: object) -> None:
+        if ops is not self.ops():
+            return  # that window has been closed meanwhile (a rescue)
+        if error is not None:
+            assert isinstance(error, LhtlError)
+            self._settle(error)
+
+    def _settle(self, error: LhtlError) -> bool:
+        """The file failed its check: the rescue for a damaged file, else the message and the end."""
         if not isinstance(error, DatabaseCorruptError):
             self._close()
             self.show_error(error.message)
             self._fail()
             self.app.exit(self.exit_code)
-            return
+            return False
         if not self._rescue(error):
             self.app.exit(self.exit_code)
+            return False
+        return True
 
     # -- rescue -----------------------------------------------------------------------------------------
     def _close(self) -> None:
-        """Close the window (its background work finishes first) and the store."""
+        """Close the window (its background work and queued writes finish first) and the store."""
+        ops = self.ops()
         window, self.window = self.window, None
+        if ops is not None:
+            ops.close()
         if window is not None:
             main_window = window.property("main_window")  # the wizard's main window, if it opened one
             for w in (main_window, window):
@@ -195,7 +209,7 @@ class WindowStart(QObject):
             except LhtlError as exc:
                 self.show_error(exc.message)
                 return self._fail()
-            return self._show(store)
+            return self._show(store, checked=True)
         finally:
             self.app.setQuitOnLastWindowClosed(quit_on_close)
 
@@ -212,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         return start.exit_code
     from lhtl_desktop.ui.exit_backup import install_exit_backup  # reliability: rolling backup on exit
 
-    # only a store whose file passed its check is copied (a failed one must not push out good backups)
-    install_exit_backup(app, start.checked_store)
+    # only a file that passed its check is copied (a failed one must not push out good backups)
+    install_exit_backup(app, start.checked_ops)
     code = app.exec()
     return code or start.exit_code

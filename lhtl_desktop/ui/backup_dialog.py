@@ -4,7 +4,7 @@
 - `BackupDialog(ctx)`: the same panel in a dialog, for a button anywhere.
 - `StartupRecoveryDialog(db_path, error)` / `recover_at_startup(...)`: when the database fails its check at
   start-up, the newest good backup is offered instead of a crash.
-- `install_exit_backup(app, get_store)`: a rolling backup when the application quits (from `exit_backup`).
+- `install_exit_backup(app, get_ops)`: a rolling backup when the application quits (from `exit_backup`).
 
 Every action calls `lhtl_desktop.services.backups`; nothing here knows SQL. The file pickers and the
 confirmation are attributes (`choose_save_path`, `choose_open_path`, `ask`) so tests drive the real widgets
@@ -19,7 +19,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -39,6 +38,7 @@ from lhtl_desktop.services import backups
 from lhtl_desktop.storage import Store, open_store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.exit_backup import install_exit_backup as install_exit_backup  # re-exported
+from lhtl_desktop.ui.ops import Changes, WriteOp
 
 REASONS = {"import": "trước khi nhập gói", "exit": "khi đóng chương trình", "restore": "trước khi khôi phục",
            "manual": "sao lưu tay"}
@@ -66,16 +66,13 @@ def _ask(parent: QWidget | None, title: str, text: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
-def restore_into_context(ctx: AppContext, file: Path, *, confirm_other_unit: bool) -> backups.RestoreResult:
-    """Close the window's store, restore, reopen; on refusal the old store is reopened unchanged."""
-    db_path = Path(ctx.store.path)
-    ctx.store.close()
-    try:
-        result = backups.restore(db_path, file, confirm_other_unit=confirm_other_unit)
-    finally:
-        ctx.store = open_store(db_path, create=False)
-    ctx.changed.emit("restore")
-    return result
+def restore_op(file: Path, *, confirm_other_unit: bool, on_done: Callable[[backups.RestoreResult], None],
+               on_error: Callable[[LhtlError], None]) -> WriteOp[backups.RestoreResult]:
+    """The restore as the writer's job: it closes the window's connection, restores, and opens the file
+    again (the old one, unchanged, when the restore was refused); every page then loads anew."""
+    return WriteOp(lambda store: backups.restore(Path(store.path), file, confirm_other_unit=confirm_other_unit),
+                   Changes.RESTORE, on_done=on_done, on_error=on_error, reopen=True,
+                   progress=tr("Đang khôi phục dữ liệu…"))
 
 
 class BackupPanel(QWidget):
@@ -125,7 +122,7 @@ class BackupPanel(QWidget):
 
     # -- view -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.items = backups.list_backups(self.ctx.store.path)
+        self.items = backups.list_backups(self.ctx.db_path)
         self.table.setRowCount(len(self.items))
         for r, info in enumerate(self.items):
             for c, text in enumerate((_when(info), tr(REASONS.get(info.reason, info.reason)), _size(info.size))):
@@ -150,22 +147,20 @@ class BackupPanel(QWidget):
         return path
 
     # -- actions ------------------------------------------------------------------------------------------
-    def backup_to_usb(self) -> Path | None:
-        target = self.choose_save_path(backups.suggested_backup_name(self.ctx.store))
+    def backup_to_usb(self) -> bool:
+        """Copy the database to a chosen file (on the writer, after every queued save). True when started."""
+        target = self.choose_save_path(self.ctx.ops.read_now(backups.suggested_backup_name))
         if not target:
-            return None
-        try:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                path = backups.export_backup(self.ctx.store, Path(target))
-            finally:
-                QApplication.restoreOverrideCursor()
-        except LhtlError as exc:
-            self._show(exc.message, ok=False)
-            return None
-        self._show(tr("Đã sao lưu vào «{path}» ({size}). Có thể rút USB sau khi hệ điều hành báo an toàn.")
-                   .format(path=str(path), size=_size(path.stat().st_size)))
-        return path
+            return False
+
+        def done(path: Path) -> None:
+            self._show(tr("Đã sao lưu vào «{path}» ({size}). Có thể rút USB sau khi hệ điều hành báo an toàn.")
+                       .format(path=str(path), size=_size(path.stat().st_size)))
+
+        self.ctx.ops.write(WriteOp(lambda store: backups.export_backup(store, Path(target)), on_done=done,
+                                   on_error=lambda exc: self._show(exc.message, ok=False), source=self,
+                                   progress=tr("Đang sao lưu…")))
+        return True
 
     def restore_selected(self) -> bool:
         rows = self.table.selectionModel().selectedRows()
@@ -179,7 +174,7 @@ class BackupPanel(QWidget):
 
     def restore_file(self, file: Path) -> bool:
         try:
-            plan = backups.check_restore(self.ctx.store.path, file)
+            plan = backups.check_restore(self.ctx.db_path, file)
         except LhtlError as exc:
             self._show(exc.message, ok=False)
             return False
@@ -192,16 +187,16 @@ class BackupPanel(QWidget):
             text += "\n\n" + tr("Lưu ý: ") + " ".join(plan.confirm)
         if not self.ask(tr("Khôi phục dữ liệu"), text):
             return False
-        try:
-            result = restore_into_context(self.ctx, file, confirm_other_unit=bool(plan.confirm))
-        except LhtlError as exc:
-            self._show(exc.message, ok=False)
-            return False
-        done = tr("Đã khôi phục {unit} từ «{file}».").format(unit=result.info.unit_name or "", file=file.name)
-        if result.kept_aside:
-            done += " " + tr("Dữ liệu trước đó được giữ tại «{path}».").format(path=str(result.kept_aside))
-        self._show(done)
-        self.refresh()
+
+        def done(result: backups.RestoreResult) -> None:
+            text = tr("Đã khôi phục {unit} từ «{file}».").format(unit=result.info.unit_name or "", file=file.name)
+            if result.kept_aside:
+                text += " " + tr("Dữ liệu trước đó được giữ tại «{path}».").format(path=str(result.kept_aside))
+            self._show(text)
+            self.refresh()
+
+        self.ctx.ops.write(restore_op(file, confirm_other_unit=bool(plan.confirm), on_done=done,
+                                      on_error=lambda exc: self._show(exc.message, ok=False)))
         return True
 
 

@@ -1,25 +1,34 @@
-"""What every page of the window shares: the open store, the installation and a change signal.
+"""What every page of the window shares: the operation runner and the installation.
 
-Pages receive an `AppContext` in their constructor (`Page(ctx, parent=None)`) and call services with
-`ctx.store`; after a write they emit `ctx.changed` with a short topic ("values", "institutions",
-"sync", "settings") so that other pages refresh — one object, no global main window (STYLE.md).
+Pages receive an `AppContext` in their constructor (`Page(ctx, parent=None)`). They never hold the store:
+writes are `WriteOp`s queued on `ctx.ops` (one writer thread owns the only write connection), reads are
+`ReadOp`s or `ctx.ops.read_now(fn)` on reader connections (`ui.ops`). What a write changed comes back as
+typed `Changes`, which the main window routes to the pages that depend on them — one object, no global
+main window (STYLE.md).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QObject
 
 from lhtl_desktop.services.installation import Installation, installation
 from lhtl_desktop.storage import Store
+from lhtl_desktop.ui.ops import Ops
 
 
 class AppContext(QObject):
-    changed = Signal(str)
-
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, parent: QObject | None = None, *, check: bool = False) -> None:
+        """`store` is handed to the writer thread (the window's only write connection). `check=True`: the
+        file has not passed its quick_check yet; the writer runs it first (`ops.start_check()`)."""
         super().__init__(parent)
-        self.store = store
+        self.ops = Ops(store, check=check, parent=self)
+
+    @property
+    def db_path(self) -> Path:
+        return self.ops.path
 
     @property
     def installation(self) -> Installation:
-        return installation(self.store)
+        return self.ops.read_now(installation)

@@ -41,7 +41,8 @@ from lhtl_desktop.ui.bar_chart import BarChart
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import fmt_int, fmt_percent
 from lhtl_desktop.ui.models import PROGRESS, TargetTableModel, TextTableModel
-from lhtl_desktop.ui.tasks import LatestRead
+from lhtl_desktop.ui.ops import Changes, Latest, ReadOp
+from lhtl_desktop.ui.page import Page
 
 CHART_YEARS = 6
 
@@ -66,14 +67,16 @@ class ProgressDelegate(QStyledItemDelegate):
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
-class DashboardPage(QWidget):
+class DashboardPage(Page):
+    depends_on = Changes.VALUES | Changes.INSTITUTIONS | Changes.SETTINGS | Changes.CONFIG | Changes.SUBMISSIONS
+
     loaded = Signal()  # an evaluation is on screen (after refresh() or a background evaluation)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation: Evaluation | None = None
-        self.reads = LatestRead(self)  # the newest evaluation wins; an older one arriving late is dropped
+        self.reads = Latest(self)  # the newest evaluation wins; an older one arriving late is dropped
         self._keep: str | None = None  # the target selected before a background evaluation cleared the table
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -84,7 +87,7 @@ class DashboardPage(QWidget):
         top.addWidget(QLabel(self.tr("Phạm vi:")))
         self.scope = QComboBox()
         self.scope.setMinimumWidth(260)
-        for unit in scope_choices(ctx.store):
+        for unit in ctx.ops.read_now(scope_choices):
             indent = {"province": "", "district": "  ", "commune": "    "}.get(unit.level, "")
             self.scope.addItem(indent + unit.name, unit.code)
         top.addWidget(self.scope)
@@ -178,7 +181,8 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         """Evaluate the chosen scope and year now and show it."""
         self.reads.supersede()
-        self.show_evaluation(evaluate(self.ctx.store, self.period(), self.scope.currentData()))
+        period, scope = self.period(), self.scope.currentData()
+        self.show_evaluation(self.ctx.ops.read_now(lambda store: evaluate(store, period, scope)))
 
     def refresh_in_background(self) -> None:
         """Evaluate on a worker thread with a read connection of its own; the page says it is computing and
@@ -190,8 +194,8 @@ class DashboardPage(QWidget):
         self.show_detail(-1)
         self.detail_text.setText("")
         self.summary.setText(self.tr("Đang tính các chỉ tiêu kỳ {year}…").format(year=year))
-        self.reads.start(self.ctx.store.path, lambda reader: evaluate(reader, year, scope), self.show_evaluation,
-                         lambda exc: self.summary.setText(exc.message))
+        self.ctx.ops.read(ReadOp(lambda reader: evaluate(reader, year, scope), self.show_evaluation,
+                                 lambda exc: self.summary.setText(exc.message), latest=self.reads))
 
     @property
     def loading(self) -> bool:
@@ -263,9 +267,10 @@ class DashboardPage(QWidget):
         self.detail_title.setText(f"{r.label} — {status_text(r)}")
         self.detail_text.setText(self._explain(r))
         lists = {"missing": r.missing, "not_meeting": r.not_meeting, "meeting": r.meeting}
-        for key, ids in lists.items():
-            self.lists[key].set_rows([(line.name, line.unit_name)
-                                      for line in institution_lines(self.ctx.store, ev, ids)])
+        lines_of = self.ctx.ops.read_now(lambda store: {key: institution_lines(store, ev, ids)
+                                                     for key, ids in lists.items()})
+        for key, lines in lines_of.items():
+            self.lists[key].set_rows([(line.name, line.unit_name) for line in lines])
         if r.kind == TargetKind.GROWTH:
             names = (self.tr("Thiếu số liệu ({n})"), self.tr("—"), self.tr("Đã báo cáo ({n})"))
         else:
@@ -276,7 +281,8 @@ class DashboardPage(QWidget):
         self.tabs.setCurrentIndex(0 if r.missing else (1 if r.not_meeting else 2))
         if r.kind == TargetKind.GROWTH:
             years = list(range(r.year - CHART_YEARS + 1, r.year + 1))
-            sums = yearly_sums(self.ctx.store, r.target, ev.scope, years)
+            target = r.target
+            sums = self.ctx.ops.read_now(lambda store: yearly_sums(store, target, ev.scope, years))
             self.chart.set_data(self.tr("Tổng của {scope} theo năm").format(scope=ev.scope_name),
                                 [(y, sums[y]) for y in years], highlight=r.year)
             self.chart.setVisible(True)

@@ -37,10 +37,19 @@ from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE, Indicator, indicators_for_type, type_label
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, Period
 from lhtl_desktop.services.entry import Completeness, clear_value, set_values
-from lhtl_desktop.services.overview import EntryForm, entry_form, entry_overview, institution_progress
+from lhtl_desktop.services.overview import (
+    EntryForm,
+    InstitutionProgress,
+    entry_form,
+    entry_overview,
+    institution_progress,
+)
+from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
 from lhtl_desktop.ui.models import ROW_KEY, EntryListModel, status_text
+from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import Page
 
 # How the form groups a family's indicators (presentation only; the catalogue decides which apply).
 GROUPS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -69,6 +78,7 @@ class FieldRow:
     message: QLabel
     saved_text: str = ""
     refused_text: str | None = None
+    pending_text: str | None = None  # queued on the writer, not saved yet
 
     def show_message(self, text: str, *, error: bool) -> None:
         self.message.setObjectName("fieldError" if error else "fieldWarning")
@@ -163,7 +173,9 @@ class FamilyForm(QWidget):
         return next(iter(self.rows.values())).edit if self.rows else None
 
 
-class EntryPage(QWidget):
+class EntryPage(Page):
+    depends_on = Changes.VALUES | Changes.INSTITUTIONS | Changes.CONFIG
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -280,7 +292,8 @@ class EntryPage(QWidget):
 
     def refresh(self) -> None:
         keep = self.form_data.institution.id if self.form_data else None
-        rows = entry_overview(self.ctx.store, self.period)
+        period = self.period
+        rows = self.ctx.ops.read_now(lambda store: entry_overview(store, period))
         self.list_model.set_rows(rows)
         self.list.setColumnWidth(1, self._status_width(max((r.expected for r in rows), default=0)))
         done = sum(1 for r in rows if r.filled == r.expected)
@@ -354,7 +367,8 @@ class EntryPage(QWidget):
         if self.form_data and self.form_data.institution.id == inst_id and self.form_data.period == self.period:
             return
         self._commit_focused()
-        self.load(entry_form(self.ctx.store, inst_id, self.period))
+        period = self.period
+        self.load(self.ctx.ops.read_now(lambda store: entry_form(store, inst_id, period)))
 
     def load(self, data: EntryForm) -> None:
         self.form_data = data
@@ -370,6 +384,7 @@ class EntryPage(QWidget):
             row.edit.blockSignals(False)
             row.saved_text = text
             row.refused_text = None
+            row.pending_text = None
             prev = data.previous.get(code)
             row.previous.setText(f"{prev_word}: {fmt_int(prev)}")
             if cv is not None and cv.conflict:
@@ -411,36 +426,57 @@ class EntryPage(QWidget):
             field.selectAll()
 
     def commit(self, code: str) -> None:
-        """Save one field if its text changed: one service call, one transaction, or a refusal in place."""
+        """Save one field if its text changed: one WriteOp (one transaction) on the writer, in order; the
+        status says «Đang lưu…» at once, then «Đã lưu lúc …», or the refusal is shown in place."""
         data = self.form_data
         form = self.current_form()
         if data is None or form is None or code not in form.rows:
             return
         row = form.rows[code]
         text = row.edit.text().strip()
-        if text == row.saved_text or text == row.refused_text:
+        if text in (row.saved_text, row.refused_text, row.pending_text):
             return
         why = self.reason.text() if data.needs_reason else None
-        try:
+        inst_id, period = data.institution.id, data.period
+        row.pending_text = text
+
+        def save(store: Store) -> tuple[list[str], InstitutionProgress]:
             if text == "":
-                clear_value(self.ctx.store, data.institution.id, data.period, code, why)
+                clear_value(store, inst_id, period, code, why)
                 warnings: list[str] = []
             else:
-                result = set_values(self.ctx.store, data.institution.id, data.period, {code: text}, why)
-                warnings = [w.message for w in result.warnings]
-        except LhtlError as exc:
-            row.refused_text = text
-            row.show_message(exc.message, error=True)
-            self.status.setText(self.tr("Chưa lưu «{label}»: sửa giá trị trong ô có viền đỏ.").format(
-                label=row.indicator.label))
-            self.status.setStyleSheet("color: #b00020;")
-            return
-        row.saved_text = text
-        row.refused_text = None
-        row.show_message(" ".join(warnings), error=False)
+                warnings = [w.message for w in set_values(store, inst_id, period, {code: text}, why).warnings]
+            return warnings, institution_progress(store, inst_id, period)
+
+        self.status.setStyleSheet("")
+        self.status.setText(self.tr("Đang lưu…"))
+        self.ctx.ops.write(WriteOp(save, Changes.VALUES, source=self,
+                                   on_done=lambda result: self._saved(data, row, text, *result),
+                                   on_error=lambda exc: self._refused(data, row, text, exc)))
+
+    def _saved(self, data: EntryForm, row: FieldRow, text: str, warnings: list[str],
+               progress: InstitutionProgress) -> None:
+        if row.pending_text == text:
+            row.pending_text = None
+        if self.form_data is data:  # still the form that was saved (not another institution's by now)
+            row.saved_text = text
+            row.refused_text = None
+            row.show_message(" ".join(warnings), error=False)
         self.status.setStyleSheet("")
         self.status.setText(self.tr("Đã lưu lúc {time}").format(time=VI_LOCALE.toString(QTime.currentTime(), "HH:mm")))
         list_row = self.list_model.row_of(data.institution.id)
         if list_row >= 0:
-            self.list_model.update_row(list_row, institution_progress(self.ctx.store, data.institution.id, data.period))
-        self.ctx.changed.emit("values")
+            self.list_model.update_row(list_row, progress)
+
+    def _refused(self, data: EntryForm, row: FieldRow, text: str, exc: LhtlError) -> None:
+        if row.pending_text == text:
+            row.pending_text = None
+        self.status.setStyleSheet("color: #b00020;")
+        if self.form_data is not data:  # the officer has moved on: say which value was not saved
+            self.status.setText(self.tr("Chưa lưu «{label}» của {name}: {problem}").format(
+                label=row.indicator.label, name=data.institution.name, problem=exc.message))
+            return
+        row.refused_text = text
+        row.show_message(exc.message, error=True)
+        self.status.setText(self.tr("Chưa lưu «{label}»: sửa giá trị trong ô có viền đỏ.").format(
+            label=row.indicator.label))

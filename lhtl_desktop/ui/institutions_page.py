@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,9 +30,30 @@ from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.services import institutions as inst_service
 from lhtl_desktop.services.dashboard import scope_choices, unit_names
+from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import add_message_and_buttons, show_error
 from lhtl_desktop.ui.models import InstitutionTableModel
+from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import Page
+
+
+def _write_from_dialog[T](dialog: InstitutionDialog | VillageListDialog, write: Callable[[Store], T],
+                       saved: Callable[[T], None]) -> None:
+    """A dialog's save as a WriteOp: the buttons wait meanwhile; a refusal stays in the dialog's message."""
+    dialog.setEnabled(False)
+
+    def refused(exc: LhtlError) -> None:
+        dialog.setEnabled(True)
+        dialog.message.setText(exc.message)
+
+    def done(result: T) -> None:
+        dialog.setEnabled(True)
+        saved(result)
+
+    parent = dialog.parentWidget()
+    dialog.ctx.ops.write(WriteOp(write, Changes.INSTITUTIONS, on_done=done, on_error=refused,
+                                 source=parent if isinstance(parent, InstitutionsPage) else None))
 
 
 class InstitutionDialog(QDialog):
@@ -45,7 +68,7 @@ class InstitutionDialog(QDialog):
         self.setMinimumWidth(560)
         form = QFormLayout()
         self.unit = QComboBox()
-        self.units = {u.code: u for u in scope_choices(ctx.store)}
+        self.units = {u.code: u for u in ctx.ops.read_now(scope_choices)}
         for unit in self.units.values():
             self.unit.addItem(unit.name, unit.code)
         self.unit.setEnabled(inst is None and self.unit.count() > 1)
@@ -82,18 +105,19 @@ class InstitutionDialog(QDialog):
             self.type.setCurrentIndex(max(0, self.type.findData(current)))
 
     def save(self) -> None:
-        try:
-            if self.inst is None:
-                self.result_institution = inst_service.add_institution(
-                    self.ctx.store, self.unit.currentData(), self.type.currentData(), self.name.text(),
-                    self.village.text())
-            else:
-                self.result_institution = inst_service.edit_institution(
-                    self.ctx.store, self.inst.id, name=self.name.text(), village=self.village.text(),
-                    type_code=self.type.currentData())
-        except LhtlError as exc:
-            self.message.setText(exc.message)
-            return
+        """Queue the add or edit on the writer; the dialog closes when it is saved, or shows the refusal."""
+        inst, unit, type_code = self.inst, self.unit.currentData(), self.type.currentData()
+        name, village = self.name.text(), self.village.text()
+
+        def write(store: Store) -> Institution:
+            if inst is None:
+                return inst_service.add_institution(store, unit, type_code, name, village)
+            return inst_service.edit_institution(store, inst.id, name=name, village=village, type_code=type_code)
+
+        _write_from_dialog(self, write, self._saved)
+
+    def _saved(self, inst: Institution) -> None:
+        self.result_institution = inst
         self.accept()
 
 
@@ -109,7 +133,7 @@ class VillageListDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.unit = QComboBox()
-        for unit in scope_choices(ctx.store):
+        for unit in ctx.ops.read_now(scope_choices):
             if unit.level == Level.COMMUNE:
                 self.unit.addItem(unit.name, unit.code)
         form.addRow(self.tr("Xã, phường:"), self.unit)
@@ -138,11 +162,11 @@ class VillageListDialog(QDialog):
         if not names:
             self.message.setText(self.tr("Chưa nhập tên thôn, tổ dân phố nào."))
             return
-        try:
-            self.created = inst_service.add_village_houses(self.ctx.store, self.unit.currentData(), names)
-        except LhtlError as exc:
-            self.message.setText(exc.message)
-            return
+        unit = self.unit.currentData()
+        _write_from_dialog(self, lambda store: inst_service.add_village_houses(store, unit, names), self._saved)
+
+    def _saved(self, created: list[Institution]) -> None:
+        self.created = created
         self.accept()
 
 
@@ -166,7 +190,9 @@ class CloseDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class InstitutionsPage(QWidget):
+class InstitutionsPage(Page):
+    depends_on = Changes.INSTITUTIONS
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -194,7 +220,7 @@ class InstitutionsPage(QWidget):
         buttons.addWidget(self.show_closed)
         layout.addLayout(buttons)
 
-        self.model = InstitutionTableModel(unit_names(ctx.store), self)
+        self.model = InstitutionTableModel(ctx.ops.read_now(unit_names), self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -223,7 +249,7 @@ class InstitutionsPage(QWidget):
         self._update_buttons()
 
     def refresh(self) -> None:
-        rows = inst_service.list_institutions(self.ctx.store)
+        rows = self.ctx.ops.read_now(inst_service.list_institutions)
         if not self.show_closed.isChecked():
             rows = [i for i in rows if i.closed_year is None]
         self.model.set_rows(rows)
@@ -250,10 +276,10 @@ class InstitutionsPage(QWidget):
         self.reopen_button.setEnabled(inst is not None and inst.closed_year is not None)
 
     def _changed(self, select: str | None = None) -> None:
+        """After this page's write: it shows the result itself (the main window refreshes the others)."""
         self.refresh()
         if select:
             self.select_id(select)
-        self.ctx.changed.emit("institutions")
 
     def add(self) -> None:
         dialog = InstitutionDialog(self.ctx, None, self)
@@ -280,19 +306,18 @@ class InstitutionsPage(QWidget):
         dialog = CloseDialog(inst, self)
         if not dialog.exec():
             return
-        try:
-            inst_service.close_institution(self.ctx.store, inst.id, dialog.year.value())
-        except LhtlError as exc:
-            show_error(self, exc)
-            return
-        self._changed(inst.id)
+        year = dialog.year.value()
+        self.ctx.ops.write(WriteOp(lambda store: inst_service.close_institution(store, inst.id, year),
+                                   Changes.INSTITUTIONS, on_done=lambda _r: self._changed(inst.id),
+                                   on_error=lambda exc: show_error(self, exc), source=self))
 
     def reopen_selected(self) -> None:
         inst = self.selected()
         if inst is None:
             return
-        inst_service.reopen_institution(self.ctx.store, inst.id)
-        self._changed(inst.id)
+        self.ctx.ops.write(WriteOp(lambda store: inst_service.reopen_institution(store, inst.id),
+                                   Changes.INSTITUTIONS, on_done=lambda _r: self._changed(inst.id),
+                                   on_error=lambda exc: show_error(self, exc), source=self))
 
     def current_index(self) -> QModelIndex:
         return self.table.currentIndex()

@@ -1,14 +1,16 @@
 """The main window: a left navigation and one page per task (ARCHITECTURE.md §4).
 
-Pages share one `AppContext` and never reach into each other. How a page gets its data:
+Pages (`ui.page.Page`) share one `AppContext` and never reach into each other. How a page gets its data:
 
 - A page's constructor only builds its widgets; `refresh()` loads what it shows. The window builds a page the
   first time it is shown (its module is imported then too) and loads it then.
-- After a write, the page that wrote updates itself and emits `ctx.changed`. Every *other* page is only
-  marked stale: nothing hidden recomputes while the officer types. A stale page loads again when it is shown.
-- A page with `refresh_in_background()` (the dashboard, the reports) computes on a worker while the window
-  stays usable; the navigation uses it. `show_page()` (for code and tests) loads synchronously and returns
-  the page ready.
+- Every write is a `WriteOp` on `ctx.ops`; its typed `Changes` come back here (`Ops.changed`) and are routed
+  to the pages whose `depends_on` names them. The page that wrote (the op's `source`) has updated itself;
+  a dependent page on screen loads again at once; a hidden one is only marked stale (nothing hidden
+  recomputes while the officer types) and loads again when it is shown. A restore reloads every page.
+- `refresh_in_background()` (the dashboard, the reports compute on a worker while the window stays usable)
+  is what the navigation uses. `show_page()` (for code and tests) loads synchronously and returns the page
+  ready.
 - At start-up the window is drawn first; right after its first paint the first page fills itself in the
   background (it says «Đang tính…» meanwhile).
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,6 +36,8 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.ops import Changes
+from lhtl_desktop.ui.page import Page
 from lhtl_desktop.ui.tasks import wait_for_background
 
 PAGE_KEYS = ("dashboard", "institutions", "entry", "sync", "reports", "settings")
@@ -41,43 +45,43 @@ PAGE_KEYS = ("dashboard", "institutions", "entry", "sync", "reports", "settings"
 
 # Each page's module is imported when the page is first shown: the reports page pulls in the PDF and Excel
 # writers, the sync page the bundle code — neither is needed to draw the window.
-def _dashboard(ctx: AppContext) -> QWidget:
+def _dashboard(ctx: AppContext) -> Page:
     from lhtl_desktop.ui.dashboard_page import DashboardPage
 
     return DashboardPage(ctx)
 
 
-def _institutions(ctx: AppContext) -> QWidget:
+def _institutions(ctx: AppContext) -> Page:
     from lhtl_desktop.ui.institutions_page import InstitutionsPage
 
     return InstitutionsPage(ctx)
 
 
-def _entry(ctx: AppContext) -> QWidget:
+def _entry(ctx: AppContext) -> Page:
     from lhtl_desktop.ui.entry_page import EntryPage
 
     return EntryPage(ctx)
 
 
-def _sync(ctx: AppContext) -> QWidget:
+def _sync(ctx: AppContext) -> Page:
     from lhtl_desktop.ui.sync_page import SyncPage
 
     return SyncPage(ctx)
 
 
-def _reports(ctx: AppContext) -> QWidget:
+def _reports(ctx: AppContext) -> Page:
     from lhtl_desktop.ui.reports_page import ReportsPage
 
     return ReportsPage(ctx)
 
 
-def _settings(ctx: AppContext) -> QWidget:
+def _settings(ctx: AppContext) -> Page:
     from lhtl_desktop.ui.settings_page import SettingsPage
 
     return SettingsPage(ctx)
 
 
-PAGE_FACTORIES: dict[str, Callable[[AppContext], QWidget]] = {
+PAGE_FACTORIES: dict[str, Callable[[AppContext], Page]] = {
     "dashboard": _dashboard, "institutions": _institutions, "entry": _entry, "sync": _sync,
     "reports": _reports, "settings": _settings,
 }
@@ -101,7 +105,7 @@ class MainWindow(QMainWindow):
             "reports": (self.tr("Báo cáo"), icon.SP_FileIcon),
             "settings": (self.tr("Cài đặt"), icon.SP_FileDialogContentsView),
         }
-        self.pages: dict[str, QWidget] = {}  # the pages built so far (each is built when first shown)
+        self.pages: dict[str, Page] = {}  # the pages built so far (each is built when first shown)
         self._fresh: set[str] = set()  # built pages whose data was loaded since the last change elsewhere
         self._first_load_pending = True
         self.navigation = QListWidget()
@@ -130,10 +134,10 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(0)
         self.stack.setCurrentWidget(self.page(PAGE_KEYS[0]))  # built now, filled once the window is drawn
         self.navigation.currentRowChanged.connect(self._navigate)
-        ctx.changed.connect(self._on_changed)
+        ctx.ops.changed.connect(self.route_changes)
 
     # -- pages ------------------------------------------------------------------------------------------
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str) -> Page:
         """The page for `key`, built (not loaded) on first use."""
         page = self.pages.get(key)
         if page is None:
@@ -146,7 +150,7 @@ class MainWindow(QMainWindow):
     def current_key(self) -> str:
         return PAGE_KEYS[max(self.navigation.currentRow(), 0)]
 
-    def show_page(self, key: str) -> QWidget:
+    def show_page(self, key: str) -> Page:
         """Show the page of `key` with its data loaded now (for code and tests; the officer uses the
         navigation, which loads slow pages in the background)."""
         self.navigation.blockSignals(True)
@@ -162,36 +166,36 @@ class MainWindow(QMainWindow):
     def _show(self, key: str, background: bool) -> None:
         page = self.page(key)
         self.stack.setCurrentWidget(page)
-        if key not in self._fresh or (not background and getattr(page, "loading", False)):
+        if key not in self._fresh or (not background and page.loading):
             self._load(key, background)
 
     def _load(self, key: str, background: bool) -> None:
         page = self.pages[key]
         self._fresh.add(key)
-        later = getattr(page, "refresh_in_background", None)
-        if background and later is not None:
-            later()
-            return
-        refresh = getattr(page, "refresh", None)
-        if refresh is not None:
-            refresh()
+        if background:
+            page.refresh_in_background()
+        else:
+            page.refresh()
 
-    def _on_changed(self, topic: str) -> None:
-        # The page that wrote has updated itself; the hidden ones load again when they are shown. After a
-        # restore the store is a new object with other data: the identity and the visible page show it at once.
-        current = self.current_key()
-        self._fresh &= {current}
-        if topic in ("settings", "restore"):
+    def route_changes(self, changes: Changes, source: QObject | None = None) -> None:
+        """After a write: the pages that depend on `changes` load again (on screen) or become stale (hidden);
+        the page that wrote (`source`) has updated itself. A restore replaced everything: every page."""
+        if changes & (Changes.SETTINGS | Changes.RESTORE):
             self._show_identity()
-        if topic == "restore":
-            self._fresh.clear()
-            self._show(current, background=True)
+        current = self.current_key()
+        for key, page in self.pages.items():
+            if page is source and not changes & Changes.RESTORE:
+                continue
+            if changes & (page.depends_on | Changes.RESTORE):
+                self._fresh.discard(key)
+                if key == current:
+                    self._show(key, background=True)
 
     # -- window -----------------------------------------------------------------------------------------
     def _show_identity(self) -> None:
         me = self.ctx.installation
         self.identity.setText(self.tr("{unit} · Cán bộ: {officer} · Dữ liệu: {path}").format(
-            unit=me.unit.name, officer=me.officer, path=str(self.ctx.store.path)))
+            unit=me.unit.name, officer=me.officer, path=str(self.ctx.db_path)))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt's name
         super().paintEvent(event)
@@ -211,6 +215,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def build_main_window(store: Store) -> MainWindow:
-    """The whole main window for an initialised store (not shown). Timed by `make bench` for cold start."""
-    return MainWindow(AppContext(store))
+def build_main_window(store: Store, *, check: bool = False) -> MainWindow:
+    """The whole main window for an initialised store (not shown). Timed by `make bench` for cold start.
+    `check`: the file's quick_check is still to run (the writer's first job, see `ui.ops`)."""
+    return MainWindow(AppContext(store, check=check))

@@ -12,6 +12,7 @@ starts; the page builds its summary only when it is shown, on a worker with its 
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,10 +38,10 @@ from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.services.installation import subtree
 from lhtl_desktop.storage import Store
-from lhtl_desktop.storage.reader import open_reader
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
-from lhtl_desktop.ui.tasks import LatestRead, run_task
+from lhtl_desktop.ui.ops import Changes, Latest, ReadOp
+from lhtl_desktop.ui.page import Page
 
 if TYPE_CHECKING:
     from lhtl_desktop.services.reports.fonts import FontSet
@@ -120,7 +121,9 @@ def paint_document(doc: Document, printer: QPrinter) -> None:
         painter.end()
 
 
-class ReportsPage(QWidget):
+class ReportsPage(Page):
+    depends_on = Changes.VALUES | Changes.INSTITUTIONS | Changes.SETTINGS | Changes.CONFIG | Changes.SUBMISSIONS
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -187,7 +190,7 @@ class ReportsPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
-        self.reads = LatestRead(self)  # the newest summary build wins; an older one arriving late is dropped
+        self.reads = Latest(self)  # the newest summary build wins; an older one arriving late is dropped
         self.scope.currentIndexChanged.connect(self.update_summary)
         self.year.valueChanged.connect(self.update_summary)
 
@@ -212,7 +215,7 @@ class ReportsPage(QWidget):
 
             return reports.build_report(reader, year, scope)
 
-        self.reads.start(self.ctx.store.path, build, self._show_report, self._show_refusal)
+        self.ctx.ops.read(ReadOp(build, self._show_report, self._show_refusal, latest=self.reads))
 
     @property
     def loading(self) -> bool:
@@ -225,10 +228,10 @@ class ReportsPage(QWidget):
         except LhtlError:
             return False
         current = self.scope.currentData()
-        units = self.ctx.store.units()
+        units, codes = self.ctx.ops.read_now(lambda store: (store.units(), subtree(store, me.unit.code)))
         self.scope.blockSignals(True)
         self.scope.clear()
-        for code in subtree(self.ctx.store, me.unit.code):
+        for code in codes:
             unit = units[code]
             self.scope.addItem(f"{unit.name} ({unit.code})", code)
         index = self.scope.findData(current) if current else 0
@@ -243,7 +246,7 @@ class ReportsPage(QWidget):
         from lhtl_desktop.services import reports
 
         year, scope = self.selected()
-        return reports.build_report(self.ctx.store, year, scope)
+        return self.ctx.ops.read_now(lambda store: reports.build_report(store, year, scope))
 
     def update_summary(self) -> None:
         """Build the summary of the chosen scope and year now (the officer chose them) and show it."""
@@ -279,32 +282,23 @@ class ReportsPage(QWidget):
                 self.table.setItem(row, col, item)
 
     # -- actions ---------------------------------------------------------------------------------------
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, LhtlError):
-            show_error(self, exc)
-        else:
-            raise exc
+    def _failed(self, exc: LhtlError) -> None:
+        show_error(self, exc)
 
-    def _with_document(self, then: object) -> None:
+    def _with_document(self, then: Callable[[Document], object]) -> None:
         year, scope = self.selected()
-        path = self.ctx.store.path
 
-        def work() -> tuple[Report, Document]:
+        def work(reader: Store) -> tuple[Report, Document]:
             from lhtl_desktop.services import reports
 
-            # A read connection of the worker's own: the window's connection stays on the UI thread.
-            reader = open_reader(path)
-            try:
-                report = reports.build_report(reader, year, scope)
-            finally:
-                reader.close()
+            report = reports.build_report(reader, year, scope)
             return report, reports.layout_report(report)
 
         def done(result: tuple[Report, Document]) -> None:
             self.report, self.document = result
-            then(result[1])  # type: ignore[operator]
+            then(result[1])
 
-        run_task(self, self.tr("Đang lập biểu…"), work, done, self._failed)
+        self.ctx.ops.read(ReadOp(work, done, self._failed, progress=self.tr("Đang lập biểu…")))
 
     def preview(self) -> None:
         self._with_document(self.open_preview)
@@ -358,14 +352,9 @@ class ReportsPage(QWidget):
             show_error(self, exc)
             return
         year, scope = self.selected()
-        db_path = self.ctx.store.path
 
-        def work() -> Report:
-            reader = open_reader(db_path)  # the worker's own read connection, as for the preview
-            try:
-                return reports.write_report(reader, year, scope, path)
-            finally:
-                reader.close()
+        def work(reader: Store) -> Report:
+            return reports.write_report(reader, year, scope, path)
 
         def done(report: Report) -> None:
             self.report = report
@@ -373,4 +362,4 @@ class ReportsPage(QWidget):
             self.status.setText(self.tr("Đã lưu {file} — mã kiểm tra số liệu {code}.").format(
                 file=path, code=report.code))
 
-        run_task(self, self.tr("Đang ghi tệp…"), work, done, self._failed)
+        self.ctx.ops.read(ReadOp(work, done, self._failed, progress=self.tr("Đang ghi tệp…")))

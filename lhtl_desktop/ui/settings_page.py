@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -29,13 +31,15 @@ from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.services import account
 from lhtl_desktop.services.installation import set_hub, set_officer, set_two_tier
 from lhtl_desktop.services.settings import set_threshold
+from lhtl_desktop.storage import Store
 from lhtl_desktop.sync.keys import is_protected, open_private, seal_private
 from lhtl_desktop.ui.backup_dialog import BackupPanel
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import LOG_NAME, add_message_and_buttons, show_error
 from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
-from lhtl_desktop.ui.tasks import run_task
+from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import Page
 
 
 class PassphraseDialog(QDialog):
@@ -44,7 +48,7 @@ class PassphraseDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.key = account.own_key(ctx.store)
+        self.key = ctx.ops.read_now(account.own_key)
         self.setWindowTitle(self.tr("Đổi mật khẩu bảo vệ khóa"))
         self.setMinimumWidth(480)
         form = QFormLayout()
@@ -71,23 +75,17 @@ class PassphraseDialog(QDialog):
             return
         sealed, old, new = self.key.sealed, self.old.text(), self.new.text()
 
-        def work() -> str:
-            return seal_private(open_private(sealed, old or None), new)
+        def work(store: Store) -> None:
+            account.replace_own_sealed_key(store, seal_private(open_private(sealed, old or None), new))
 
-        def done(result: object) -> None:
-            account.replace_own_sealed_key(self.ctx.store, str(result))
-            self.accept()
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, LhtlError):
-                self.message.setText(exc.message)
-            else:
-                raise exc
-
-        run_task(self, self.tr("Đang bảo vệ lại khóa bằng mật khẩu mới…"), work, done, failed)
+        self.ctx.ops.write(WriteOp(work, Changes.KEYS, on_done=lambda _r: self.accept(),
+                                   on_error=lambda exc: self.message.setText(exc.message),
+                                   progress=self.tr("Đang bảo vệ lại khóa bằng mật khẩu mới…")))
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Page):
+    depends_on = Changes.SETTINGS | Changes.KEYS | Changes.CONFIG
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -151,16 +149,23 @@ class SettingsPage(QWidget):
         self.passphrase_button.clicked.connect(self.change_passphrase)
         return tab
 
+    def _write(self, fn: Callable[[Store], object], changes: Changes, done: Callable[[], None],
+               refused: Callable[[LhtlError], None]) -> None:
+        """This page's writes: queued on the writer; the page shows the outcome itself."""
+        self.ctx.ops.write(WriteOp(fn, changes, on_done=lambda _r: done(), on_error=refused, source=self))
+
     def save_officer(self) -> None:
-        try:
-            set_officer(self.ctx.store, self.officer.text())
-        except LhtlError as exc:
+        name = self.officer.text()
+
+        def done() -> None:
+            self.officer_message.setStyleSheet("color: #1b6e32;")
+            self.officer_message.setText(self.tr("Đã lưu."))
+
+        def refused(exc: LhtlError) -> None:
             self.officer_message.setText(exc.message)
             self.officer_message.setStyleSheet("color: #b00020;")
-            return
-        self.officer_message.setStyleSheet("color: #1b6e32;")
-        self.officer_message.setText(self.tr("Đã lưu."))
-        self.ctx.changed.emit("settings")
+
+        self._write(lambda store: set_officer(store, name), Changes.SETTINGS, done, refused)
 
     def change_passphrase(self) -> None:
         if PassphraseDialog(self.ctx, self).exec():
@@ -189,7 +194,7 @@ class SettingsPage(QWidget):
         backup_layout.addWidget(self.backup_panel)
         layout.addWidget(backup, 1)
         self.open_folder.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(account.data_folder(self.ctx.store)))))
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.ops.read_now(account.data_folder)))))
         return tab
 
     # -- hubs ---------------------------------------------------------------------------------------------
@@ -232,7 +237,7 @@ class SettingsPage(QWidget):
         return tab
 
     def _fill_hubs(self) -> None:
-        rows, hubs = account.hub_assignments(self.ctx.store)
+        rows, hubs = self.ctx.ops.read_now(account.hub_assignments)
         names = {u.code: u.name for u in hubs}
         names.update({r.commune.code: r.commune.name for r in rows})
         me = self.ctx.installation
@@ -251,28 +256,26 @@ class SettingsPage(QWidget):
         self.two_tier.blockSignals(False)
 
     def toggle_two_tier(self, on: bool) -> None:
-        try:
-            set_two_tier(self.ctx.store, on)
-        except LhtlError as exc:
+        def refused(exc: LhtlError) -> None:
             show_error(self, exc)
-        self._fill_hubs()
-        self.ctx.changed.emit("settings")
+            self._fill_hubs()
+
+        self._write(lambda store: set_two_tier(store, on), Changes.SETTINGS, self._fill_hubs, refused)
 
     def apply_hub(self) -> None:
         rows = self.hub_table.selectionModel().selectedRows()
         if not rows:
             self.hub_message.setText(self.tr("Chọn một xã, phường trong bảng trước."))
             return
-        code = self._hub_codes[rows[0].row()]
-        try:
-            set_hub(self.ctx.store, code, self.hub_choice.currentData())
-        except LhtlError as exc:
-            self.hub_message.setText(exc.message)
-            return
-        self.hub_message.setText(self.tr("Đã chuyển."))
-        self._fill_hubs()
-        self.hub_table.selectRow(rows[0].row())
-        self.ctx.changed.emit("settings")
+        row, code, hub = rows[0].row(), self._hub_codes[rows[0].row()], self.hub_choice.currentData()
+
+        def done() -> None:
+            self.hub_message.setText(self.tr("Đã chuyển."))
+            self._fill_hubs()
+            self.hub_table.selectRow(row)
+
+        self._write(lambda store: set_hub(store, code, hub), Changes.SETTINGS, done,
+                    lambda exc: self.hub_message.setText(exc.message))
 
     # -- thresholds ---------------------------------------------------------------------------------------
     def _threshold_tab(self) -> QWidget:
@@ -322,7 +325,8 @@ class SettingsPage(QWidget):
         return tab
 
     def _fill_thresholds(self) -> None:
-        targets = account.target_definitions(self.ctx.store)
+        targets, history = self.ctx.ops.read_now(
+            lambda store: (account.target_definitions(store), account.threshold_history(store)))
         labels = {t.code: t.label for t in targets}
         self.threshold_model.set_rows([
             (t.label, "; ".join(f"{y}: {fmt_percent(v, 1) if v is not None else '—'}"
@@ -338,24 +342,26 @@ class SettingsPage(QWidget):
         self.history_model.set_rows([
             (fmt_when(h["changed_at"]), h["changed_by"], labels.get(h["target_code"], h["target_code"]), str(h["year"]),
              fmt_percent(h["old_threshold"]), fmt_percent(h["new_threshold"]))
-            for h in account.threshold_history(self.ctx.store)
+            for h in history
         ])
 
     def save_threshold(self) -> None:
-        try:
-            if not self.threshold_value.text().strip():
-                raise ValidationError(self.tr("Chưa nhập ngưỡng."))
-            set_threshold(self.ctx.store, self.threshold_target.currentData(), self.threshold_year.value(),
-                          self.threshold_value.text())
-        except LhtlError as exc:
+        def refused(exc: LhtlError) -> None:
             self.threshold_message.setStyleSheet("color: #b00020;")
             self.threshold_message.setText(exc.message)
+
+        def done() -> None:
+            self.threshold_message.setStyleSheet("color: #1b6e32;")
+            self.threshold_message.setText(self.tr("Đã lưu ngưỡng mới."))
+            self.threshold_value.clear()
+            self._fill_thresholds()
+
+        if not self.threshold_value.text().strip():
+            refused(ValidationError(self.tr("Chưa nhập ngưỡng.")))
             return
-        self.threshold_message.setStyleSheet("color: #1b6e32;")
-        self.threshold_message.setText(self.tr("Đã lưu ngưỡng mới."))
-        self.threshold_value.clear()
-        self._fill_thresholds()
-        self.ctx.changed.emit("settings")
+        target, year, text = (self.threshold_target.currentData(), self.threshold_year.value(),
+                              self.threshold_value.text())
+        self._write(lambda store: set_threshold(store, target, year, text), Changes.SETTINGS, done, refused)
 
     # -- page ---------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -363,14 +369,14 @@ class SettingsPage(QWidget):
         self.unit_label.setText(f"{me.unit.name} ({me.unit.code})")
         if not self.officer.hasFocus():
             self.officer.setText(me.officer)
-        key = account.own_key(self.ctx.store)
+        key = self.ctx.ops.read_now(account.own_key)
         self.fingerprint.setText(key.fingerprint)
         self.protection.setText(
             self.tr("Khóa được bảo vệ bằng mật khẩu.") if is_protected(key.sealed)
             else self.tr("⚠ Khóa chưa có mật khẩu bảo vệ: ai chép được tệp dữ liệu có thể ký gói dữ liệu "
                          "thay đơn vị. Nên đặt mật khẩu."))
-        self.db_label.setText(str(self.ctx.store.path))
-        self.folder_label.setText(str(account.data_folder(self.ctx.store)))
+        self.db_label.setText(str(self.ctx.db_path))
+        self.folder_label.setText(str(self.ctx.ops.read_now(account.data_folder)))
         self.backup_panel.refresh()
         if self.hub_tab is not None:
             self._fill_hubs()

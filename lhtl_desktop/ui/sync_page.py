@@ -6,8 +6,10 @@ Dialogs that ask the officer something (folder, files, passphrase) go through sm
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -32,7 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from lhtl_desktop.errors import LhtlError, ValidationError
+from lhtl_desktop.model.units import Unit
 from lhtl_desktop.services import entry
+from lhtl_desktop.storage import Store
 from lhtl_desktop.sync import conflicts as sync_conflicts
 from lhtl_desktop.sync import enrolment, exporter, importer, inbox
 from lhtl_desktop.sync.conflicts import Conflict
@@ -42,7 +47,13 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import show_error
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
-from lhtl_desktop.ui.tasks import TaskControl, run_cancellable_task, run_task
+from lhtl_desktop.ui.ops import Changes, Control, WriteOp
+from lhtl_desktop.ui.page import Page
+
+T = TypeVar("T")
+
+IMPORT_CHANGES = Changes.VALUES | Changes.INSTITUTIONS | Changes.KEYS | Changes.SYNC | Changes.SUBMISSIONS | Changes.CONFIG
+"""What an accepted import may change (the snapshot's records and institutions, certificates, receipts)."""
 
 
 def num(value: int | None) -> str:
@@ -61,7 +72,9 @@ def _table(model: TextTableModel) -> QTableView:
     return view
 
 
-class SyncPage(QWidget):
+class SyncPage(Page):
+    depends_on = Changes.KEYS | Changes.SYNC | Changes.VALUES | Changes.SUBMISSIONS
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -122,7 +135,7 @@ class SyncPage(QWidget):
 
     def _passphrase(self) -> tuple[bool, str | None]:
         """(go on?, passphrase). Only asks when the key is protected."""
-        if not enrolment.own_key_protected(self.ctx.store):
+        if not self.ctx.ops.read_now(enrolment.own_key_protected):
             return True, None
         text = self.ask_passphrase()
         return text is not None, text
@@ -168,7 +181,8 @@ class SyncPage(QWidget):
     def _update_file_name(self) -> None:
         code = self.recipient.currentData()
         try:
-            self.file_name.setText(exporter.suggested_file_name(self.ctx.store, code) if code else "")
+            self.file_name.setText(
+                self.ctx.ops.read_now(lambda store: exporter.suggested_file_name(store, code)) if code else "")
         except LhtlError as exc:
             self.file_name.setText(exc.message)
 
@@ -184,10 +198,9 @@ class SyncPage(QWidget):
         go, passphrase = self._passphrase()
         if not go:
             return
-        store = self.ctx.store
         self.export_button.setEnabled(False)
 
-        def work() -> exporter.ExportResult:
+        def work(store: Store) -> exporter.ExportResult:
             return exporter.export_bundle(store, Path(folder), to_unit=code, passphrase=passphrase)
 
         def done(result: exporter.ExportResult) -> None:
@@ -196,18 +209,22 @@ class SyncPage(QWidget):
             self.export_result.setText(self.tr("Đã ghi gói số {seq} gửi {to}: {path} ({n} thiết chế, {r} giá trị).")
                                        .format(seq=result.seq, to=self.recipient.currentText(), path=str(result.path),
                                                n=num(result.institutions), r=num(result.records)))
-            self.ctx.changed.emit("sync")
+            self.refresh()
 
-        run_task(self, self.tr("Đang xuất gói…"), work, done, self._failed(self.export_button))
+        self._write(work, Changes.SYNC, done, self._failed(self.export_button), progress=self.tr("Đang xuất gói…"))
 
-    def _failed(self, button: QPushButton) -> Any:
-        def failed(exc: BaseException) -> None:
+    def _failed(self, button: QPushButton) -> Callable[[LhtlError], None]:
+        def failed(exc: LhtlError) -> None:
             button.setEnabled(True)
-            if isinstance(exc, LhtlError):
-                show_error(self, exc)
-            else:
-                raise exc
+            show_error(self, exc)
         return failed
+
+    def _write(self, fn: Callable[[Store], T], changes: Changes | Callable[[T], Changes], done: Callable[[T], None],
+               refused: Callable[[LhtlError], None], *, progress: str | None = None,
+               control: Control | None = None) -> QProgressDialog | None:
+        """This page's writes, queued on the writer; the page shows the outcome itself (`source`)."""
+        return self.ctx.ops.write(WriteOp(fn, changes, on_done=done, on_error=refused, source=self, progress=progress,
+                                   control=control))
 
     # -- Nhận gói -----------------------------------------------------------------------------------------
     def _build_receive(self) -> QWidget:
@@ -291,11 +308,12 @@ class SyncPage(QWidget):
         if not self.pending:
             return
         files = list(self.pending)
-        store = self.ctx.store
         for b in (self.preview_button, self.import_button):
             b.setEnabled(False)
+        control = Control()
+        self.import_control = control
 
-        def work(control: TaskControl) -> list[FileResult]:
+        def work(store: Store) -> list[FileResult]:
             # A real import can be stopped: the batch then rolls back whole (see importer.import_files).
             return importer.import_files(store, files, dry_run=dry_run, progress=control.report,
                                          cancel=None if dry_run else control.cancelled)
@@ -304,21 +322,20 @@ class SyncPage(QWidget):
             self.show_results(results)
             if not dry_run:
                 self._clear_files()
-                self.ctx.changed.emit("sync")
                 self.refresh()
             self._update_import_buttons()
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: LhtlError) -> None:
             self._update_import_buttons()
             if isinstance(exc, importer.ImportCancelled):
                 self.result_summary.setText(exc.message)  # the files stay listed, to import later
-            elif isinstance(exc, LhtlError):
-                show_error(self, exc)
             else:
-                raise exc
+                show_error(self, exc)
 
-        self.import_task = run_cancellable_task(
-            self, self.tr("Đang xem trước…") if dry_run else self.tr("Đang sao lưu và nhập gói…"), work, done, failed)
+        changes = Changes.NONE if dry_run else IMPORT_CHANGES
+        dialog = self._write(work, changes, done, failed, control=control,
+                             progress=self.tr("Đang xem trước…") if dry_run else self.tr("Đang sao lưu và nhập gói…"))
+        self.import_task = (dialog, control)
 
     def show_results(self, results: list[FileResult]) -> None:
         self.last_results = results
@@ -421,17 +438,16 @@ class SyncPage(QWidget):
         if not reason:
             self.resolve_message.setText(self.tr("Hãy ghi lý do chọn giá trị này."))
             return
-        try:
-            entry.set_values(self.ctx.store, c.institution_id, c.period, {c.indicator: self.resolve_value.text()},
-                             reason)
-        except LhtlError as exc:
-            self.resolve_message.setText(exc.message)
-            return
-        self.resolve_value.clear()
-        self.resolve_reason.clear()
-        self.resolve_message.setText(self.tr("Đã lưu. Giá trị thống nhất sẽ đi kèm gói gửi tiếp theo."))
-        self.ctx.changed.emit("values")
-        self.refresh()
+        value = self.resolve_value.text()
+
+        def done(_result: object) -> None:
+            self.resolve_value.clear()
+            self.resolve_reason.clear()
+            self.resolve_message.setText(self.tr("Đã lưu. Giá trị thống nhất sẽ đi kèm gói gửi tiếp theo."))
+            self.refresh()
+
+        self._write(lambda store: entry.set_values(store, c.institution_id, c.period, {c.indicator: value}, reason),
+                    Changes.VALUES, done, lambda exc: self.resolve_message.setText(exc.message))
 
     # -- Khóa và đăng ký ----------------------------------------------------------------------------------
     def _build_keys(self) -> QWidget:
@@ -492,14 +508,15 @@ class SyncPage(QWidget):
         go, passphrase = self._passphrase()
         if not go:
             return
-        try:
-            path = enrolment.export_enrolment(self.ctx.store, Path(folder), passphrase=passphrase)
-        except LhtlError as exc:
-            show_error(self, exc)
-            return
-        info = enrolment.own_key_info(self.ctx.store)
-        self.enrol_message.setText(self.tr("Đã ghi {path}. Gửi tệp cho cấp trên và đọc dấu vân tay {fp} qua điện "
-                                           "thoại.").format(path=str(path), fp=info.fingerprint))
+        def work(store: Store) -> tuple[Path, str]:
+            path = enrolment.export_enrolment(store, Path(folder), passphrase=passphrase)
+            return path, enrolment.own_key_info(store).fingerprint
+
+        def done(result: tuple[Path, str]) -> None:
+            self.enrol_message.setText(self.tr("Đã ghi {path}. Gửi tệp cho cấp trên và đọc dấu vân tay {fp} qua "
+                                               "điện thoại.").format(path=str(result[0]), fp=result[1]))
+
+        self._write(work, Changes.NONE, done, lambda exc: show_error(self, exc))
 
     def new_key(self) -> None:
         """Officer change or lost passphrase: a new key, the old one retired here, the enrolment file written."""
@@ -509,10 +526,9 @@ class SyncPage(QWidget):
         folder = self.ask_folder()
         if not folder:
             return
-        store = self.ctx.store
         self.new_key_button.setEnabled(False)
 
-        def work() -> enrolment.NewOwnKey:
+        def work(store: Store) -> enrolment.NewOwnKey:
             return enrolment.new_own_key(store, passphrase=passphrase or None, officer=officer or None,
                                          out=Path(folder))
 
@@ -522,17 +538,13 @@ class SyncPage(QWidget):
                 "Đã tạo khóa mới; khóa cũ {old} được ghi là đã thay. Đã ghi {path}: gửi tệp này cho cấp trên và đọc "
                 "dấu vân tay mới {fp} qua điện thoại để cấp trên đăng ký.").format(
                 old=result.old_key_id[:8], path=str(result.enrolment_path), fp=result.fingerprint))
-            self.ctx.changed.emit("sync")
             self.refresh()
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: LhtlError) -> None:
             self.new_key_button.setEnabled(True)
-            if isinstance(exc, LhtlError):
-                self.enrol_message.setText(exc.message)
-            else:
-                raise exc
+            self.enrol_message.setText(exc.message)
 
-        run_task(self, self.tr("Đang tạo khóa mới…"), work, done, failed)
+        self._write(work, Changes.KEYS | Changes.SETTINGS, done, failed, progress=self.tr("Đang tạo khóa mới…"))
 
     def enrol(self) -> None:
         path = self.enrol_file.text().strip()
@@ -542,11 +554,15 @@ class SyncPage(QWidget):
         go, passphrase = self._passphrase()
         if not go:
             return
-        try:
-            result = enrolment.enrol_key(self.ctx.store, path, self.enrol_fingerprint.text(), passphrase=passphrase)
-        except LhtlError as exc:
-            self.enrol_message.setText(exc.message)
-            return
+        fingerprint = self.enrol_fingerprint.text()
+
+        def done(result: enrolment.EnrolResult) -> None:
+            self._enrolled(result)
+
+        self._write(lambda store: enrolment.enrol_key(store, path, fingerprint, passphrase=passphrase),
+                    Changes.KEYS, done, lambda exc: self.enrol_message.setText(exc.message))
+
+    def _enrolled(self, result: enrolment.EnrolResult) -> None:
         text = (self.tr("Khóa của {unit} đã được đăng ký trước đó.") if result.already
                 else self.tr("Đã đăng ký khóa của {unit}.")).format(unit=result.unit_name)
         if result.waiting:
@@ -554,7 +570,6 @@ class SyncPage(QWidget):
                 n=result.waiting)
         self.enrol_message.setText(text)
         self.enrol_fingerprint.clear()
-        self.ctx.changed.emit("sync")
         self.refresh()
 
     def change_status(self, status: str) -> None:
@@ -565,13 +580,15 @@ class SyncPage(QWidget):
         go, passphrase = self._passphrase()
         if not go:
             return
-        try:
-            enrolment.change_key_status(self.ctx.store, self.trusted[row].key_id, status, passphrase=passphrase)
-        except LhtlError as exc:
-            self.enrol_message.setText(exc.message)
-            return
-        self.enrol_message.setText(self.tr("Đã cập nhật trạng thái khóa; thông tin này đi kèm gói gửi tiếp theo."))
-        self.refresh()
+        key_id = self.trusted[row].key_id
+
+        def done(_result: object) -> None:
+            self.enrol_message.setText(self.tr("Đã cập nhật trạng thái khóa; thông tin này đi kèm gói gửi tiếp "
+                                               "theo."))
+            self.refresh()
+
+        self._write(lambda store: enrolment.change_key_status(store, key_id, status, passphrase=passphrase),
+                    Changes.KEYS, done, lambda exc: self.enrol_message.setText(exc.message))
 
     # -- Tệp cách ly --------------------------------------------------------------------------------------
     def _build_quarantine(self) -> QWidget:
@@ -590,27 +607,25 @@ class SyncPage(QWidget):
         return page
 
     def import_quarantined(self) -> None:
-        store = self.ctx.store
         self.requeue_button.setEnabled(False)
 
         def done(results: list[FileResult]) -> None:
             self.requeue_button.setEnabled(True)
             self.show_results(results)
             self.tabs.setCurrentIndex(1)
-            self.ctx.changed.emit("sync")
             self.refresh()
 
-        run_task(self, self.tr("Đang nhập lại…"), lambda: importer.import_quarantined(store), done,
-                 self._failed(self.requeue_button))
+        self._write(importer.import_quarantined, IMPORT_CHANGES, done, self._failed(self.requeue_button),
+                    progress=self.tr("Đang nhập lại…"))
 
     # -- refresh ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Called when the page is shown or `ctx.changed` fires."""
-        store = self.ctx.store
+        """Called when the page is shown or after a change it depends on: one read of everything it shows."""
+        data = self.ctx.ops.read_now(_read_sync_state)
         current = self.recipient.currentData()
         self.recipient.blockSignals(True)
         self.recipient.clear()
-        for code, name in exporter.recipients(store):
+        for code, name in data.recipients:
             self.recipient.addItem(f"{name} ({code})", code)
         if current is not None and self.recipient.findData(current) >= 0:
             self.recipient.setCurrentIndex(self.recipient.findData(current))
@@ -619,9 +634,9 @@ class SyncPage(QWidget):
 
         self.inbox_model.set_rows([
             (f"{r.unit_name} ({r.unit})", str(r.last_seq), fmt_when(r.last_created), fmt_when(r.last_imported), r.last_file,
-             r.gap_text) for r in inbox.inbox(store)])
+             r.gap_text) for r in data.inbox])
 
-        self.conflicts = sync_conflicts.open_conflicts(store)
+        self.conflicts = data.conflicts
         self.conflicts_model.set_rows([
             (c.unit_name, c.institution_name, c.period, c.indicator, num(c.provisional.value),
              "; ".join(f"{num(r.value)} ({r.author_unit}, {r.author_name or r.author_key[:8]})" for r in c.siblings))
@@ -630,20 +645,36 @@ class SyncPage(QWidget):
         self.tabs.setTabText(3, self.tr("Xung đột ({n})").format(n=len(self.conflicts)) if self.conflicts
                              else self.tr("Xung đột"))
 
-        info = enrolment.own_key_info(store)
+        info = data.own_key
         self.own_key.setText(self.tr("Khóa của máy này ({unit}): mã {key}\nDấu vân tay: {fp}").format(
             unit=info.unit_name, key=info.key_id[:8], fp=info.fingerprint))
-        self.trusted = [k for k in enrolment.trusted_keys(store) if k.key_id != info.key_id]
-        units = store.units()
+        self.trusted = [k for k in data.trusted if k.key_id != info.key_id]
+        units = data.units
         self.keys_model.set_rows([
             (f"{units[k.unit].name} ({k.unit})" if k.unit in units else k.unit, k.key_id[:8], k.fingerprint,
              STATUS_LABELS.get(k.status, k.status), self.tr("có") if k.direct else self.tr("qua cấp dưới"))
             for k in self.trusted])
 
-        rows = inbox.quarantined(store)
+        rows = data.quarantined
         self.quarantine_model.set_rows([
             (r["file_name"], r["key_id"][:8], fmt_when(r["received_at"]), f"{num(int(r['size']) // 1024)} KB")
             for r in rows])
         self.requeue_button.setEnabled(bool(rows))
         self.tabs.setTabText(5, self.tr("Tệp cách ly ({n})").format(n=len(rows)) if rows else self.tr("Tệp cách ly"))
 
+
+@dataclass
+class _SyncState:
+    recipients: list[tuple[str, str]]
+    inbox: list[Any]
+    conflicts: list[Conflict]
+    own_key: Any
+    trusted: list[Any]
+    units: dict[str, Unit]
+    quarantined: list[dict[str, Any]]
+
+
+def _read_sync_state(store: Store) -> _SyncState:
+    return _SyncState(list(exporter.recipients(store)), list(inbox.inbox(store)),
+                      sync_conflicts.open_conflicts(store), enrolment.own_key_info(store),
+                      list(enrolment.trusted_keys(store)), store.units(), list(inbox.quarantined(store)))

@@ -1,26 +1,20 @@
-"""Slow work off the UI thread, with a progress dialog (ARCHITECTURE.md §4, STYLE.md: Anki's taskman).
+"""Work off the UI thread that does not touch the database (STYLE.md: Anki's taskman).
 
-`run_task` runs a plain function on the global thread pool and calls `on_done(result)` or
-`on_error(exception)` back on the main thread. Widgets are only touched on the main thread.
-`run_in_background` does the same without a dialog, for a page that fills itself while the window stays
-usable (the page shows its own "being computed" state meanwhile).
+Database work goes through the operation runner (`ui.ops`: WriteOps on the writer, ReadOps on readers),
+which uses `run_in_background` for its reads. `run_task` is for the rest (the first-run wizard: a unit list
+from the reference package, a key made before any database exists): a plain function on the global thread
+pool, `on_done(result)` or `on_error(exception)` back on the main thread, behind a progress dialog.
+Widgets are only touched on the main thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
-
-from lhtl_desktop.errors import LhtlError
-from lhtl_desktop.storage import Store
-from lhtl_desktop.storage.reader import open_reader
-
-T = TypeVar("T")
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 _running: set[_Task] = set()
 
@@ -99,95 +93,3 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[[], Any], on_done:
 
     run_in_background(fn, on_done, on_error, finish)
     return dialog
-
-
-class TaskControl(QObject):
-    """Handed to a cancellable task: `report()` moves the progress bar, `cancelled()` asks if «Hủy» was pressed.
-
-    Both are safe to call from the worker thread: the report is a queued signal, the flag a plain bool that
-    only the main thread sets.
-    """
-
-    progressed = Signal(int, int, str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._cancelled = False
-
-    def report(self, done: int, total: int, text: str) -> None:
-        self.progressed.emit(done, total, text)
-
-    def cancel(self) -> None:
-        self._cancelled = True
-
-    def cancelled(self) -> bool:
-        return self._cancelled
-
-
-def run_cancellable_task(parent: QWidget | None, label: str, fn: Callable[[TaskControl], Any],
-                         on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
-                         ) -> tuple[QProgressDialog, TaskControl]:
-    """Like run_task, with a progress bar fed by `control.report` and a «Hủy» button that sets the flag."""
-    control = TaskControl()
-    dialog = run_task(parent, label, lambda: fn(control), on_done, on_error)
-    cancel = QPushButton(dialog.tr("Hủy"))
-    dialog.setCancelButton(cancel)
-    # The dialog must not close itself on «Hủy»: the task finishes its current step and then reports back.
-    dialog.canceled.disconnect()
-    dialog.canceled.connect(control.cancel)
-    dialog.canceled.connect(lambda: dialog.setLabelText(dialog.tr("Đang hủy, chờ xong bước hiện tại…")))
-
-    def show(done: int, total: int, text: str) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-        dialog.setLabelText(f"{label}\n{text}")
-
-    control.progressed.connect(show, Qt.ConnectionType.QueuedConnection)
-    return dialog, control
-
-
-class LatestRead:
-    """A page's background reads where only the newest counts (the dashboard's evaluation, the reports summary).
-
-    `start()` computes on a worker with a read connection of its own (never the window's store, so it shares no
-    transaction with a save) and supersedes every earlier read: a result that arrives late is dropped.
-    `supersede()` does the same for a read the page does at once on the UI thread. `loading` is true while the
-    newest read runs. A refusal (LhtlError) goes to `on_refused`; anything else is a bug and is raised.
-    """
-
-    def __init__(self, owner: QObject) -> None:
-        self.owner = owner
-        self.generation = 0
-        self.loading = False
-
-    def supersede(self) -> None:
-        self.generation += 1
-        self.loading = False
-
-    def start(self, path: Path, compute: Callable[[Store], T], on_done: Callable[[T], None],
-              on_refused: Callable[[LhtlError], None]) -> None:
-        self.generation += 1
-        generation = self.generation
-        self.loading = True
-
-        def work() -> T:
-            reader = open_reader(path)
-            try:
-                return compute(reader)
-            finally:
-                reader.close()
-
-        def done(result: T) -> None:
-            if generation == self.generation:
-                self.loading = False
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            if generation != self.generation:
-                return
-            self.loading = False
-            if not isinstance(exc, LhtlError):
-                raise exc
-            on_refused(exc)
-
-        run_in_background(work, done, failed, owner=self.owner)

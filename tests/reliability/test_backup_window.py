@@ -21,13 +21,14 @@ from lhtl_desktop.ui.backup_dialog import (
     install_exit_backup,
 )
 from lhtl_desktop.ui.context import AppContext
+from lhtl_desktop.ui.ops import Changes
 
 
 @pytest.fixture
 def ctx(workload_db: Path, qtbot):  # type: ignore[no-untyped-def]
     context = AppContext(open_store(workload_db))
     yield context
-    context.store.close()
+    context.ops.close()
 
 
 def test_usb_backup_from_the_panel(ctx: AppContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -42,6 +43,7 @@ def test_usb_backup_from_the_panel(ctx: AppContext, qtbot, tmp_path: Path) -> No
     panel.choose_save_path = pick
     (tmp_path / "usb").mkdir()
     qtbot.mouseClick(panel.usb_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Đã sao lưu vào" in panel.message.text(), timeout=10_000)
     out = tmp_path / "usb" / suggested[0]
     assert suggested[0].startswith("saoluu-Xa-Gia-Lam-14389-")
     assert out.exists() and check_workload(out) == 0
@@ -49,51 +51,52 @@ def test_usb_backup_from_the_panel(ctx: AppContext, qtbot, tmp_path: Path) -> No
 
 
 def test_restore_from_a_file_replaces_and_reopens(ctx: AppContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    saved = backups.export_backup(ctx.store, tmp_path / "saoluu.sqlite3")
-    workload_transaction(ctx.store, 1)
+    saved = backups.export_backup(ctx.ops.writer_store(), tmp_path / "saoluu.sqlite3")
+    workload_transaction(ctx.ops.writer_store(), 1)
     panel = BackupPanel(ctx)
     qtbot.addWidget(panel)
     panel.choose_open_path = lambda: str(saved)
     questions: list[str] = []
     panel.ask = lambda title, text: questions.append(text) or True
-    old_store = ctx.store
-    with qtbot.waitSignal(ctx.changed) as signal:
+    old_store = ctx.ops.writer_store()
+    with qtbot.waitSignal(ctx.ops.changed, timeout=10_000) as signal:
         assert panel.restore_from_file()
-    assert signal.args == ["restore"]
-    assert ctx.store is not old_store
+    assert signal.args == [Changes.RESTORE, None]
+    assert ctx.ops.writer_store() is not old_store
     assert "Xã Gia Lâm (14389)" in questions[0] and "được giữ lại" in questions[0]
-    assert check_workload(Path(ctx.store.path)) == 0
+    assert check_workload(ctx.db_path) == 0
     assert "Đã khôi phục Xã Gia Lâm" in panel.message.text()
-    assert ctx.store.get_meta("workload_step") == "0"  # the reopened store reads the restored data
+    assert ctx.ops.writer_store().get_meta("workload_step") == "0"  # the reopened store reads the restored data
+    assert ctx.ops.read_now(lambda s: s.get_meta("workload_step")) == "0"  # and so do the pages
 
 
 def test_refused_restore_leaves_everything(ctx: AppContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"PK\x03\x04 a zip file, not a database" * 100)
-    db = Path(ctx.store.path)
-    before = ctx.store.dump()
+    db = Path(ctx.ops.writer_store().path)
+    before = ctx.ops.writer_store().dump()
     panel = BackupPanel(ctx)
     qtbot.addWidget(panel)
     panel.choose_open_path = lambda: str(junk)
     panel.ask = lambda title, text: pytest.fail("nothing to confirm for a bad file")  # type: ignore[func-returns-value]
     assert not panel.restore_from_file()
     assert "không phải cơ sở dữ liệu" in panel.message.text() or "hỏng" in panel.message.text()
-    assert ctx.store.dump() == before and not (db.parent / "backups").exists()
+    assert ctx.ops.writer_store().dump() == before and not (db.parent / "backups").exists()
 
 
 def test_declining_the_confirmation_changes_nothing(ctx: AppContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    saved = backups.export_backup(ctx.store, tmp_path / "s.sqlite3")
-    workload_transaction(ctx.store, 1)
+    saved = backups.export_backup(ctx.ops.writer_store(), tmp_path / "s.sqlite3")
+    workload_transaction(ctx.ops.writer_store(), 1)
     panel = BackupPanel(ctx)
     qtbot.addWidget(panel)
     panel.ask = lambda title, text: False
     assert not panel.restore_file(saved)
-    assert ctx.store.get_meta("workload_step") == "1"
+    assert ctx.ops.writer_store().get_meta("workload_step") == "1"
 
 
 def test_rolling_backups_listed_and_restorable(ctx: AppContext, qtbot) -> None:  # type: ignore[no-untyped-def]
-    backup_store.rolling_backup(ctx.store, "import", now=datetime(2025, 5, 1, 8, 0, tzinfo=UTC))
-    workload_transaction(ctx.store, 1)
+    backup_store.rolling_backup(ctx.ops.writer_store(), "import", now=datetime(2025, 5, 1, 8, 0, tzinfo=UTC))
+    workload_transaction(ctx.ops.writer_store(), 1)
     dialog = BackupDialog(ctx)
     qtbot.addWidget(dialog)
     panel = dialog.panel
@@ -104,7 +107,8 @@ def test_rolling_backups_listed_and_restorable(ctx: AppContext, qtbot) -> None: 
     assert panel.restore_selected_button.isEnabled()
     panel.ask = lambda title, text: True
     assert panel.restore_selected()
-    assert ctx.store.get_meta("workload_step") == "0"
+    qtbot.waitUntil(lambda: "Đã khôi phục" in panel.message.text(), timeout=10_000)
+    assert ctx.ops.writer_store().get_meta("workload_step") == "0"
 
 
 def _damage(path: Path) -> None:
@@ -159,9 +163,9 @@ def test_exit_backup_hook(ctx: AppContext, qtbot) -> None:  # type: ignore[no-un
 
     app = QCoreApplication.instance()
     assert app is not None
-    slot = install_exit_backup(app, lambda: ctx.store)
+    slot = install_exit_backup(app, lambda: ctx.ops)
     try:
         app.aboutToQuit.emit()
     finally:
         app.aboutToQuit.disconnect(slot)
-    assert [b.reason for b in backups.list_backups(ctx.store.path)] == ["exit"]
+    assert [b.reason for b in backups.list_backups(ctx.db_path)] == ["exit"]

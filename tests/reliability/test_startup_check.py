@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from rel_support import check_workload, workload_transaction
 
-from lhtl_desktop.errors import DatabaseCorruptError, DatabaseError
+from lhtl_desktop.errors import DatabaseCorruptError
 from lhtl_desktop.storage import backup as backup_store
 from lhtl_desktop.storage import open_store
-from lhtl_desktop.storage.db import deferred_check
+from lhtl_desktop.storage.db import quick_check
 from lhtl_desktop.ui.app import WindowStart, create_application
 from lhtl_desktop.ui.backup_dialog import StartupRecoveryDialog
 from lhtl_desktop.ui.main_window import MainWindow
+from lhtl_desktop.ui.ops import Ops, WriteOp
 
 
 def _damage_btree(path: Path, name: str) -> str:
@@ -63,64 +63,82 @@ def test_the_cli_path_still_checks_at_open(workload_db: Path) -> None:
     assert "btreeInitPage" in caught.value.message and "*** in database" not in caught.value.message
     store = open_store(workload_db, check=False)  # the window's way: opens, the check comes later
     try:
-        assert store.check_passed is None and store.get_meta("unit_code") == "14389"
+        assert store.get_meta("unit_code") == "14389"
     finally:
         store.close()
 
 
-def test_no_write_before_the_check_has_passed(workload_db: Path) -> None:
+def _traced(store) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every statement the store's connection runs, in order (SQLite's own trace)."""
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    return statements
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE", "BEGIN", "REPLACE")]
+
+
+def test_writes_queued_before_the_check_wait_for_it_then_run(workload_db: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     store = open_store(workload_db, check=False)
+    ops = Ops(store, check=True)
+    statements = _traced(store)
+    done: list[object] = []
     try:
-        store.check_wait_seconds = 0.05
-        before = store.dump()
-        with pytest.raises(DatabaseError) as caught:
-            workload_transaction(store, 1)
-        assert "đang kiểm tra cơ sở dữ liệu" in caught.value.message
-        assert "không có gì bị thay đổi" in caught.value.message
-        # a write that does not go through atomic() is refused by SQLite itself (query_only)
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
-            store.set_meta("workload_step", "9")
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
-            store.db.table("meta").insert({"key": "x", "value": "y"})
-        assert store.dump() == before and store.check_passed is None
-        assert deferred_check(store) is None
-        assert store.check_passed is True
-        workload_transaction(store, 1)
+        for k in (1, 2):
+            ops.write(WriteOp(lambda s, k=k: workload_transaction(s, k), on_done=done.append))
+        assert ops.check_passed is None
+        assert check_workload(workload_db) == 0  # queued, not run: the writer waits for start_check()
+        ops.start_check()
+        qtbot.waitUntil(lambda: len(done) == 2, timeout=10_000)
+        assert ops.check_passed is True
+        check_at = statements.index("PRAGMA quick_check")
+        assert _writes(statements) and all(statements.index(w) > check_at for w in _writes(statements))
     finally:
-        store.close()
-    assert check_workload(workload_db) == 1
+        ops.close()
+    assert check_workload(workload_db) == 2
 
 
-def test_a_save_waits_for_the_running_check(workload_db: Path) -> None:
-    store = open_store(workload_db, check=False)
-    try:
-        started = threading.Timer(0.2, deferred_check, [store])
-        started.start()
-        workload_transaction(store, 1)  # blocks until the check on the other connection has passed
-        assert store.check_passed is True
-        started.join()
-    finally:
-        store.close()
-    assert check_workload(workload_db) == 1
-
-
-def test_a_failed_check_refuses_every_write(workload_db: Path) -> None:
+def test_a_failed_check_refuses_every_queued_write(workload_db: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     broken = _damage_btree(workload_db, "value_history_key")
     store = open_store(workload_db, check=False)
+    before = _rows(store)
+    ops = Ops(store, check=True)
+    refused: list[str] = []
+    settled: list[object] = []
+    ops.checked.connect(settled.append)
+    ops.show_error = lambda exc: refused.append(exc.message)  # the one error path: the dialog's text
     try:
-        before = _rows(store)
-        error = deferred_check(store)
-        assert isinstance(error, DatabaseCorruptError) and store.check_passed is False
-        with pytest.raises(DatabaseCorruptError) as caught:
-            workload_transaction(store, 1)
-        assert caught.value.message.startswith("Không lưu được: cơ sở dữ liệu không vượt qua bước kiểm tra")
-        assert not store.lift_hold()
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
-            store.set_meta("workload_step", "9")
-        assert _rows(store) == before
+        ops.write(WriteOp(lambda s: workload_transaction(s, 1)))
+        ops.start_check()
+        qtbot.waitUntil(lambda: bool(refused) and bool(settled), timeout=10_000)
+        assert isinstance(settled[0], DatabaseCorruptError) and ops.check_passed is False
+        assert refused[0].startswith("Không lưu được: cơ sở dữ liệu không vượt qua bước kiểm tra")
+        ops.write(WriteOp(lambda s: workload_transaction(s, 2)))  # a later write too
+        qtbot.waitUntil(lambda: len(refused) == 2, timeout=10_000)
+        reader = open_store(workload_db, check=False)
+        try:
+            assert _rows(reader) == before
+        finally:
+            reader.close()
+    finally:
+        ops.close()
+    assert hashlib.sha256(workload_db.read_bytes()).hexdigest() == broken
+
+
+def test_quick_check_reports_what_it_found(workload_db: Path) -> None:
+    store = open_store(workload_db, check=False)
+    try:
+        assert quick_check(store) is None
     finally:
         store.close()
-    assert hashlib.sha256(workload_db.read_bytes()).hexdigest() == broken
+    _damage_btree(workload_db, "value_history_key")
+    store = open_store(workload_db, check=False)
+    try:
+        error = quick_check(store)
+        assert isinstance(error, DatabaseCorruptError) and "btreeInitPage" in error.message
+    finally:
+        store.close()
 
 
 # -- the window ----------------------------------------------------------------------------------------------
@@ -151,13 +169,14 @@ def test_window_draws_first_then_checks_then_saves(app: QApplication, qtbot, wor
     start = _start(app, workload_db, [])
     try:
         assert start.open()
-        store = start.store
-        assert store is not None and isinstance(start.window, MainWindow)
-        assert store.check_passed is None  # nothing checked before the window is drawn
-        assert start.checked_store() is None  # so the exit backup would copy nothing yet
-        qtbot.waitUntil(lambda: store.check_passed is True and store.lift_hold(), timeout=10_000)
-        assert start.checked_store() is store
-        workload_transaction(store, 1)
+        ops = start.ops()
+        assert ops is not None and isinstance(start.window, MainWindow)
+        assert ops.check_passed is None  # nothing checked before the window is drawn
+        assert start.checked_ops() is None  # so the exit backup would copy nothing yet
+        saved: list[object] = []
+        ops.write(WriteOp(lambda s: workload_transaction(s, 1), on_done=saved.append))  # waits for the check
+        qtbot.waitUntil(lambda: bool(saved), timeout=10_000)  # the first paint started the check
+        assert ops.check_passed is True and start.checked_ops() is ops
     finally:
         _close(start)
     assert check_workload(workload_db) == 1
@@ -181,7 +200,8 @@ def test_window_on_a_file_failing_its_check_leads_to_the_rescue(app: QApplicatio
         assert hashlib.sha256((kept / workload_db.name).read_bytes()).hexdigest() == broken
         assert start.exit_code == 0 and start.window is not first_window
         assert isinstance(start.window, MainWindow) and start.store is not first_store
-        assert start.store is not None and start.store.check_passed is True  # reopened with the check
+        ops = start.ops()
+        assert ops is not None and ops.check_passed is True  # reopened with the check
         assert start.store.get_meta("workload_step") == "1"
     finally:
         _close(start)

@@ -175,9 +175,9 @@ def start(app: QApplication, qtbot, db: Path):  # type: ignore[no-untyped-def]
     window_start = WindowStart(app, db)
     window_start.show_error = lambda text: pytest.fail(f"unexpected error dialog: {text}")
     assert window_start.open()
-    store = window_start.store
-    assert store is not None and isinstance(window_start.window, MainWindow)
-    qtbot.waitUntil(lambda: store.check_passed is True and store.lift_hold(), timeout=60_000)
+    ops = window_start.ops()
+    assert ops is not None and isinstance(window_start.window, MainWindow)
+    qtbot.waitUntil(lambda: ops.check_passed is True, timeout=60_000)
     yield window_start
     window_start._close()  # noqa: SLF001 — closes the window (after its background work) and the store
 

@@ -33,6 +33,11 @@ def page_for(qtbot, node) -> SyncPage:  # type: ignore[no-untyped-def]
     return page
 
 
+def settled(qtbot, page: SyncPage) -> None:  # type: ignore[no-untyped-def]
+    """Every write the page queued has run and reported back."""
+    qtbot.waitUntil(lambda: not page.ctx.ops.busy, timeout=10_000)
+
+
 def commit_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
     event = QInputMethodEvent()
     event.setCommitString(text)
@@ -132,12 +137,14 @@ def test_conflict_resolved_by_picking_a_side_with_a_reason(qtbot, app, net: Net)
 
     before = net.hub.store.dump()
     page.resolve()  # no reason yet: refused, nothing written
+    settled(qtbot, page)
     assert "lý do" in page.resolve_message.text()
     assert net.hub.store.dump() == before
 
     page.resolve_reason.setFocus()
     commit_text(page.resolve_reason, "Đã gọi điện thống nhất với xã Gia Lâm")
     page.resolve()
+    settled(qtbot, page)
     assert open_conflicts(net.hub.store) == []
     assert page.conflicts_model.rowCount() == 0
     [rec] = net.hub.store.records_for_key(net.a.institutions["lib"], "2025", "LIB_VISITS")
@@ -160,11 +167,13 @@ def test_enrolment_and_quarantine(qtbot, app, net: Net, tmp_path: Path) -> None:
     page.enrol_fingerprint.setText("1111 2222 3333 4444 5555 6666")
     before = net.hub.store.dump()
     page.enrol()
+    settled(qtbot, page)
     assert "không khớp" in page.enrol_message.text()
     assert net.hub.store.dump() == before
 
     page.enrol_fingerprint.setText(str(stranger.store.key(stranger.key_id)["fingerprint"]))  # type: ignore[index]
     page.enrol()
+    settled(qtbot, page)
     assert "Đã đăng ký khóa của Xã Cúc Phương" in page.enrol_message.text()
     assert "1 tệp đang cách ly" in page.enrol_message.text()
     assert any(cell(page.keys_model, r, 0).startswith("Xã Cúc Phương") for r in range(page.keys_model.rowCount()))
@@ -182,13 +191,14 @@ def test_revoke_from_the_keys_list(qtbot, app, net: Net) -> None:  # type: ignor
     row = next(r for r in range(page.keys_model.rowCount()) if "14389" in cell(page.keys_model, r, 0))
     page.keys_view.setCurrentIndex(page.keys_model.index(row, 0))
     page.change_status("revoked")
+    settled(qtbot, page)
     row = next(r for r in range(page.keys_model.rowCount()) if "14389" in cell(page.keys_model, r, 0))
     assert cell(page.keys_model, row, 3) == "đã thu hồi"
     assert import_file(net.hub.store, net.a.export()).status == "rejected"
 
 
 def test_cancelled_import_leaves_the_database_as_it_was(qtbot, app, net: Net, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from lhtl_desktop.ui.tasks import TaskControl
+    from lhtl_desktop.ui.ops import Control as TaskControl
 
     files = [net.a.export(), net.b.export()]
     page = page_for(qtbot, net.hub)

@@ -52,6 +52,11 @@ def commune(store: Store, app: QApplication) -> Iterator[Commune]:
     yield Commune(store, AppContext(store), library, centre, houses)
 
 
+def settled(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every write the window queued has run and reported back (its page updated)."""
+    qtbot.waitUntil(lambda: not ctx.ops.busy, timeout=10_000)
+
+
 def type_text(widget: QWidget, text: str) -> None:
     """Type like a keyboard layout that produces the characters (Unikey's output arrives as such text)."""
     for ch in text:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from lhtl_desktop.services.entry import current_values
 from lhtl_desktop.ui.entry_page import EntryPage
 
-from .conftest import commit_text, press, type_text
+from .conftest import commit_text, press, settled, type_text
 
 
 def open_page(qtbot, commune, inst, period="2025") -> EntryPage:
@@ -40,6 +40,8 @@ def test_typed_value_saved_on_tab_with_status(qtbot, commune):
     focus(qtbot, row.edit)
     type_text(row.edit, "455")
     press(row.edit, Qt.Key.Key_Tab)
+    assert page.status.text() == "Đang lưu…"  # at once, while the writer saves
+    settled(qtbot, commune.ctx)
     assert current_values(commune.store, commune.library.id, "2025")["LIB_READERS"].value == 455
     assert page.status.text().startswith("Đã lưu lúc ")
     assert not row.edit.hasFocus()  # Tab moved on
@@ -52,6 +54,7 @@ def test_enter_saves_and_moves_to_next_field(qtbot, commune):
     first.edit.selectAll()
     commit_text(first.edit, "1250")  # an input method's commit replaces the selection
     press(first.edit, Qt.Key.Key_Return)
+    settled(qtbot, commune.ctx)
     assert current_values(commune.store, commune.library.id, "2025")["LIB_VISITS"].value == 1250
     assert QApplication.focusWidget() is field(page, "LIB_READERS").edit
 
@@ -66,6 +69,7 @@ def test_invalid_input_refused_in_place_nothing_written(qtbot, commune):
         row.edit.selectAll()
         commit_text(row.edit, bad)
         press(row.edit, Qt.Key.Key_Tab)
+        settled(qtbot, commune.ctx)
         assert row.message.isVisible() or row.message.text()  # shown in place
         assert words in row.message.text(), (bad, row.message.text())
         assert row.edit.property("invalid") is True
@@ -81,6 +85,7 @@ def test_cross_field_rule_refused(qtbot, commune):
     focus(qtbot, row.edit)
     type_text(row.edit, "5000")  # more than LIB_VISITS = 1100
     press(row.edit, Qt.Key.Key_Tab)
+    settled(qtbot, commune.ctx)
     assert "không được lớn hơn" in row.message.text()
     assert commune.store.dump() == before
 
@@ -92,6 +97,7 @@ def test_jump_warning_shown_but_saved(qtbot, commune):
     focus(qtbot, row.edit)
     type_text(row.edit, "900")
     press(row.edit, Qt.Key.Key_Tab)
+    settled(qtbot, commune.ctx)
     assert current_values(commune.store, commune.library.id, "2025")["LIB_READERS"].value == 900
     assert "chênh lệch quá 3 lần" in row.message.text()
     assert row.edit.property("warning") is True
@@ -105,12 +111,14 @@ def test_six_month_period_and_clearing(qtbot, commune):
     focus(qtbot, row.edit)
     type_text(row.edit, "2")
     press(row.edit, Qt.Key.Key_Tab)
+    settled(qtbot, commune.ctx)
     assert current_values(commune.store, commune.centre.id, "2025-H1")["CC_CLUBS"].value == 2
     assert current_values(commune.store, commune.centre.id, "2025")["CC_CLUBS"].value == 3
     focus(qtbot, row.edit)
     row.edit.selectAll()
     press(row.edit, Qt.Key.Key_Backspace)  # emptied by the officer, then left
     press(row.edit, Qt.Key.Key_Tab)
+    settled(qtbot, commune.ctx)
     assert "CC_CLUBS" not in current_values(commune.store, commune.centre.id, "2025-H1")
 
 
@@ -122,6 +130,7 @@ def test_list_shows_completeness_and_updates_after_save(qtbot, commune):
     focus(qtbot, row.edit)
     type_text(row.edit, "12")
     press(row.edit, Qt.Key.Key_Tab)
+    settled(qtbot, commune.ctx)
     assert page.list_model.index(r, 1).data() == "Nhập dở (1/6)"
 
 
@@ -147,7 +156,8 @@ def test_hub_correction_refused_without_reason_saved_once_the_reason_is_given(qt
     try:
         init_installation(store, "372", "Lê Văn Cụm", generate_key(None))
         lib = add_institution(store, "14389", "lib_commune", "Thư viện xã Gia Lâm")
-        page = EntryPage(AppContext(store))
+        ctx = AppContext(store)
+        page = EntryPage(ctx)
         qtbot.addWidget(page)
         page.resize(1176, 680)
         page.show()
@@ -159,11 +169,13 @@ def test_hub_correction_refused_without_reason_saved_once_the_reason_is_given(qt
         type_text(row.edit, "900")
         before = store.dump()
         press(row.edit, Qt.Key.Key_Tab)
+        settled(qtbot, ctx)
         assert store.dump() == before  # refused: no reason yet
         assert page.reason.isVisible()
         focus(qtbot, page.reason)
         commit_text(page.reason, "Theo báo cáo giấy của xã")
         press(page.reason, Qt.Key.Key_Tab)
+        settled(qtbot, ctx)
         saved = current_values(store, lib.id, "2025")["LIB_VISITS"]
         assert saved.value == 900
         assert saved.record.reason == "Theo báo cáo giấy của xã"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lhtl_desktop.services.institutions import list_institutions
 from lhtl_desktop.ui.institutions_page import InstitutionDialog, InstitutionsPage, VillageListDialog
 
-from .conftest import commit_text, type_text
+from .conftest import commit_text, settled, type_text
 
 
 def test_add_institution_typed_in_vietnamese(qtbot, commune):
@@ -20,6 +20,7 @@ def test_add_institution_typed_in_vietnamese(qtbot, commune):
     type_text(dialog.name, "Thư viện Trường Tiểu học ")
     commit_text(dialog.name, "Gia Lâm")
     dialog.save()
+    settled(qtbot, commune.ctx)
     assert dialog.result() == dialog.DialogCode.Accepted
     names = {i.name: i for i in list_institutions(commune.store)}
     assert names["Thư viện Trường Tiểu học Gia Lâm"].type == "lib_school"
@@ -32,6 +33,7 @@ def test_empty_name_refused_with_message_nothing_written(qtbot, commune):
     qtbot.addWidget(dialog)
     before = commune.store.dump()
     dialog.save()
+    settled(qtbot, commune.ctx)
     assert "Chưa nhập tên thiết chế" in dialog.message.text()
     assert dialog.result() != dialog.DialogCode.Accepted
     assert commune.store.dump() == before
@@ -51,6 +53,7 @@ def test_edit_institution_name(qtbot, commune):
     dialog.name.selectAll()
     commit_text(dialog.name, "Thư viện – phòng đọc xã Gia Lâm")
     dialog.save()
+    settled(qtbot, commune.ctx)
     inst = {i.id: i for i in list_institutions(commune.store)}[commune.library.id]
     assert inst.name == "Thư viện – phòng đọc xã Gia Lâm"
 
@@ -61,6 +64,7 @@ def test_village_list_pasted_adds_one_house_each(qtbot, commune):
     dialog.text.setFocus()
     commit_text(dialog.text, "Thôn Bắc\nThôn Nam\n\nThôn Đông\n")  # Thôn Đông exists already
     dialog.save()
+    settled(qtbot, commune.ctx)
     houses = [i for i in list_institutions(commune.store) if i.type == "village_house"]
     villages = sorted(i.village or "" for i in houses)
     assert villages == sorted(["Thôn Đông", "Thôn Tây", "Thôn Trung", "Thôn Bắc", "Thôn Nam"])
@@ -75,9 +79,11 @@ def test_close_and_reopen_from_page(qtbot, commune, monkeypatch):
     assert page.close_button.isEnabled()
     monkeypatch.setattr("lhtl_desktop.ui.institutions_page.CloseDialog.exec", lambda self: self.year.setValue(2026) or 1)
     page.close_selected()
+    settled(qtbot, commune.ctx)
     inst = {i.id: i for i in list_institutions(commune.store)}[commune.houses[1].id]
     assert inst.closed_year == 2026
     row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).id == inst.id)
     assert page.model.index(row, 4).data() == "Ngừng từ năm 2026"
     page.reopen_selected()
+    settled(qtbot, commune.ctx)
     assert {i.id: i for i in list_institutions(commune.store)}[inst.id].closed_year is None

@@ -21,7 +21,7 @@ from lhtl_desktop.ui.main_window import MainWindow, build_main_window
 from lhtl_desktop.ui.reports_page import ReportsPage
 from lhtl_desktop.ui.tasks import wait_for_background
 
-from .conftest import commit_text, press
+from .conftest import commit_text, press, settled
 
 
 class Calls:
@@ -54,6 +54,7 @@ def type_and_leave(qtbot, page: EntryPage, code: str, text: str) -> None:  # typ
     edit.selectAll()
     commit_text(edit, text)
     press(edit, Qt.Key.Key_Tab)
+    settled(qtbot, page.ctx)
 
 
 def shown_window(qtbot, commune) -> MainWindow:  # type: ignore[no-untyped-def]
