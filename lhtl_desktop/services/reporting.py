@@ -307,3 +307,58 @@ def outbox(store: Store) -> list[OutboxRow]:
 def last_receipt(store: Store) -> OutboxRow | None:
     """The newest of my bundles that has been acknowledged (the Đồng bộ page's receipt line)."""
     return next((r for r in outbox(store) if r.acknowledged), None)
+
+
+# -- my own report: what the entry page shows ---------------------------------------------------------------
+@dataclass(frozen=True)
+class SubmissionState:
+    unit: str
+    unit_name: str
+    period: Period
+    mark: SubmissionMark | None
+    has_values: bool
+    sent: bool  # the mark (submitted or reopened) has left in a bundle since it was made
+    deadline: _dt.date
+    late: bool
+    expected: bool  # this unit is expected to report (a commune; a hub with institutions of its own)
+
+    @property
+    def submitted(self) -> bool:
+        return self.mark is not None and self.mark.submitted
+
+    def text(self) -> str:
+        """«Đã nộp báo cáo năm 2025 lúc 14:32 ngày 03/01/2026 (Nguyễn Văn An)» or «Chưa nộp …; hạn nộp …»."""
+        label = self.period.label().lower()
+        deadline = self.deadline.strftime("%d/%m/%Y")
+        if self.mark is not None and self.mark.submitted:
+            text = _("Đã nộp báo cáo {period} lúc {when} ({who}).").format(
+                period=label, when=local_time_text(self.mark.created_at), who=self.mark.author_name)
+            if self.late:
+                text += " " + _("Nộp sau hạn {deadline}.").format(deadline=deadline)
+            if not self.sent:
+                text += " " + _("Gói gửi lên tiếp theo sẽ mang dấu đã nộp.")
+            return text
+        text = _("Chưa nộp báo cáo {period}; hạn nộp {deadline}.").format(period=label, deadline=deadline)
+        if self.mark is not None:
+            text = _("Báo cáo {period} đã được mở lại lúc {when}{why}; hạn nộp {deadline}.").format(
+                period=label, when=local_time_text(self.mark.created_at),
+                why=f" ({self.mark.reason})" if self.mark.reason else "", deadline=deadline)
+        if self.late:
+            text += " " + _("Đã quá hạn.")
+        return text
+
+
+def submission_state(store: Store, period: str, unit: str | None = None, *,
+                     today: _dt.date | None = None) -> SubmissionState:
+    me = installation(store)
+    per = parse_period(period)
+    code = unit or me.unit.code
+    target = require_unit(store, code)
+    mark = rs.mark(store, code, per.key)
+    deadline = deadline_for(store, per)
+    submitted_at = mark.created_at if mark is not None and mark.submitted else None
+    return SubmissionState(
+        code, target.name, per, mark, code in rs.units_with_values(store, per.key),
+        mark is not None and rs.exported_after(store, mark.created_at), deadline,
+        is_late(deadline, submitted_at, today or today_in_vietnam()),
+        code in expected_units(store, code) if target.level != Level.PROVINCE else False)
