@@ -123,7 +123,7 @@ class DashboardPage(Page):
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 120), (2, 80), (3, 130), (4, 130), (5, 190)):
+        for col, width in ((1, 170), (2, 80), (3, 125), (4, 120), (5, 165)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(col, width)
         splitter.addWidget(self.table)
@@ -213,7 +213,9 @@ class DashboardPage(Page):
             return
         keep = self._current_target() or self._keep
         self._keep = None
-        results = [r for r in ev.results if not (self.hide_na.isChecked() and r.status == Status.NOT_APPLICABLE)]
+        # Not applicable over the values received (no institution of the group), whatever the coverage says.
+        results = [r for r in ev.results
+                   if not (self.hide_na.isChecked() and (r.measured_status or r.status) == Status.NOT_APPLICABLE)]
         self.model.set_rows(results)
         self.table.resizeRowsToContents()
         self._summarise(ev)

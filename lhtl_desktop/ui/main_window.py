@@ -126,7 +126,8 @@ class MainWindow(QMainWindow):
         self._first_load_pending = True
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(190)
+        self.navigation.setFixedWidth(206)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigation.setIconSize(QSize(20, 20))
         for key in self.keys:
             label, std_icon = labels[key]

@@ -129,7 +129,7 @@ class ReportingPage(Page):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 60), (2, 50), (3, 200), (4, 130), (5, 150), (6, 80), (7, 60), (8, 130)):
+        for col, width in ((0, 56), (2, 44), (3, 250), (4, 150), (5, 140), (6, 90), (7, 64), (8, 150)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(col, width)
         self.table.setAccessibleName(self.tr("Danh sách đơn vị phải báo cáo"))
