@@ -351,7 +351,7 @@ def units_table(r: Report, number: str) -> Table:
     head = r.row_unit_heading
     share = [t for t in r.targets if t.kind == TargetKind.SHARE]
     growth = [t for t in r.targets if t.kind == TargetKind.GROWTH]
-    columns: list[Column] = [Column(_("STT"), 9, "C"), Column(head, 40), Column(_("Đã nộp báo cáo"), 11, "C"),
+    columns: list[Column] = [Column(_("STT"), 9, "C"), Column(head, 40), Column(_("Đã nộp"), 9, "C"),
                              Column(_("Số thiết chế"), 10, "R"), Column(_("Thiếu số liệu"), 10, "R")]
     columns += [Column(TARGET_SHORT.get(t.code, t.code), 13, "R") for t in share]
     for t in growth:
@@ -370,7 +370,7 @@ def units_table(r: Report, number: str) -> Table:
 
     rows = [Row(cells(str(n), _mark(u.name, u.provisional), u)) for n, u in enumerate(r.units, 1)]
     rows.append(Row(cells("", r.total.name, r.total), bold=True))
-    note = _("Cột «Đã nộp báo cáo»: số đơn vị đã nộp / số đơn vị phải báo cáo. "
+    note = _("Cột «Đã nộp»: số đơn vị đã nộp báo cáo / số đơn vị phải báo cáo. "
              "Cột chỉ tiêu tỉ lệ ghi: số thiết chế đạt tiêu chí / số thiết chế đang hoạt động của nhóm; "
              "«—»: không có thiết chế của nhóm hoặc không có số liệu.")
     title = _("{n}. Tổng hợp theo {unit} năm {y}").format(n=number, unit=head.lower(), y=r.year)
