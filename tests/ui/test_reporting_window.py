@@ -199,3 +199,18 @@ def test_the_sync_page_shows_the_receipt(qtbot, tmp_path: Path) -> None:  # type
     ctx.ops.close()
     for s in (hub, commune):
         s.close()
+
+
+def test_the_reports_page_makes_the_six_month_sheet(qtbot, commune) -> None:  # type: ignore[no-untyped-def]
+    from lhtl_desktop.ui.reports_page import ReportsPage
+
+    page = ReportsPage(commune.ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    page.year.setValue(2025)
+    assert page.report is not None and page.report.period is not None and page.report.period.key == "2025"
+    assert "Đã nộp 0/1 đơn vị" in page.summary.text()
+    page.half.setCurrentIndex(1)
+    assert page.report is not None and page.report.period is not None and page.report.period.key == "2025-H1"
+    assert "6 tháng đầu năm 2025" in page.summary.text()
+    assert page.report.title_lines[1].endswith("6 tháng đầu năm 2025 (tạm tính)")
