@@ -258,3 +258,34 @@ def test_six_month_evaluation_reads_the_half_years(tmp_path: Path) -> None:
     assert year["LIB_COMM_LLL"].status == Status.INCOMPLETE and year["LIB_COMM_LLL"].numerator == 0
     reg = reporting.register(commune, "2025-H1")
     assert reg.deadline == dt.date(2025, 6, 14) and reg.rows[0].status == UnitStatus.SUBMITTED
+
+
+# -- marks converge whatever the order of delivery (Hypothesis) -----------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_marks = st.lists(
+    st.builds(
+        lambda counters, minute, n, submitted: SubmissionMark(
+            "14389", "2025", submitted, {k: v for k, v in zip(("k1", "k2", "k3"), counters, strict=True) if v},
+            "k1", "14389", "", f"2025-12-01T00:{minute:02d}:00.000Z", f"e{n}"),
+        st.lists(st.integers(0, 3), min_size=3, max_size=3).filter(any), st.integers(0, 59), st.integers(0, 9),
+        st.booleans()),
+    min_size=1, max_size=6, unique_by=lambda m: m.edit_id)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_marks, st.randoms(use_true_random=False))
+def test_marks_converge_whatever_the_order(marks: list[SubmissionMark], rnd) -> None:  # type: ignore[no-untyped-def]
+    def deliver(order: list[SubmissionMark]) -> SubmissionMark | None:
+        held: SubmissionMark | None = None
+        for m in order:
+            chosen = merge_mark(held, m)
+            if chosen is not None:
+                held = chosen
+        return held
+
+    first = deliver(marks)
+    shuffled = list(marks) * 2  # repeated delivery changes nothing
+    rnd.shuffle(shuffled)
+    assert deliver(shuffled) == first

@@ -2,9 +2,11 @@
 a unit's reporting status and the coverage every figure carries. Pure functions over plain data.
 
 A submission mark is one row per (unit, period): «đã nộp» or reopened, who and when, with a version vector
-so that it merges like a value record: a mark that dominates replaces what it dominates; concurrent marks
-(the commune reopening while its hub records the paper copy) are settled by the later one, then the edit id,
-so every installation ends with the same mark whatever order the bundles arrive in.
+so that it merges like a value record: a mark that dominates replaces what it dominates. Concurrent marks (the
+commune reopening while its hub records the paper copy) are not kept side by side: the one with more edits
+behind it (the sum of its vector), then the later one, then the larger edit id wins. That order is total and
+extends dominance, so the mark kept is the greatest of all received — every installation ends with the same
+mark whatever order and repetition the bundles arrive in.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from enum import StrEnum
 from lhtl_desktop.errors import ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.periods import Period
-from lhtl_desktop.model.version_vector import Order, compare
 
 VIETNAM_UTC_OFFSET = _dt.timedelta(hours=7)  # Indochina Time, no daylight saving: deadlines are local dates
 DEFAULT_DEADLINES = {"year": (15, 12), "half": (14, 6)}  # (day, month): NĐ 09/2019's cut-offs 14/12 and 14/06
@@ -60,19 +61,18 @@ class SubmissionMark:
         return (self.unit, self.period)
 
 
+def mark_order(mark: SubmissionMark) -> tuple[int, str, str]:
+    """A total order on marks that extends dominance (a dominating vector has a larger sum)."""
+    return (sum(mark.vv.values()), mark.created_at, mark.edit_id)
+
+
 def merge_mark(stored: SubmissionMark | None, incoming: SubmissionMark) -> SubmissionMark | None:
     """The mark to store after receiving `incoming` (None: keep what is stored, nothing to write)."""
     if stored is None:
         return incoming
-    order = compare(incoming.vv, stored.vv)
-    if order in (Order.EQUAL, Order.BEFORE):
-        return None
-    if order == Order.AFTER:
-        return incoming
-    # Concurrent: the later edit wins, then the larger edit id — the same answer everywhere.
-    if (incoming.created_at, incoming.edit_id) > (stored.created_at, stored.edit_id):
-        return incoming
-    return None
+    # Dominated or equal: a smaller or equal order, kept out; dominating: a larger one, taken; concurrent (or,
+    # from a faulty sender, two contents under one vector): the order decides, the same way everywhere.
+    return incoming if mark_order(incoming) > mark_order(stored) else None
 
 
 # -- deadlines --------------------------------------------------------------------------------------------
