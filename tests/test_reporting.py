@@ -289,3 +289,16 @@ def test_marks_converge_whatever_the_order(marks: list[SubmissionMark], rnd) -> 
     shuffled = list(marks) * 2  # repeated delivery changes nothing
     rnd.shuffle(shuffled)
     assert deliver(shuffled) == first
+
+
+def test_the_receipt_line_reads_as_the_officer_expects() -> None:
+    """«Cụm Nho Quan đã nhận gói số 5 lúc 14:32 ngày 03/01/2026: 118 giá trị, 2 xung đột» (07:32 UTC = 14:32)."""
+    row = reporting.OutboxRow("b", 5, "372", "Cụm Nho Quan", "2026-01-02T01:00:00.000Z", "f.lhtl", 118,
+                              "2026-01-03T07:32:10.000Z",
+                              {"new": 100, "changed": 10, "unchanged": 6, "stale": 0, "conflicts": 2, "refused": 0}, ())
+    assert row.receipt_text() == "Cụm Nho Quan đã nhận gói số 5 lúc 14:32 ngày 03/01/2026: 118 giá trị, 2 xung đột"
+    stale = reporting.OutboxRow("b", 6, "372", "Cụm Nho Quan", "", "", 3, "2026-01-03T17:05:00.000Z",
+                                {"new": 0, "changed": 0, "unchanged": 1, "stale": 2, "conflicts": 0, "refused": 0}, ())
+    assert stale.receipt_text() == "Cụm Nho Quan đã nhận gói số 6 lúc 00:05 ngày 04/01/2026: 3 giá trị, 2 cũ hơn"
+    waiting = reporting.OutboxRow("b", 7, "372", "Cụm Nho Quan", "", "", 3, None, None, ())
+    assert waiting.receipt_text() == "Cụm Nho Quan: chưa có biên nhận gói số 7" and not waiting.acknowledged
