@@ -92,6 +92,26 @@ def province_sample(path: Path) -> None:
     store.close()
 
 
+def receipt_sample(commune_db: Path, folder: Path) -> None:
+    """The commune's bundle goes to its hub, which imports it and sends the receipt back down."""
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.sync import enrolment, exporter
+    from lhtl_desktop.sync.importer import import_file
+    from lhtl_desktop.sync.keys import generate_key
+
+    commune = open_store(commune_db)
+    hub = open_store(folder / "receipt-hub.sqlite3")
+    init_installation(hub, "372", "Lê Văn Cường", generate_key(None))
+    for parent, child in ((hub, commune), (commune, hub)):
+        path = enrolment.export_enrolment(child, folder / f"enrol-{child.get_meta('unit_code')}.lhtl")
+        enrolment.enrol_key(parent, path, str(child.own_key()["fingerprint"]))  # type: ignore[index]
+    import_file(hub, exporter.export_bundle(commune, folder / "up.lhtl").path, backup=False)
+    import_file(commune, exporter.export_bundle(hub, folder / "down.lhtl", to_unit="14389").path, backup=False)
+    hub.close()
+    commune.close()
+
+
 def hub_sample(path: Path) -> None:
     """Hub 372 (Nho Quan) holding three communes' figures: two submitted (one late), one with values only."""
     from lhtl_desktop.services import reporting
@@ -164,6 +184,7 @@ def main() -> int:
 
         commune_db = Path(tmp) / "commune.sqlite3"
         commune_sample(commune_db)
+        receipt_sample(commune_db, Path(tmp))
         window = build_main_window(open_store(commune_db))
         show_client(window)
         dashboard = window.show_page("dashboard")

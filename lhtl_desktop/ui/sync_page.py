@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from lhtl_desktop.errors import LhtlError, ValidationError
+from lhtl_desktop.model.reporting import local_time_text
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.services import entry, reporting
 from lhtl_desktop.storage import Store
@@ -175,6 +176,9 @@ class SyncPage(Page):
         self.receipt_line.setWordWrap(True)
         self.receipt_line.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.receipt_line)
+        outbox_title = QLabel(self.tr("Gói đã gửi và biên nhận của nơi nhận"))
+        outbox_title.setStyleSheet("font-weight: 600;")
+        layout.addWidget(outbox_title)
         self.outbox_model = TextTableModel([self.tr("Gói số"), self.tr("Gửi cho"), self.tr("Lập lúc"),
                                             self.tr("Số giá trị"), self.tr("Biên nhận")], self)
         layout.addWidget(_table(self.outbox_model), 1)
@@ -644,7 +648,7 @@ class SyncPage(Page):
         self.receipt_line.setText(receipt.receipt_text() if receipt is not None else (
             self.tr("Chưa có biên nhận nào cho các gói đã gửi.") if data.outbox else ""))
         self.outbox_model.set_rows([
-            (str(r.seq), f"{r.to_name} ({r.to})", fmt_when(r.created), num(r.records),
+            (str(r.seq), f"{r.to_name} ({r.to})", local_time_text(r.created), num(r.records),
              r.receipt_text() if r.acknowledged else self.tr("chưa có biên nhận")) for r in data.outbox])
 
         self.inbox_model.set_rows([
