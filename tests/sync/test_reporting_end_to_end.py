@@ -144,6 +144,16 @@ def test_reporting_register_across_installations(tmp_path: Path, capsys: pytest.
     assert r["status"] == "accepted"
     check_register(province, "--scope", "372", last_seq=False)
     check_incomplete(province, "--scope", "372", expected=8, missing=hub_missing)
+    # The province's sheets for the hub's scope say the same; its own sheet counts all 129 communes.
+    ppdf, pxlsx = tmp_path / "tinh-372.pdf", tmp_path / "tinh-372.xlsx"
+    province.ok("report", "--period", "2025", "--scope", "372", "--out", str(ppdf))
+    province.ok("report", "--period", "2025", "--scope", "372", "--out", str(pxlsx))
+    check_xlsx(pxlsx, late)
+    if shutil.which("pdftotext"):
+        check_pdf(ppdf, late)
+    whole_xlsx = tmp_path / "tinh.xlsx"
+    province.ok("report", "--period", "2025", "--out", str(whole_xlsx))
+    assert len([r for r in load_workbook(whole_xlsx)[NOT_REPORTED].iter_rows(min_row=4) if r[1].value]) == 127
     whole = by_target(province.json("evaluate", "--period", "2025"))["LIB_COMM_LLL"]
     cov = whole["coverage"]
     assert (cov["expected"], cov["submitted"], cov["with_data"]) == (129, 2, 3)  # Ninh Bình's 129 communes

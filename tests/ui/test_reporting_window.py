@@ -214,3 +214,47 @@ def test_the_reports_page_makes_the_six_month_sheet(qtbot, commune) -> None:  # 
     assert page.report is not None and page.report.period is not None and page.report.period.key == "2025-H1"
     assert "6 tháng đầu năm 2025" in page.summary.text()
     assert page.report.title_lines[1].endswith("6 tháng đầu năm 2025 (tạm tính)")
+
+
+def test_hub_and_province_dashboards_after_a_cli_round(qtbot, app: QApplication, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Installations driven through the CLI (as in tests/sync/test_reporting_end_to_end.py): Gia Lâm submits,
+    Gia Tường sends values without submitting; the hub's and the province's dashboards say 1 of 8 submitted
+    (2 with data) for the hub, 1 of 129 for the province, and no target is judged."""
+    from tests.sync.helpers import enrol, make_site
+
+    mail = tmp_path / "usb"
+    mail.mkdir()
+    province = make_site(tmp_path, capsys, "37", "Trần Thị Tỉnh")
+    hub = make_site(tmp_path, capsys, "372", "Lê Văn Cụm")
+    c1 = make_site(tmp_path, capsys, "14389", "Nguyễn Văn An")
+    c2 = make_site(tmp_path, capsys, "14401", "Phạm Thị Bình")
+    for c in (c1, c2):
+        enrol(hub, c, mail)
+    enrol(province, hub, mail)
+    for c, name in ((c1, "Thư viện xã Gia Lâm"), (c2, "Thư viện xã Gia Tường")):
+        lib = c.add("lib_commune", name)
+        c.ok("set", "--institution", lib, "--period", "2025", "LIB_VISITS=800", "LIB_SKILL_CLASSES=1")
+    c1.ok("submit", "--period", "2025")
+    for c in (c1, c2):
+        hub.ok("import", str(c.export(mail / f"{c.unit}.lhtl")))
+    province.ok("import", str(hub.export(mail / "372.lhtl")))
+
+    for site, scope, first in ((hub, "372", "Đã nộp 1/8 đơn vị (2 có số liệu); chưa nộp: 7."),
+                               (province, "372", "Đã nộp 1/8 đơn vị (2 có số liệu); chưa nộp: 7."),
+                               (province, "37", "Đã nộp 1/129 đơn vị (2 có số liệu); chưa nộp: 128.")):
+        store = site.store()
+        ctx = AppContext(store)
+        page = DashboardPage(ctx)
+        qtbot.addWidget(page)
+        page.scope.setCurrentIndex(page.scope.findData(scope))
+        page.set_year(2025)
+        page.refresh()
+        assert page.summary.text().splitlines()[0].startswith(first), page.summary.text()
+        statuses = {page.model.index(i, 1).data() for i in range(page.model.rowCount())}
+        assert statuses == {"Chưa đủ đơn vị báo cáo"}
+        lib = next(page.model.row_at(i) for i in range(page.model.rowCount())
+                   if page.model.row_at(i).target == "LIB_COMM_LLL")
+        assert (lib.numerator, lib.denominator, lib.value) == (2, 2, 100.0)
+        ctx.ops.close()
+        store.close()
