@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from lhtl_desktop import logs
 from lhtl_desktop.errors import NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import Level
@@ -38,3 +39,5 @@ def set_threshold(store: Store, target_code: str, year: str | int, threshold: st
         raise ValidationError(_("Ngưỡng tỷ lệ không được vượt 100 %."), field="threshold")
     with store.atomic():
         store.set_threshold(target.code, y, value, me.officer, now_utc())
+    logs.event("settings-threshold", unit=me.unit.code, target=target.code,
+               year=y, threshold=value)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lhtl_desktop import logs
 from lhtl_desktop.errors import NotFoundError, RefusedError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import CATALOG_VERSION
@@ -117,6 +118,8 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
                                          "to_unit": target, "created_at": created, "file_name": path.name,
                                          "records": len(records)})
         write_atomic(path, data)  # inside the transaction: a failed write leaves no export recorded
+    logs.event("export", unit=local.unit.code, to=target, seq=seq, institutions=len(institutions),
+               records=len(records), withheld=withheld, file=path.name)
     return ExportResult(path, bundle_id, seq, local.unit.code, target, len(institutions), len(records), withheld)
 
 

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lhtl_desktop import logs
 from lhtl_desktop.errors import BundleError, LhtlError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import ValueRecord, now_utc
@@ -382,11 +383,18 @@ def import_files(store: Store, paths: Sequence[Path | str], *, dry_run: bool = F
     """
     with sync_store.import_cache(store):
         if cancel is None:
-            return _import_each(store, paths, dry_run=dry_run, backup=backup, progress=progress, cancel=None)
-        if backup and not dry_run:
-            rolling_backup(store, "import")  # outside the batch transaction: a backup is never rolled back
-        with sync_store.immediate(store):
-            return _import_each(store, paths, dry_run=dry_run, backup=False, progress=progress, cancel=cancel)
+            results = _import_each(store, paths, dry_run=dry_run, backup=backup, progress=progress, cancel=None)
+        else:
+            if backup and not dry_run:
+                rolling_backup(store, "import")  # outside the batch transaction: a backup is never rolled back
+            with sync_store.immediate(store):
+                results = _import_each(store, paths, dry_run=dry_run, backup=False, progress=progress,
+                                       cancel=cancel)
+    for r in results:
+        logs.event("import", file=Path(r.file).name, status=r.status, from_unit=r.from_unit, seq=r.seq,
+                   new=r.new, changed=r.changed, unchanged=r.unchanged, stale=r.stale, conflicts=r.conflicts,
+                   dry_run=r.dry_run, reason=r.reason or "-")
+    return results
 
 
 def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, backup: bool,

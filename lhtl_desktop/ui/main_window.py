@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         self.identity = QLabel()
         self.statusBar().addPermanentWidget(self.identity)
         self._show_identity()
+        from lhtl_desktop.ui.help_menu import install_help_menu
+
+        install_help_menu(self, ctx.db_path, self.statusBar())
 
         self.navigation.setCurrentRow(0)
         self.stack.setCurrentWidget(self.page(self.keys[0]))  # built now, filled once the window is drawn
