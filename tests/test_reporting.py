@@ -302,3 +302,16 @@ def test_the_receipt_line_reads_as_the_officer_expects() -> None:
     assert stale.receipt_text() == "Cụm Nho Quan đã nhận gói số 6 lúc 00:05 ngày 04/01/2026: 3 giá trị, 2 cũ hơn"
     waiting = reporting.OutboxRow("b", 7, "372", "Cụm Nho Quan", "", "", 3, None, None, ())
     assert waiting.receipt_text() == "Cụm Nho Quan: chưa có biên nhận gói số 7" and not waiting.acknowledged
+
+
+def test_the_register_is_refused_outside_my_scope(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "c.sqlite3"
+    assert main(["--db", str(db), "init", "--unit", "14389", "--officer", "Nguyễn Văn An"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "reporting", "--period", "2025", "--scope", "372"]) == 2
+    assert "chỉ xem tình hình báo cáo của đơn vị mình" in capsys.readouterr().err
+    assert main(["--db", str(db), "reporting", "--period", "2025-H3"]) == 2
+    assert "không hợp lệ" in capsys.readouterr().err
+    assert main(["--db", str(db), "reporting", "--period", "2025", "--json"]) == 0
+    [row] = __import__("json").loads(capsys.readouterr().out)
+    assert (row["unit"], row["status"], row["deadline"]) == ("14389", "none", "2025-12-15")

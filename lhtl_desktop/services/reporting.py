@@ -36,6 +36,7 @@ from lhtl_desktop.model.reporting import (
 from lhtl_desktop.model.version_vector import advance
 from lhtl_desktop.services.installation import (
     installation,
+    is_ancestor_or_self,
     parent_of,
     require_in_scope,
     require_unit,
@@ -216,7 +217,10 @@ def register(store: Store, period: str, scope: str | None = None, *, today: _dt.
     me = installation(store)
     per = parse_period(period)
     scope_unit = require_unit(store, scope) if scope else me.unit
-    require_in_scope(store, scope_unit.code)
+    if not is_ancestor_or_self(store, me.unit.code, scope_unit.code):
+        raise RefusedError(
+            _("{unit} nằm ngoài phạm vi của {me}: chỉ xem tình hình báo cáo của đơn vị mình và đơn vị trực thuộc.")
+            .format(unit=scope_unit.name, me=me.unit.name), field="scope")
     units = store.units()
     expected = expected_units(store, scope_unit.code)
     marks = {m.unit: m for m in rs.marks(store, expected, per.key)}
