@@ -18,7 +18,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint screenshots bench package fuzz clean setup
+.PHONY: run test test-fast lint screenshots guide bench package fuzz clean setup
 
 setup: $(STAMP)
 
@@ -45,6 +45,10 @@ lint: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py
 	$(PY) -m tests.reports.screenshots
+	$(PY) scripts/build_guide.py
+
+guide: $(STAMP)
+	$(PY) scripts/build_guide.py
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py

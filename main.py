@@ -1,48 +1,8 @@
-"""lhtl_desktop entry point: with a command, the CLI; without one, the window.
+"""lhtl_desktop entry point: with a command, the CLI; without one, the window (see lhtl_desktop/launcher.py)."""
 
-Two options are handled here, before either face starts, because they must work in the packaged program
-whatever its state: `--version` (program, Python, SQLite and Qt versions) and `--selftest` (open the main
-window offscreen, write a PDF, migrate a temporary database, verify a bundle; exit 0 only if all pass).
-"""
-
-import os
 import sys
 
-
-def _usable_streams() -> None:
-    """UTF-8 output even when redirected on Windows; a windowed build (no console) writes to nowhere."""
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name)
-        if stream is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 — lives as long as the process
-        elif (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
-            reconfigure = getattr(stream, "reconfigure", None)
-            if reconfigure is not None:
-                reconfigure(encoding="utf-8", errors="replace")
-
-
-def main() -> int:
-    _usable_streams()
-    args = sys.argv[1:]
-    if args == ["--version"]:
-        from lhtl_desktop.selftest import version_lines
-        from lhtl_desktop.ui.selftest_window import qt_versions
-
-        print("\n".join(version_lines(qt_versions())))
-        return 0
-    if args == ["--selftest"]:
-        from lhtl_desktop.selftest import run_selftest
-        from lhtl_desktop.ui.selftest_window import check_main_window
-
-        return run_selftest(window_check=check_main_window)
-    if args:
-        from lhtl_desktop.cli import main as cli_main
-
-        return cli_main(args)
-    from lhtl_desktop.ui.app import main as ui_main
-
-    return ui_main()
-
+from lhtl_desktop.launcher import main
 
 if __name__ == "__main__":
     sys.exit(main())

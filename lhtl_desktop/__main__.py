@@ -2,15 +2,6 @@
 
 import sys
 
+from lhtl_desktop.launcher import main
 
-def run() -> int:
-    if len(sys.argv) > 1:
-        from lhtl_desktop.cli import main
-
-        return main(sys.argv[1:])
-    from lhtl_desktop.ui.app import main as ui_main
-
-    return ui_main()
-
-
-sys.exit(run())
+sys.exit(main())

@@ -1,7 +1,7 @@
 """Marks user-visible text for translation outside the Qt layer.
 
 Vietnamese is the source language. `_()` goes through stdlib gettext so that an English (or other)
-catalogue can be dropped into `resources/locale/` later without touching the callers; the window uses
+catalogue can be dropped into `lhtl_desktop/resources/locale/` later without touching the callers; the window uses
 Qt's own `tr()` for its widgets.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-_LOCALE_DIR = Path(__file__).resolve().parent.parent / "resources" / "locale"
+_LOCALE_DIR = Path(__file__).resolve().parent / "resources" / "locale"
 _translation = gettext.translation("lhtl", localedir=_LOCALE_DIR, fallback=True)
 
 

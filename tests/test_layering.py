@@ -29,7 +29,8 @@ PACKAGE = ROOT / "lhtl_desktop"
 QT = {"PySide6", "shiboken6"}
 SQL = {"sqlite3", "sqlite_utils"}
 STDLIB = set(sys.stdlib_module_names)
-AREAS = {"model", "storage", "services", "sync", "ui", "cli", "reference", "errors", "i18n", "__main__"}
+AREAS = {"model", "storage", "services", "sync", "ui", "cli", "reference", "errors", "i18n", "logs", "console",
+         "launcher", "__main__"}
 ALL = AREAS | {"face"}
 
 # internal areas each area may NOT import
@@ -37,6 +38,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "root": ALL - {"__main__"},
     "errors": ALL - {"errors", "i18n"},
     "i18n": ALL - {"i18n"},
+    "logs": ALL - {"logs"},  # the shared log: stdlib logging only, usable from every layer but model
+    "console": ALL - {"console"},
     "model": ALL - {"model", "errors", "i18n"},
     "reference": {"storage", "services", "sync", "ui", "cli", "face", "__main__"},
     "storage": {"services", "sync", "ui", "cli", "reference", "face", "__main__"},
@@ -46,6 +49,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "face": {"ui", "__main__"},
     "ui": {"cli", "__main__"},
     "__main__": set(),
+    "launcher": set(),  # the one start-up path (main.py, -m, console and gui scripts): may start either face
     "main.py": set(),
 }
 

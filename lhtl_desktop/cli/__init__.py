@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from lhtl_desktop import __version__
+from lhtl_desktop import __version__, logs
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.i18n import _
 
@@ -66,11 +66,14 @@ def command_modules() -> list[Any]:
         config_commands,
         core,
         report_commands,
+        reporting_commands,
         revert_commands,
+        support_commands,
         sync_commands,
     )
 
-    return [core, backup_commands, report_commands, sync_commands, config_commands, revert_commands]
+    return [core, backup_commands, report_commands, sync_commands, config_commands, revert_commands,
+            reporting_commands, support_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,8 +83,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 0
+    _start_log(args)
     try:
-        return handler(args)
+        code = handler(args)
     except LhtlError as exc:
+        logs.log.warning("cli %s refused (exit %s): %s", _command_name(args), exc.exit_code, exc.message)
         sys.stderr.write(exc.message + "\n")
         return exc.exit_code
+    except BrokenPipeError:
+        raise  # the reader went away: the launcher ends quietly
+    except Exception:
+        logs.log.exception("cli %s: unexpected error", _command_name(args))
+        raise
+    logs.event("cli", command=_command_name(args), exit=code)
+    return code
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    parts = [getattr(args, "command", None) or ""]
+    for attr in ("key_command", "institution_command", "sub_command", "subcommand", "action"):
+        value = getattr(args, attr, None)
+        if isinstance(value, str):
+            parts.append(value)
+    return " ".join(p for p in parts if p)
+
+
+def _start_log(args: argparse.Namespace) -> None:
+    """The CLI logs into the same per-user log as the window (never beside a --db file)."""
+    logs.setup_logging(logs.default_log_folder(), "cli")
+    logs.event("cli-start", command=_command_name(args), db=getattr(args, "db", None) or "-")

@@ -11,7 +11,16 @@ from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE
-from lhtl_desktop.services import entry, evaluation, installation, institutions, settings
+from lhtl_desktop.model.periods import parse_period
+from lhtl_desktop.services import (
+    entry,
+    evaluation,
+    installation,
+    institutions,
+    reporting,
+    settings,
+    value_history,
+)
 from lhtl_desktop.storage import Store, default_db_path, open_store
 from lhtl_desktop.sync.keys import generate_key
 
@@ -98,6 +107,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--two-tier", choices=["on", "off"], help=_("xã báo cáo thẳng lên tỉnh"))
     p.add_argument("--threshold", nargs=3, metavar=("CHỈ_TIÊU", "NĂM", "NGƯỠNG"),
                    help=_("đổi ngưỡng mốc của một chỉ tiêu (%%), ví dụ LIB_COMM_LLL 2030 65"))
+    p.add_argument("--deadline", nargs=2, metavar=("KỲ", "NGÀY/THÁNG"),
+                   help=_("hạn nộp báo cáo (tỉnh): year 15/12 cho báo cáo năm, half 14/06 cho báo cáo 6 tháng"))
     add_json_option(p)
 
 
@@ -215,8 +226,10 @@ def cmd_set(args: argparse.Namespace) -> int:
 def cmd_get(args: argparse.Namespace) -> int:
     store = store_from(args)
     values = entry.get_values(store, args.institution, args.period)
+    owner = institutions.require_institution(store, args.institution).unit_code
     data: dict[str, object] = {}
     for code, cv in values.items():
+        correction = value_history.correction_of(store, owner, cv)
         if cv.conflict:
             data[code] = {
                 "value": cv.value,
@@ -224,6 +237,8 @@ def cmd_get(args: argparse.Namespace) -> int:
                 "values": [{"value": r.value, "unit": r.author_unit, "author": r.author_name or r.author_key,
                             "reason": r.reason, "created": r.created_at} for r in cv.siblings],
             }
+        elif correction is not None:  # corrected from above: who, when, from what, why
+            data[code] = {"value": cv.value, "conflict": False, "corrected": correction.as_json()}
         else:
             data[code] = cv.value
     if args.json:
@@ -231,6 +246,10 @@ def cmd_get(args: argparse.Namespace) -> int:
     else:
         for code, cv in values.items():
             mark = " ⚠ " + _("xung đột") if cv.conflict else ""
+            fix = value_history.correction_of(store, owner, cv)
+            if fix is not None:
+                mark += " " + _("(điều chỉnh bởi {unit}, {author}: {why})").format(
+                    unit=fix.by_unit, author=fix.author, why=fix.reason or "")
             shown = fmt_int(cv.value) if cv.value is not None else "—"
             print(f"{code:<26} {shown}{mark}")
     return 0
@@ -242,13 +261,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print_json([evaluation.result_as_json(r, ev.config_version) for r in ev.results])
         return 0
-    print(_("Đánh giá năm {year} — {scope} ({code})").format(year=ev.year, scope=ev.scope_name, code=ev.scope))
+    print(_("Đánh giá {period} — {scope} ({code})").format(
+        period=parse_period(ev.period or str(ev.year)).label().lower(), scope=ev.scope_name, code=ev.scope))
     print(_("Quy định của tỉnh: {label}").format(label=ev.config_label))
+    if ev.coverage is not None:
+        print(ev.coverage.text())
     for r in ev.results:
         num = fmt_int(int(r.numerator)) if r.numerator is not None else "—"
         den = fmt_int(int(r.denominator)) if r.denominator is not None else "—"
         print(f"{r.target:<20} {fmt_percent(r.value):>9}  /{fmt_percent(r.threshold, 0):>7}  "
-              f"{num}/{den}  {r.status.label}" + (_("  (thiếu {n})").format(n=len(r.missing)) if r.missing else ""))
+              f"{num}/{den}  {evaluation.status_text(r)}" + (_("  (thiếu {n})").format(n=len(r.missing)) if r.missing else ""))
     return 0
 
 
@@ -262,9 +284,13 @@ def cmd_settings(args: argparse.Namespace) -> int:
         installation.set_two_tier(store, args.two_tier == "on")
     if args.threshold:
         settings.set_threshold(store, args.threshold[0], args.threshold[1], args.threshold[2])
+    if args.deadline:
+        reporting.set_deadline(store, args.deadline[0], args.deadline[1])
     me = installation.installation(store)
     data = {"unit": me.unit.code, "name": me.unit.name, "officer": me.officer, "two_tier": me.two_tier,
-            "parent": installation.parent_of(store, me.unit.code), "db": str(store.path)}
+            "parent": installation.parent_of(store, me.unit.code), "db": str(store.path),
+            "deadlines": {kind: "{:02d}/{:02d}".format(*reporting.deadline_day_month(store, kind))
+                          for kind in ("year", "half")}}
     if args.json:
         print_json(data)
     else:

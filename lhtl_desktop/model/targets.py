@@ -14,12 +14,13 @@ Rules, as the domain brief fixes them:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE
 from lhtl_desktop.model.criteria import CRITERIA, CRITERIA_RULE_VERSION, Criterion
+from lhtl_desktop.model.reporting import Coverage
 
 
 class TargetKind(StrEnum):
@@ -33,6 +34,7 @@ class Status(StrEnum):
     BEHIND = "behind"
     MISSING_DATA = "missing_data"
     NOT_APPLICABLE = "not_applicable"  # no active institution of the group in the scope
+    INCOMPLETE = "incomplete"  # not every expected unit has submitted: never shown as met or on track
 
     @property
     def label(self) -> str:
@@ -45,6 +47,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.BEHIND: _("Chậm tiến độ"),
     Status.MISSING_DATA: _("Thiếu dữ liệu"),
     Status.NOT_APPLICABLE: _("Không áp dụng"),
+    Status.INCOMPLETE: _("Chưa đủ đơn vị báo cáo"),
 }
 
 
@@ -137,6 +140,18 @@ class TargetResult:
     meeting: tuple[str, ...] = ()
     not_meeting: tuple[str, ...] = ()
     rule_version: str = CRITERIA_RULE_VERSION
+    coverage: Coverage | None = None  # who reported (services.evaluation fills it in)
+    measured_status: Status | None = None  # the status over the values received, before coverage
+    period: str = ""  # "2025" or "2025-H1" (a half-year: judgements provisional); "" = the year
+
+
+def with_coverage(result: TargetResult, coverage: Coverage, period: str = "") -> TargetResult:
+    """The result as the programme's rule reads it: while a unit expected to report has not submitted, the
+    status is «Chưa đủ đơn vị báo cáo» whatever the values say (DOMAIN.md §2: a unit that did not report is
+    never counted as achieving). Value, numerator, denominator and `met` are kept as computed."""
+    status = result.status if coverage.complete else Status.INCOMPLETE
+    return replace(result, coverage=coverage, measured_status=result.status, status=status,
+                   period=period or str(result.year))
 
 
 def _defined(milestones: Mapping[int, float | None]) -> list[tuple[int, float]]:

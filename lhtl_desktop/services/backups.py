@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lhtl_desktop import logs
 from lhtl_desktop.errors import DatabaseError, DatabaseTooNewError, LhtlError, RefusedError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.text import ascii_slug
@@ -33,7 +34,7 @@ __all__ = [
 
 
 def make_backup(store: Store, reason: str) -> Path:
-    """A rolling backup in `backups/` beside the database (the newest 10 are kept)."""
+    """A rolling backup in `backups/<database name>/` beside the database (its newest 10 are kept)."""
     return backup_store.rolling_backup(store, reason)
 
 
@@ -66,8 +67,11 @@ last_exit_error: LhtlError | None = None
 
 
 def list_backups(db_path: Path | str) -> list[BackupInfo]:
-    """Rolling backups of the database at `db_path`, newest first."""
-    return backup_store.list_backups(Path(db_path).resolve().parent / backup_store.BACKUP_DIRNAME)
+    """Rolling backups of the database at `db_path`, newest first: its own folder, then any left in the
+    shared `backups/` folder by a version that kept one folder for all (restore still checks their unit)."""
+    own = backup_store.list_backups(backup_store.backup_dir_for(db_path))
+    legacy = backup_store.list_backups(backup_store.backup_root(db_path))
+    return own + legacy
 
 
 def taken_at(path: Path) -> datetime | None:
@@ -237,6 +241,8 @@ def restore(db_path: Path | str, file: Path | str, *, confirm_other_unit: bool =
     finally:
         backup_store.discard_staged(staged)  # no-op after a successful swap (the file was renamed)
     _branch_after_restore(db, allow_unsafe_location)
+    logs.event("restore", unit=info.unit_code or "?", file=source.name, records=info.records,
+               kept_aside=aside or "-")
     return RestoreResult(file=source, db_path=db, kept_aside=aside, info=info)
 
 

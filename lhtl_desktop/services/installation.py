@@ -72,7 +72,8 @@ def init_installation(store: Store, unit_code: str, officer: str, key: NewKey,
     by_code = {u.code: u for u in units}
     if code not in by_code:
         raise NotFoundError(
-            _("Mã «{code}» không phải một cụm tổng hợp của {province}.").format(code=code, province=ref.province.name)
+            _("Mã «{code}» không phải một xã, phường, đặc khu hay cụm tổng hợp của {province}.").format(
+                code=code, province=ref.province.name)
         )
     target = None
     if report_to is not None:

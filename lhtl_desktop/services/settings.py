@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from lhtl_desktop import logs
 from lhtl_desktop.errors import NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import Level
@@ -39,3 +40,5 @@ def set_threshold(store: Store, target_code: str, year: str | int, threshold: st
         raise ValidationError(_("Ngưỡng tỷ lệ không được vượt 100 %."), field="threshold")
     # A new version of the province's rules (services.config): it travels down in the next bundles.
     config.set_threshold(store, target.code, y, value)
+    logs.event("settings-threshold", unit=me.unit.code, target=target.code,
+               year=y, threshold=value)

@@ -101,9 +101,21 @@ def backup_to(store: Store, dest_path: Path | str) -> Path:
     return dest
 
 
+def backup_root(db_path: Path | str) -> Path:
+    """The `backups/` folder beside the database file (shared by every database of that folder)."""
+    return Path(db_path).resolve().parent / BACKUP_DIRNAME
+
+
+def backup_dir_for(db_path: Path | str) -> Path:
+    """`backups/<database file name>/`: each database keeps, and prunes, only its own backups, so the
+    imports of one database in a folder never push out another's (the old layout shared one folder)."""
+    path = Path(db_path).resolve()
+    return path.parent / BACKUP_DIRNAME / path.name
+
+
 def backup_dir(store: Store) -> Path:
-    """The `backups/` folder beside the database file."""
-    return Path(store.path).resolve().parent / BACKUP_DIRNAME
+    """This store's own backup folder."""
+    return backup_dir_for(store.path)
 
 
 def _slug(reason: str) -> str:
@@ -310,7 +322,7 @@ def _checkpoint(db_path: Path) -> None:
 
 def swap_in(staged: Path, db_path: Path, *, now: datetime | None = None) -> Path | None:
     """Replace the database at `db_path` with the staged file. The current files (database, -wal, -shm)
-    are first copied whole into `backups/before-restore-<time>/` (never pruned); that folder is returned
+    are first copied whole into `backups/<database name>/before-restore-<time>/` (never pruned); that folder is returned
     (None if there was no database). The database path always holds a complete file: the old one until
     the final rename, then the new one. The caller must have closed every connection to `db_path`."""
     db_path = Path(db_path)
@@ -320,7 +332,7 @@ def swap_in(staged: Path, db_path: Path, *, now: datetime | None = None) -> Path
         if db_path.exists():
             _checkpoint(db_path)
             stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            aside = directory / BACKUP_DIRNAME / f"before-restore-{stamp}"
+            aside = backup_dir_for(db_path) / f"before-restore-{stamp}"
             aside.mkdir(parents=True, exist_ok=False)
             for f in database_files(db_path):
                 _copy_durably(f, aside / f.name)
@@ -341,3 +353,8 @@ def swap_in(staged: Path, db_path: Path, *, now: datetime | None = None) -> Path
               "cơ sở dữ liệu hiện tại vẫn giữ nguyên.").format(path=db_path, err=exc.strerror or exc)
         ) from exc
     return aside
+
+
+def sqlite_library_version() -> str:
+    """The SQLite library the program runs on (for the support report)."""
+    return sqlite3.sqlite_version

@@ -131,8 +131,16 @@ def classify_posix(path: PurePosixPath, mounts: Iterable[MountEntry],
     return Location(LocationKind.LOCAL, entry.mount_point, entry.device)
 
 
-def classify_windows(path: PureWindowsPath, drive_type: Callable[[str], int]) -> Location:
-    """Pure decision for Windows: UNC paths are shares; otherwise GetDriveTypeW of the drive root."""
+# STORAGE_BUS_TYPE values (winioctl.h) of buses a disk can be pulled from while the PC runs. USB SSDs and
+# many flash drives call themselves DRIVE_FIXED, so the drive type alone misses them; the bus does not lie.
+BUS_TYPE_1394, BUS_TYPE_USB, BUS_TYPE_SD, BUS_TYPE_MMC = 0x4, 0x7, 0xC, 0xD
+REMOVABLE_BUSES = frozenset({BUS_TYPE_1394, BUS_TYPE_USB, BUS_TYPE_SD, BUS_TYPE_MMC})
+
+
+def classify_windows(path: PureWindowsPath, drive_type: Callable[[str], int],
+                     bus_type: Callable[[str], int | None] | None = None) -> Location:
+    """Pure decision for Windows: UNC paths are shares; otherwise GetDriveTypeW of the drive root, and for a
+    "fixed" drive the bus it hangs off (IOCTL_STORAGE_QUERY_PROPERTY; None when it cannot be asked)."""
     anchor = path.anchor
     if anchor.startswith("\\\\"):
         return Location(LocationKind.NETWORK, anchor, anchor)
@@ -141,6 +149,8 @@ def classify_windows(path: PureWindowsPath, drive_type: Callable[[str], int]) ->
     if kind == DRIVE_REMOTE:
         return Location(LocationKind.NETWORK, root, root)
     if kind in (DRIVE_REMOVABLE, DRIVE_CDROM):
+        return Location(LocationKind.REMOVABLE, root, root)
+    if bus_type is not None and bus_type(root) in REMOVABLE_BUSES:
         return Location(LocationKind.REMOVABLE, root, root)
     return Location(LocationKind.LOCAL, root, root)
 
@@ -173,6 +183,43 @@ def _windows_drive_type(root: str) -> int:
     return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))  # type: ignore[attr-defined]
 
 
+def _windows_bus_type(root: str) -> int | None:  # pragma: no cover — Windows only; decision tested through a fake
+    """The STORAGE_BUS_TYPE of the volume `root` ("E:\\") via IOCTL_STORAGE_QUERY_PROPERTY, or None."""
+    import ctypes
+    from ctypes import wintypes
+
+    IOCTL_STORAGE_QUERY_PROPERTY = 0x2D1400
+    OPEN_EXISTING, FILE_SHARE_READ_WRITE = 3, 0x1 | 0x2
+
+    class StoragePropertyQuery(ctypes.Structure):
+        _fields_ = [("PropertyId", ctypes.c_int), ("QueryType", ctypes.c_int),
+                    ("AdditionalParameters", ctypes.c_ubyte * 1)]
+
+    class StorageDeviceDescriptor(ctypes.Structure):
+        _fields_ = [("Version", wintypes.DWORD), ("Size", wintypes.DWORD), ("DeviceType", ctypes.c_ubyte),
+                    ("DeviceTypeModifier", ctypes.c_ubyte), ("RemovableMedia", ctypes.c_ubyte),
+                    ("CommandQueueing", ctypes.c_ubyte), ("VendorIdOffset", wintypes.DWORD),
+                    ("ProductIdOffset", wintypes.DWORD), ("ProductRevisionOffset", wintypes.DWORD),
+                    ("SerialNumberOffset", wintypes.DWORD), ("BusType", ctypes.c_int),
+                    ("RawPropertiesLength", wintypes.DWORD), ("RawDeviceProperties", ctypes.c_ubyte * 1)]
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.CreateFileW(f"\\\\.\\{root.rstrip(chr(92))}", 0, FILE_SHARE_READ_WRITE, None,
+                                  OPEN_EXISTING, 0, None)
+    if handle in (-1, 0xFFFFFFFF, None):
+        return None
+    try:
+        query = StoragePropertyQuery(0, 0)  # StorageDeviceProperty, PropertyStandardQuery
+        descriptor = StorageDeviceDescriptor()
+        returned = wintypes.DWORD()
+        ok = kernel32.DeviceIoControl(handle, IOCTL_STORAGE_QUERY_PROPERTY, ctypes.byref(query),
+                                      ctypes.sizeof(query), ctypes.byref(descriptor), ctypes.sizeof(descriptor),
+                                      ctypes.byref(returned), None)
+        return int(descriptor.BusType) if ok else None
+    finally:
+        kernel32.CloseHandle(handle)
+
+
 def _nearest_existing(path: Path) -> Path:
     p = path.absolute()
     while not p.exists() and p.parent != p:
@@ -184,7 +231,7 @@ def classify_path(path: Path | str) -> Location:
     """Where `path` (or the nearest existing folder above it) lives on this machine."""
     target = _nearest_existing(Path(path))
     if sys.platform == "win32":
-        return classify_windows(PureWindowsPath(str(target)), _windows_drive_type)
+        return classify_windows(PureWindowsPath(str(target)), _windows_drive_type, _windows_bus_type)
     try:
         text = MOUNTS_FILE.read_text(encoding="utf-8", errors="replace")
     except OSError:

@@ -7,6 +7,7 @@ is refused untouched (see db.open_store).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -16,12 +17,36 @@ if TYPE_CHECKING:  # imported by whoever runs a migration (db.migrate), not by e
 Migration = Callable[["sqlite_utils.Database"], None]
 
 
+def split_statements(script: str) -> list[str]:
+    """The complete SQL statements of `script`, split where SQLite itself says a statement ends.
+
+    `sqlite3.complete_statement` knows string literals, quoted names, comments and trigger bodies, so a
+    `DEFAULT 'x;y'` or a `CREATE TRIGGER … BEGIN …; …; END` stays one statement (a split on «;» broke both).
+    """
+    statements: list[str] = []
+    pending = ""
+    pieces = script.split(";")
+    for n, piece in enumerate(pieces):
+        pending += piece if n == len(pieces) - 1 else piece + ";"
+        if n < len(pieces) - 1 and sqlite3.complete_statement(pending):
+            if _has_sql(pending):
+                statements.append(pending.strip())
+            pending = ""
+    if _has_sql(pending):  # a last statement without its «;»
+        if not sqlite3.complete_statement(pending + ";"):
+            raise ValueError(f"incomplete SQL statement at the end of a migration: {pending.strip()[:80]!r}")
+        statements.append(pending.strip())
+    return statements
+
+
+def _has_sql(text: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("--") for line in text.splitlines())
+
+
 def run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run DDL statement by statement: sqlite3's executescript() would COMMIT the migration's transaction."""
-    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-    for statement in "\n".join(lines).split(";"):
-        if statement.strip():
-            db.execute(statement)
+    for statement in split_statements(script):
+        db.execute(statement)
 
 
 def _v1_initial(db: sqlite_utils.Database) -> None:
@@ -360,4 +385,55 @@ def _institution_siblings(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS.append(_institution_siblings)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _reporting_register(db: sqlite_utils.Database) -> None:
+    """Submissions and receipts (ARCHITECTURE.md §3.8): one mark per (unit, period) with its version vector
+    and the marks it replaced (audit); receipts of my own exported bundles that came back from their receiver."""
+    run_script(
+        db,
+        """
+        CREATE TABLE submissions (
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            period TEXT NOT NULL,
+            submitted INTEGER NOT NULL CHECK (submitted IN (0, 1)),
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL,
+            author_unit TEXT NOT NULL,
+            author_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            edit_id TEXT NOT NULL UNIQUE,
+            reason TEXT,
+            PRIMARY KEY (unit_code, period)
+        );
+        CREATE TABLE submission_history (
+            unit_code TEXT NOT NULL,
+            period TEXT NOT NULL,
+            submitted INTEGER NOT NULL,
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL,
+            author_unit TEXT NOT NULL,
+            author_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            edit_id TEXT NOT NULL PRIMARY KEY,
+            reason TEXT,
+            superseded_at TEXT NOT NULL
+        );
+
+        -- What the receiver of one of my bundles said it did with it (carried back down in its next bundle).
+        CREATE TABLE sync_receipts (
+            bundle_id TEXT PRIMARY KEY,
+            by_unit TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            counts TEXT NOT NULL DEFAULT '{}',
+            reasons TEXT NOT NULL DEFAULT '[]',
+            arrived_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_reporting_register)
 SCHEMA_VERSION = len(MIGRATIONS)

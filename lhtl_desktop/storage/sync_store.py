@@ -282,7 +282,8 @@ def max_seq_from(store: Store, key_id: str) -> int:
 
 
 def inbox_rows(store: Store) -> list[dict[str, Any]]:
-    """Per sending key: its unit, the last bundle received, the highest number and every number seen."""
+    """Per sending key: its unit, the last bundle (the highest number received, whatever order the files
+    arrived in: «gói cuối» after a late seq 3 is still 5), and every number seen (gaps lie below it)."""
     out: list[dict[str, Any]] = []
     for key_id, unit in store.db.execute(
             "SELECT from_key, from_unit FROM sync_bundles GROUP BY from_key, from_unit ORDER BY from_unit").fetchall():
@@ -290,7 +291,7 @@ def inbox_rows(store: Store) -> list[dict[str, Any]]:
             "SELECT seq FROM sync_bundles WHERE from_key = ? ORDER BY seq", [key_id]).fetchall()]
         last = store.db.execute(
             "SELECT bundle_id, seq, created_at, imported_at, file_name FROM sync_bundles WHERE from_key = ? "
-            "ORDER BY imported_at DESC, seq DESC LIMIT 1", [key_id]).fetchone()
+            "ORDER BY seq DESC, imported_at DESC LIMIT 1", [key_id]).fetchone()
         out.append({"key_id": key_id, "unit": unit, "seqs": seqs, "last_bundle": last[0], "last_seq": last[1],
                     "last_created": last[2], "last_imported": last[3], "last_file": last[4]})
     return out

@@ -23,7 +23,9 @@ from lhtl_desktop.model.corrections import reason_missing
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
 from lhtl_desktop.model.records import ValueRecord
+from lhtl_desktop.model.reporting import SubmissionMark
 from lhtl_desktop.model.units import Unit
+from lhtl_desktop.sync import receipts as _receipts
 from lhtl_desktop.sync.lineage import Branch
 from lhtl_desktop.sync.lineage import parse_wire as parse_lineage
 from lhtl_desktop.sync.merge import InstitutionVersion
@@ -70,6 +72,9 @@ class Body:
     rules: Mapping[str, str] | None = None  # the province's rules as signed: checked by sync.province_config
     lineage: Mapping[str, Sequence[Branch]] | None = None  # key id → branches of its history after restores
     institution_siblings: tuple[InstitutionVersion, ...] = ()  # concurrent versions (sync.institution_merge)
+    # Optional sections (sync/receipts.py): submission marks of the scope, receipts for the addressee.
+    submissions: tuple[SubmissionMark, ...] = ()
+    receipts: tuple[_receipts.Receipt, ...] = ()
 
 
 # -- building -----------------------------------------------------------------------------------------
@@ -265,7 +270,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     if doc.get("format_version") != FORMAT_VERSION or type(doc.get("format_version")) is not int:
         raise BundleError(_("Gói được tạo bởi phiên bản chương trình khác (định dạng {v}). Hãy cập nhật chương "
                             "trình ở cả hai nơi cho cùng phiên bản.").format(v=str(doc.get("format_version"))[:20]))
-    if set(doc) - _OPTIONAL_KEYS != _TOP_KEYS:
+    if set(doc) - _OPTIONAL_KEYS - _receipts.SECTIONS != _TOP_KEYS:
         raise _bad(_("thiếu hoặc thừa trường"))
     seen = _Seen(units)
     bundle_id = _str(doc, "bundle_id", _UUID_RE, _L_BUNDLE_ID)
@@ -388,6 +393,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     certificates = tuple(parse_certificate(c) for c in certs_raw)
     rules = check_wire_shape(doc["rules"]) if "rules" in doc else None
     lineage = parse_lineage(doc["lineage"]) if "lineage" in doc else None
+    submissions, receipts = _receipts.parse_sections(doc, units)
     return Body(bundle_id, from_unit, to_unit, seq, created, schema_version, catalog_version, tuple(scope),
                 tuple(institutions.values()), created_at, tuple(records), certificates, rules, lineage,
-                tuple(siblings))
+                tuple(siblings), submissions, receipts)

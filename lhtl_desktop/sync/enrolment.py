@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lhtl_desktop import logs
 from lhtl_desktop.errors import BundleError, NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import now_utc
@@ -243,6 +244,8 @@ def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphr
                               "public_key": enrolment.public_key, "fingerprint": enrolment.fingerprint,
                               "status": "trusted", "private_key": None, "officer": enrolment.officer,
                               "created_at": now})
+    logs.event("enrol", unit=me, key_unit=enrolment.unit, key=enrolment.key_id, retired=len(retire),
+               waiting=waiting)
     return EnrolResult(enrolment.key_id, enrolment.unit, local.units[enrolment.unit].name, enrolment.fingerprint,
                        bool(existing), waiting, tuple(old.key_id for old, *_rest in retire))
 
@@ -325,6 +328,7 @@ def change_key_status(store: Store, key_id: str, status: str, *, passphrase: str
         sync_store.save_certificates(store, [_row(cert)])
         sync_store.set_key_status(store, key.key_id, status)
     updated, _valid = load_local(store).trust()
+    logs.event("key-status", key=key.key_id, key_unit=key.unit, status=status)
     return updated[key.key_id]
 
 
@@ -376,6 +380,7 @@ def new_own_key(store: Store, *, passphrase: str | None = None, officer: str | N
                 max_seq=cert.max_seq, max_counter=cert.max_counter))
         sync_store.save_certificates(store, [_row(c) for c in certs])
     path = _write_enrolment(store, load_local(store), out, private) if out is not None else None
+    logs.event("key-new", key=key.key_id, old_key=old_id, max_seq=max_seq, max_counter=max_counter)
     return NewOwnKey(key.key_id, key.fingerprint, old_id, max_seq, max_counter, bool(passphrase), path)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lhtl_desktop import logs
 from lhtl_desktop.errors import NotFoundError, RefusedError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import CATALOG_VERSION
@@ -21,7 +22,7 @@ from lhtl_desktop.model.text import ascii_slug
 from lhtl_desktop.model.units import normalise_code
 from lhtl_desktop.storage import Store, institution_store, lineage_store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
-from lhtl_desktop.sync import lineage, province_config
+from lhtl_desktop.sync import lineage, province_config, receipts
 from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire
 from lhtl_desktop.sync.envelope import BUNDLE_TYPE, EXTENSION, seal, write_atomic
 from lhtl_desktop.sync.keys import open_private
@@ -104,6 +105,7 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
             "institutions": [_sorted(institution_wire(r, _vv(r["vv"]))) for r in institutions],
             "records": records,
             "certificates": certificates,
+            **receipts.extra_sections(store, scope, target),  # submission marks, receipts (if any)
         }
         if rules is not None:  # the province's rules travel in every bundle, relayed unchanged (§3.7)
             body["rules"] = rules
@@ -122,6 +124,8 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
                                          "to_unit": target, "created_at": created, "file_name": path.name,
                                          "records": len(records)})
         write_atomic(path, data)  # inside the transaction: a failed write leaves no export recorded
+    logs.event("export", unit=local.unit.code, to=target, seq=seq, institutions=len(institutions),
+               records=len(records), withheld=withheld, file=path.name)
     return ExportResult(path, bundle_id, seq, local.unit.code, target, len(institutions), len(records), withheld)
 
 

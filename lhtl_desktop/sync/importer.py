@@ -18,13 +18,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lhtl_desktop import logs
 from lhtl_desktop.errors import BundleError, LhtlError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import ValueRecord, now_utc
 from lhtl_desktop.storage import Store, lineage_store, revert_store, sync_store
 from lhtl_desktop.storage.backup import rolling_backup
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
-from lhtl_desktop.sync import institution_merge, lineage, province_config
+from lhtl_desktop.sync import institution_merge, lineage, province_config, receipts
 from lhtl_desktop.sync.bundle import Body, parse_body
 from lhtl_desktop.sync.envelope import (
     BUNDLE_TYPE,
@@ -153,6 +154,7 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
     _check_routing(local, body, signer)
     _check_authority(local, body, signer, trusted_all)
     rules = province_config.read_carried(store, local, body.rules, trusted_all)
+    receipts.check_marks(store, local, body, signer, trusted_all)
     carried = {c.body for c in body.certificates}
     # Branches are believed only for keys of the signer's own subtree (a sender speaks for its own history).
     branches = {k: list(bs) for k, bs in (body.lineage or {}).items()
@@ -378,6 +380,7 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
             "imported_at": now, "file_name": file_name,
             "counts": {"new": result.new, "changed": result.changed, "unchanged": result.unchanged,
                        "stale": result.stale, "conflicts": result.conflicts}})
+        receipts.apply_sections(store, body, now)
         sync_store.quarantine_remove(store, vb.payload_hash)
     return result
 
@@ -421,11 +424,18 @@ def import_files(store: Store, paths: Sequence[Path | str], *, dry_run: bool = F
     """
     with sync_store.import_cache(store):
         if cancel is None:
-            return _import_each(store, paths, dry_run=dry_run, backup=backup, progress=progress, cancel=None)
-        if backup and not dry_run:
-            rolling_backup(store, "import")  # outside the batch transaction: a backup is never rolled back
-        with sync_store.immediate(store):
-            return _import_each(store, paths, dry_run=dry_run, backup=False, progress=progress, cancel=cancel)
+            results = _import_each(store, paths, dry_run=dry_run, backup=backup, progress=progress, cancel=None)
+        else:
+            if backup and not dry_run:
+                rolling_backup(store, "import")  # outside the batch transaction: a backup is never rolled back
+            with sync_store.immediate(store):
+                results = _import_each(store, paths, dry_run=dry_run, backup=False, progress=progress,
+                                       cancel=cancel)
+    for r in results:
+        logs.event("import", file=Path(r.file).name, status=r.status, from_unit=r.from_unit, seq=r.seq,
+                   new=r.new, changed=r.changed, unchanged=r.unchanged, stale=r.stale, conflicts=r.conflicts,
+                   dry_run=r.dry_run, reason=r.reason or "-")
+    return results
 
 
 def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, backup: bool,

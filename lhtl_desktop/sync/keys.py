@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import os
+import unicodedata
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -61,15 +62,23 @@ def normalise_fingerprint(text: str) -> str:
     return " ".join(digits[i : i + 4] for i in range(0, 24, 4))
 
 
+def normalise_passphrase(passphrase: str) -> str:
+    """NFC: Unikey and EVKey type «ư» precomposed or as «u» + combining horn depending on their mode; the same
+    words must open the same key whichever mode the officer's keyboard is in."""
+    return unicodedata.normalize("NFC", passphrase)
+
+
 def _kdf(passphrase: str, salt: bytes) -> bytes:
-    return Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P).derive(passphrase.encode("utf-8"))
+    return Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P).derive(
+        normalise_passphrase(passphrase).encode("utf-8")
+    )
 
 
 def seal_private(private: Ed25519PrivateKey, passphrase: str | None) -> str:
     raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     if not passphrase:
         return json.dumps({"scheme": "none", "key": b64(raw)})
-    if len(passphrase) < MIN_PASSPHRASE:
+    if len(normalise_passphrase(passphrase)) < MIN_PASSPHRASE:
         raise ValidationError(
             _("Mật khẩu bảo vệ khóa cần ít nhất {n} ký tự.").format(n=MIN_PASSPHRASE), field="passphrase"
         )
@@ -90,14 +99,18 @@ def open_private(sealed_json: str, passphrase: str | None) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(unb64(box["key"]))
     if not passphrase:
         raise RefusedError(_("Cần mật khẩu bảo vệ khóa để ký gói dữ liệu."), field="passphrase")
-    key = Scrypt(salt=unb64(box["salt"]), length=32, n=box["n"], r=box["r"], p=box["p"]).derive(
-        passphrase.encode("utf-8")
-    )
-    try:
-        raw = AESGCM(key).decrypt(unb64(box["nonce"]), unb64(box["sealed"]), b"lhtl-private-key")
-    except InvalidTag:
-        raise RefusedError(_("Mật khẩu bảo vệ khóa không đúng."), field="passphrase") from None
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    # NFC first (every key sealed since passphrases are normalised); then the form exactly as typed, which
+    # opens a key sealed by an earlier version from a passphrase typed in combining mode.
+    for form in dict.fromkeys((normalise_passphrase(passphrase), passphrase)):
+        key = Scrypt(salt=unb64(box["salt"]), length=32, n=box["n"], r=box["r"], p=box["p"]).derive(
+            form.encode("utf-8")
+        )
+        try:
+            raw = AESGCM(key).decrypt(unb64(box["nonce"]), unb64(box["sealed"]), b"lhtl-private-key")
+        except InvalidTag:
+            continue
+        return Ed25519PrivateKey.from_private_bytes(raw)
+    raise RefusedError(_("Mật khẩu bảo vệ khóa không đúng."), field="passphrase")
 
 
 def generate_key(passphrase: str | None = None) -> NewKey:

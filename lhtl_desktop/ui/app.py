@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from lhtl_desktop.errors import DatabaseCorruptError, LhtlError
-from lhtl_desktop.services.account import data_folder
+from lhtl_desktop.logs import default_log_folder
 from lhtl_desktop.services.installation import is_initialised
 from lhtl_desktop.storage import Store, default_db_path, open_store
 from lhtl_desktop.storage.db import corruption_error, quick_check
@@ -221,7 +221,7 @@ class WindowStart(QObject):
 def main(argv: list[str] | None = None) -> int:
     app = create_application(argv)
     start = WindowStart(app)
-    start.before_window = lambda store: install_excepthook(setup_logging(data_folder(store)))
+    start.before_window = lambda store: install_excepthook(setup_logging(default_log_folder()))
     if not start.open():
         return start.exit_code
     from lhtl_desktop.ui.exit_backup import install_exit_backup  # reliability: rolling backup on exit

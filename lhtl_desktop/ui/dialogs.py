@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lhtl_desktop import __version__
+import lhtl_desktop
+from lhtl_desktop import logs
 from lhtl_desktop.errors import LhtlError, environment_error
 
-LOG_NAME = "lhtl.log"
 log = logging.getLogger("lhtl")
 
 
@@ -55,7 +55,7 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 def crash_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
     lines = [
-        f"lhtl_desktop {__version__}",
+        f"lhtl_desktop {lhtl_desktop.__version__}",  # looked up when a crash is reported, not at start
         f"{_dt.datetime.now().isoformat(timespec='seconds')}",
         f"Python {platform.python_version()} — {platform.platform()}",
         "",
@@ -96,14 +96,23 @@ class CrashDialog(QDialog):
         self.copy_button.setText(self.tr("Đã chép"))
 
 
-def setup_logging(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOG_NAME
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
+def setup_logging(folder: Path) -> Path | None:
+    """The shared rotating log (lhtl_desktop.logs), plus Qt's own messages routed into it."""
+    path = logs.setup_logging(folder, "window")
+    qInstallMessageHandler(_qt_message)
     return path
+
+
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """A Qt warning (a printer driver, a font, a platform plugin) goes to the log, not to a stderr that a
+    windowed build does not have."""
+    where = f" ({context.file}:{context.line})" if context.file else ""
+    logging.getLogger("lhtl.qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s%s", message, where)
 
 
 def install_excepthook(log_path: Path | None) -> None:

@@ -2,19 +2,20 @@
 
 Qt ships no Vietnamese catalogue, so `QtVietnameseTranslator` answers Qt's own contexts (standard buttons,
 wizard buttons, the line-edit context menu) from a small table. Our own strings are Vietnamese in the source
-and go through `tr()`; an English build loads `resources/translations/lhtl_en.qm` (see `install_translations`).
+and go through `tr()`; an English build loads `lhtl_desktop/resources/translations/lhtl_en.qm` (see `install_translations`).
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = Path(str(resources.files("lhtl_desktop") / "resources"))  # package data
 TRANSLATIONS = RESOURCES / "translations"
 VI_LOCALE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 FONT_FAMILY = "Be Vietnam Pro"

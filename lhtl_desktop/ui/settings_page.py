@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from lhtl_desktop.errors import LhtlError, ValidationError
+from lhtl_desktop.logs import LOG_NAME, default_log_folder
 from lhtl_desktop.model.catalogue import Level
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.services import account
@@ -36,7 +37,7 @@ from lhtl_desktop.storage import Store
 from lhtl_desktop.sync.keys import is_protected, open_private, seal_private
 from lhtl_desktop.ui.backup_dialog import BackupPanel
 from lhtl_desktop.ui.context import AppContext
-from lhtl_desktop.ui.dialogs import LOG_NAME, add_message_and_buttons, show_error
+from lhtl_desktop.ui.dialogs import add_message_and_buttons, show_error
 from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
@@ -190,8 +191,12 @@ class SettingsPage(Page):
         self.folder_label.setWordWrap(True)
         self.open_folder = QPushButton(self.tr("Mở thư mục dữ liệu"))
         form.addRow(self.tr("Tệp cơ sở dữ liệu:"), self.db_label)
-        form.addRow(self.tr("Thư mục (nhật ký lỗi {log}):").format(log=LOG_NAME), self.folder_label)
+        form.addRow(self.tr("Thư mục:"), self.folder_label)
         form.addRow("", self.open_folder)
+        self.log_label = QLabel(str(default_log_folder() / LOG_NAME))
+        self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.log_label.setWordWrap(True)
+        form.addRow(self.tr("Nhật ký:"), self.log_label)
         layout.addWidget(box)
         backup = QGroupBox(self.tr("Sao lưu"))
         backup_layout = QVBoxLayout(backup)

@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from lhtl_desktop.errors import LhtlError, ValidationError
+from lhtl_desktop.model.reporting import local_time_text
 from lhtl_desktop.model.units import Unit
-from lhtl_desktop.services import entry
+from lhtl_desktop.services import entry, reporting
 from lhtl_desktop.storage import Store
 from lhtl_desktop.sync import conflicts as sync_conflicts
 from lhtl_desktop.sync import enrolment, exporter, importer, inbox
@@ -171,7 +172,18 @@ class SyncPage(Page):
         self.export_result.setWordWrap(True)
         self.export_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.export_result)
-        layout.addStretch(1)
+        # What came back: the receipt of my newest acknowledged bundle, and every bundle I sent (the outbox).
+        self.receipt_line = QLabel()
+        self.receipt_line.setObjectName("receiptLine")
+        self.receipt_line.setWordWrap(True)
+        self.receipt_line.setStyleSheet("font-weight: 600;")
+        layout.addWidget(self.receipt_line)
+        outbox_title = QLabel(self.tr("Gói đã gửi và biên nhận của nơi nhận"))
+        outbox_title.setStyleSheet("font-weight: 600;")
+        layout.addWidget(outbox_title)
+        self.outbox_model = TextTableModel([self.tr("Gói số"), self.tr("Gửi cho"), self.tr("Lập lúc"),
+                                            self.tr("Số giá trị"), self.tr("Biên nhận")], self)
+        layout.addWidget(_table(self.outbox_model), 1)
         self.recipient.currentIndexChanged.connect(self._update_file_name)
         return page
 
@@ -642,6 +654,13 @@ class SyncPage(Page):
         self.recipient.blockSignals(False)
         self._update_file_name()
 
+        receipt = next((r for r in data.outbox if r.acknowledged), None)
+        self.receipt_line.setText(receipt.receipt_text() if receipt is not None else (
+            self.tr("Chưa có biên nhận nào cho các gói đã gửi.") if data.outbox else ""))
+        self.outbox_model.set_rows([
+            (str(r.seq), f"{r.to_name} ({r.to})", local_time_text(r.created), num(r.records),
+             r.receipt_text() if r.acknowledged else self.tr("chưa có biên nhận")) for r in data.outbox])
+
         self.inbox_model.set_rows([
             (f"{r.unit_name} ({r.unit})", str(r.last_seq), fmt_when(r.last_created), fmt_when(r.last_imported), r.last_file,
              r.gap_text) for r in data.inbox])
@@ -685,9 +704,11 @@ class _SyncState:
     trusted: list[Any]
     units: dict[str, Unit]
     quarantined: list[dict[str, Any]]
+    outbox: list[reporting.OutboxRow]
 
 
 def _read_sync_state(store: Store) -> _SyncState:
     return _SyncState(list(exporter.recipients(store)), list(inbox.inbox(store)),
                       sync_conflicts.open_conflicts(store), enrolment.own_key_info(store),
-                      list(enrolment.trusted_keys(store)), store.units(), list(inbox.quarantined(store)))
+                      list(enrolment.trusted_keys(store)), store.units(), list(inbox.quarantined(store)),
+                      reporting.outbox(store))

@@ -93,7 +93,7 @@ def test_rolling_backups_keep_the_newest_ten(workload_db: Path) -> None:
     assert [b.path for b in kept] == list(reversed(made[3:]))
     assert all(b.reason == "import" for b in kept)
     assert not made[0].exists() and made[3].exists()
-    assert kept[0].path.parent == workload_db.parent / "backups"
+    assert kept[0].path.parent == workload_db.parent / "backups" / workload_db.name
 
 
 def test_exit_backup_skips_when_nothing_changed(workload_db: Path) -> None:
@@ -139,7 +139,7 @@ def test_cli_backup_then_restore_round_trip(workload_db: Path, tmp_path: Path,
     text = capsys.readouterr().out
     assert "Đã khôi phục Xã Gia Lâm" in text and "được giữ tại" in text
     assert check_workload(workload_db) == 0
-    aside = sorted((workload_db.parent / "backups").glob("before-restore-*"))
+    aside = sorted((workload_db.parent / "backups" / workload_db.name).glob("before-restore-*"))
     assert len(aside) == 1
     assert check_workload(aside[0] / workload_db.name) == 2  # nothing lost: the replaced state is kept
 

@@ -18,6 +18,7 @@ from rel_support import HUB, child_dying_at, import_state, integrity, kill_child
 
 from lhtl_desktop.errors import DiskFullError, LhtlError
 from lhtl_desktop.storage import Store, open_store
+from lhtl_desktop.storage.backup import backup_dir_for
 from lhtl_desktop.sync import exporter, importer
 
 posix_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork/kill -9 harness needs POSIX")
@@ -141,7 +142,7 @@ def test_import_kill_9_at_random_moments(pair, tmp_path: Path) -> None:  # type:
         state = import_state(db)
         ok = integrity(db) == "ok" and state in (before, after)
         outcomes["before" if state == before else "after"] += 1
-        backups_dir = db.parent / "backups"
+        backups_dir = backup_dir_for(db)
         for f in backups_dir.glob("lhtl-*.sqlite3") if backups_dir.exists() else []:
             ok = ok and integrity(f) == "ok" and import_state(f) == before  # a backup is whole or absent
         lost += 0 if ok else 1

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from lhtl_desktop.services import reports
+from lhtl_desktop.services import reporting, reports
 from lhtl_desktop.storage import open_store
 from tests.reports.data import GIA_LAM, HUB_NHO_QUAN, build_local, build_province
 
@@ -32,6 +32,14 @@ def main() -> None:
         hub = open_store(work / "hub.sqlite3")
         build_local(hub, HUB_NHO_QUAN, "Lê Văn Cường")
         sheets.append(("hub", hub, None, [1]))
+        # The same hub before most of its communes have submitted: «Chưa đủ đơn vị báo cáo» and the list of
+        # units that have not reported, with the deadline and lateness.
+        waiting = open_store(work / "hub-incomplete.sqlite3")
+        build_local(waiting, HUB_NHO_QUAN, "Lê Văn Cường")
+        for code in reporting.expected_units(waiting, HUB_NHO_QUAN):
+            if code not in (GIA_LAM, HUB_NHO_QUAN):
+                reporting.reopen(waiting, "2025", unit=code)
+        sheets.append(("hub-incomplete", waiting, None, [1, 3]))
         province = open_store(work / "province.sqlite3")
         build_province(province)
         sheets.append(("province", province, None, [1, 2]))

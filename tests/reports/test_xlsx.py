@@ -13,7 +13,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from lhtl_desktop.services import reports
 from lhtl_desktop.services.evaluation import evaluate
-from lhtl_desktop.services.reports.xlsx import COVER, MISSING, TARGETS, UNITS, VALUES
+from lhtl_desktop.services.reports.xlsx import COVER, MISSING, NOT_REPORTED, TARGETS, UNITS, VALUES
 from lhtl_desktop.storage import Store
 from tests.reports.data import GIA_LAM, HUB_NHO_QUAN, Built
 
@@ -52,7 +52,7 @@ def test_targets_are_formulas_that_recompute_to_evaluate(province: Built, store:
     out = tmp_path / f"so-lieu-{scope}.xlsx"
     report = reports.write_report(store, 2025, scope, out)
     wb = load_workbook(out)
-    assert wb.sheetnames == [COVER, TARGETS, UNITS, VALUES, MISSING]
+    assert wb.sheetnames == [COVER, TARGETS, UNITS, VALUES, MISSING, NOT_REPORTED]
     ws = wb[TARGETS]
     ev = evaluate(store, 2025, scope)
     for n, r in enumerate(ev.results, 1):

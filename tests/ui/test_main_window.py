@@ -66,6 +66,35 @@ def test_crash_dialog_copyable_and_logged(qtbot, tmp_path):
     dialog.copy_report()
     assert "RuntimeError: hỏng" in QGuiApplication.clipboard().text()
     assert "RuntimeError: hỏng" in log_path.read_text(encoding="utf-8")
-    for handler in list(logging.getLogger("lhtl").handlers):
-        logging.getLogger("lhtl").removeHandler(handler)
-        handler.close()
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from lhtl_desktop import logs
+
+    qInstallMessageHandler(None)  # give Qt's messages back to the test runner
+    logs.reset_for_tests()
+
+
+def test_help_menu_copies_support_information(qtbot, commune, monkeypatch, tmp_path):
+    from PySide6.QtGui import QAction
+
+    from lhtl_desktop import logs
+
+    monkeypatch.setenv("LHTL_LOG_DIR", str(tmp_path / "logs"))
+    logs.reset_for_tests()
+    logs.setup_logging(tmp_path / "logs", "window")
+    logs.event("import", file="xa.lhtl", status="accepted")
+    window = build_main_window(commune.store)
+    qtbot.addWidget(window)
+    try:
+        titles = [a.text() for a in window.menuBar().actions()]
+        assert "&Trợ giúp" in titles
+        copy = window.findChild(QAction, "copySupportInfo")
+        assert copy is not None and copy.text() == "Sao chép thông tin hỗ trợ"
+        assert window.findChild(QAction, "openLogFolder").text() == "Mở thư mục nhật ký"
+        copy.trigger()
+        text = QGuiApplication.clipboard().text()
+        assert text.startswith("lhtl ") and "unit_code: 14389" in text
+        assert "import file=xa.lhtl status=accepted" in text
+        assert "Đã chép thông tin hỗ trợ" in window.statusBar().currentMessage()
+    finally:
+        logs.reset_for_tests()

@@ -9,9 +9,9 @@ never an empty box.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -23,9 +23,9 @@ VIETNAMESE_PROBE = "ẠạẶặẾếỆệỒồỰựỹĐđƠơƯưĂăÂâ�
 
 
 def bundled_font_dir() -> Path:
-    """resources/fonts beside the package (and inside a PyInstaller bundle)."""
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[3]))
-    return base / "resources" / "fonts"
+    """lhtl_desktop/resources/fonts: package data, so a wheel, an editable install and a PyInstaller build
+    (which collects the package's data files) all carry the fonts."""
+    return Path(str(resources.files("lhtl_desktop") / "resources" / "fonts"))
 
 
 @dataclass(frozen=True)

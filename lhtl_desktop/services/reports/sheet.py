@@ -29,11 +29,13 @@ from lhtl_desktop.errors import RefusedError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
 from lhtl_desktop.model.catalogue import INDICATORS, TYPES_BY_CODE, Level, indicators_for_type
 from lhtl_desktop.model.institutions import Institution
-from lhtl_desktop.model.periods import parse_year
+from lhtl_desktop.model.periods import Period, parse_period
+from lhtl_desktop.model.reporting import Coverage
 from lhtl_desktop.model.targets import Status, TargetDefinition, TargetKind
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.services import config as _config
 from lhtl_desktop.services import evaluation as _evaluation
+from lhtl_desktop.services import reporting as _reporting
 from lhtl_desktop.services.installation import installation, is_ancestor_or_self, require_unit, subtree
 from lhtl_desktop.storage import Store
 
@@ -74,9 +76,12 @@ class TargetLine:
     status: Status
     missing: tuple[str, ...]
     provisional: bool  # some input is an open conflict's provisional value (⚠)
+    half_year: bool = False  # a 6-month report: the judgement is provisional
 
     @property
     def status_label(self) -> str:
+        if self.half_year and self.status not in (Status.NOT_APPLICABLE, Status.INCOMPLETE):
+            return _("{status} (tạm tính 6 tháng)").format(status=self.status.label)
         return self.status.label
 
 
@@ -90,6 +95,12 @@ class UnitLine:
     missing: int
     counts: Mapping[str, tuple[int | None, int | None]]
     provisional: bool = False
+    submitted: int = 0  # units of this row that have submitted the period's report …
+    expected: int = 0  # … of those expected to (a commune: 0 or 1 of 1)
+
+    @property
+    def reported_text(self) -> str:
+        return f"{self.submitted}/{self.expected}" if self.expected else "—"
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,24 @@ class Report:
     plan: str = ""  # the province's plan, as its rules document cites it (model.rules.Citation.as_text)
     config_version: int = 0  # the version of the province's rules the numbers were evaluated under
     config_label: str = ""
+    period: Period | None = None  # None: the year
+    coverage: Coverage | None = None
+    deadline: _dt.date | None = None
+    not_reported: tuple[_reporting.RegisterRow, ...] = ()  # «Đơn vị chưa báo cáo»
+
+    @property
+    def period_label(self) -> str:
+        """«năm 2025» or «6 tháng đầu năm 2025»."""
+        return (self.period or Period(self.year)).label().lower()
+
+    @property
+    def coverage_line(self) -> str:
+        if self.coverage is None:
+            return ""
+        line = self.coverage.text()
+        if self.deadline is not None:
+            line += _("; hạn nộp {d}").format(d=self.deadline.strftime("%d/%m/%Y"))
+        return line
 
     # -- words printed on the sheet ----------------------------------------------------------------
     @property
@@ -147,6 +176,9 @@ class Report:
 
     @property
     def title_lines(self) -> tuple[str, str]:
+        if self.period is not None and not self.period.is_year:
+            return (_("BÁO CÁO"), _("Kết quả thực hiện các chỉ tiêu phục vụ học tập suốt đời {period} (tạm tính)")
+                    .format(period=self.period_label))
         return (_("BÁO CÁO"),
                 _("Kết quả thực hiện các chỉ tiêu phục vụ học tập suốt đời năm {year}").format(year=self.year))
 
@@ -230,12 +262,14 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
                  date: _dt.date | None = None) -> Report:
     from lhtl_desktop.services.reports.verification import verification_code_of
 
-    y = parse_year(year)
+    per = parse_period(str(year))
+    y = per.year
+    key_y, key_p = per.key, per.previous().key
     me = installation(store)
     scope_unit = require_report_scope(store, scope)
     # One read serves the evaluation and the sheet: every indicator of Y and Y−1, grouped by key, full records
     # only where a conflict is open (the sheet prints every value of Y and marks conflicts of Y and Y−1).
-    ev, table = _evaluation.evaluate_with_values(store, y, scope_unit.code, every_indicator=True)
+    ev, table = _evaluation.evaluate_with_values(store, per.key, scope_unit.code, every_indicator=True)
     units_all = store.units()
     two_tier = me.two_tier
     codes = subtree(store, scope_unit.code)
@@ -247,9 +281,9 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
     conflicted_y: dict[str, set[str]] = {}
     conflicted_any: set[str] = set()
     for inst_id, period, ind in table.conflicts:
-        if period == str(y):
+        if period == key_y:
             conflicted_y.setdefault(inst_id, set()).add(ind)
-        if period in (str(y), str(y - 1)):
+        if period in (key_y, key_p):
             conflicted_any.add(inst_id)
 
     # Rows: the scope's children (hubs, or communes) and, when the scope holds institutions itself, its own row.
@@ -289,7 +323,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         involved = [*r.meeting, *r.not_meeting, *r.missing]
         targets.append(TargetLine(
             r.target, r.label, r.kind, _int(r.numerator), _int(r.denominator), r.value, r.threshold,
-            r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved)))
+            r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved), not per.is_year))
         if t.kind == TargetKind.SHARE:
             for u in row_units:
                 counts[u.code][t.code] = (0, 0)
@@ -341,6 +375,11 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
     ]
     missing.sort(key=lambda m: (m.unit_code, m.name.casefold(), m.id))
 
+    register = _reporting.register(store, per.key, scope_unit.code, today=date)
+    submitted_units = {e.unit for e in register.rows if e.status == _reporting.UnitStatus.SUBMITTED}
+    expected_in_row: dict[str, list[str]] = {}
+    for expected_row in register.rows:
+        expected_in_row.setdefault(row_of(expected_row.unit), []).append(expected_row.unit)
     unit_lines: list[UnitLine] = []
     for u in row_units:
         in_row = in_rows.get(u.code, [])
@@ -349,7 +388,8 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         unit_lines.append(UnitLine(
             u.code, name, sum(1 for i in in_row if facts[i.id].active_in(y)),
             sum(1 for i in in_row if i.id in missing_targets), counts[u.code],
-            any(i.id in conflicted_any for i in in_row)))
+            any(i.id in conflicted_any for i in in_row),
+            sum(1 for c in expected_in_row.get(u.code, ()) if c in submitted_units), len(expected_in_row.get(u.code, ()))))
     total_counts: dict[str, tuple[int | None, int | None]] = {}
     for line in targets:
         pairs = [ul.counts[line.code] for ul in unit_lines]
@@ -357,7 +397,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
             _sum_or_none([p[0] for p in pairs]), _sum_or_none([p[1] for p in pairs]))
     total = UnitLine(scope_unit.code, _("Tổng cộng"), sum(u.institutions for u in unit_lines),
                      sum(u.missing for u in unit_lines), total_counts,
-                     any(u.provisional for u in unit_lines))
+                     any(u.provisional for u in unit_lines), register.coverage.submitted, register.coverage.expected)
 
     own = store.own_key()
     province = units_all.get(me.province_code, me.unit)
@@ -367,6 +407,8 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         fingerprint=str(own["fingerprint"]) if own else "—", targets=targets, units=unit_lines, total=total,
         institutions=inst_lines, missing=missing, code="", definitions=definitions,
         plan=rules.content.citation.as_text(), config_version=ev.config_version, config_label=ev.config_label,
+        period=per, coverage=register.coverage, deadline=register.deadline,
+        not_reported=tuple(register.not_submitted()),
     )
     object.__setattr__(report, "code", verification_code_of(report))
     return report

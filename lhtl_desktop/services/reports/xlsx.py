@@ -25,8 +25,8 @@ from lhtl_desktop.model.targets import TargetKind
 from lhtl_desktop.services.reports.sheet import CONFLICT_MARK, TARGET_SHORT, Report, criterion_word
 
 FONT = "Times New Roman"
-COVER, TARGETS, UNITS, VALUES, MISSING = (
-    _("Bìa"), _("Chỉ tiêu"), _("Theo đơn vị"), _("Số liệu thiết chế"), _("Thiếu số liệu"))
+COVER, TARGETS, UNITS, VALUES, MISSING, NOT_REPORTED = (
+    _("Bìa"), _("Chỉ tiêu"), _("Theo đơn vị"), _("Số liệu thiết chế"), _("Thiếu số liệu"), _("Chưa báo cáo"))
 INT_FORMAT = "#,##0"
 PCT_FORMAT = "0.0"
 
@@ -121,18 +121,19 @@ def _cover(wb: Workbook, r: Report) -> None:
         (_("Cán bộ lập biểu"), r.officer),
         (_("Dấu vân tay khóa"), r.fingerprint),
         (_("Mã kiểm tra số liệu"), r.code),
-        (_("Các trang tính"), ", ".join((TARGETS, UNITS, VALUES, MISSING))),
+        (_("Tình hình báo cáo"), r.coverage_line or "—"),
+        (_("Các trang tính"), ", ".join((TARGETS, UNITS, VALUES, MISSING, NOT_REPORTED))),
     ]
     for i, (label, value) in enumerate(facts, 11):
         ws.cell(row=i, column=1, value=label).font = BOLD
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=3)
         ws.cell(row=i, column=5, value=value).font = BODY
         ws.merge_cells(start_row=i, start_column=5, end_row=i, end_column=8)
-    merged(18, 1, 3, _("NGƯỜI LẬP BIỂU"), Font(name=FONT, size=13, bold=True))
-    merged(18, 5, 8, _("THỦ TRƯỞNG ĐƠN VỊ"), Font(name=FONT, size=13, bold=True))
-    merged(19, 1, 3, _("(Ký, ghi rõ họ tên)"), Font(name=FONT, size=13, italic=True))
-    merged(19, 5, 8, _("(Ký, ghi rõ họ tên, đóng dấu)"), Font(name=FONT, size=13, italic=True))
-    merged(24, 1, 3, r.officer, Font(name=FONT, size=13, bold=True))
+    merged(19, 1, 3, _("NGƯỜI LẬP BIỂU"), Font(name=FONT, size=13, bold=True))
+    merged(19, 5, 8, _("THỦ TRƯỞNG ĐƠN VỊ"), Font(name=FONT, size=13, bold=True))
+    merged(20, 1, 3, _("(Ký, ghi rõ họ tên)"), Font(name=FONT, size=13, italic=True))
+    merged(20, 5, 8, _("(Ký, ghi rõ họ tên, đóng dấu)"), Font(name=FONT, size=13, italic=True))
+    merged(25, 1, 3, r.officer, Font(name=FONT, size=13, bold=True))
     _page_setup(ws, "1:1", r.fingerprint, r.code)
     ws.page_setup.orientation = "portrait"
 
@@ -163,6 +164,16 @@ def _units(wb: Workbook, r: Report) -> tuple[dict[str, tuple[str, str]], int]:
             ws.column_dimensions[get_column_letter(col + k)].width = 13 if t.kind == TargetKind.GROWTH else 8
         columns[t.code] = (get_column_letter(col), get_column_letter(col + 1))
         col += 2
+    # Who reported, after the targets: units of the row that have submitted / that must report.
+    report_cols = (col, col + 1)
+    head = ws.cell(row=2, column=col, value=_("Báo cáo kỳ này"))
+    head.font, head.alignment, head.border = BOLD, HEAD_ALIGN, BORDER
+    ws.cell(row=2, column=col + 1).border = BORDER
+    ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
+    for k, sub in enumerate((_("Đã nộp"), _("Phải báo cáo"))):
+        c = ws.cell(row=3, column=col + k, value=sub)
+        c.font, c.alignment, c.border = BOLD, HEAD_ALIGN, BORDER
+        ws.column_dimensions[get_column_letter(col + k)].width = 10
     ws.row_dimensions[2].height = 45
     first = 4
     for n, u in enumerate(r.units, 1):
@@ -176,12 +187,14 @@ def _units(wb: Workbook, r: Report) -> tuple[dict[str, tuple[str, str]], int]:
             ncol, dcol = columns[t.code]
             _put(ws, row, _col(ncol), num, INT_FORMAT)
             _put(ws, row, _col(dcol), den, INT_FORMAT)
+        _put(ws, row, report_cols[0], u.submitted, INT_FORMAT)
+        _put(ws, row, report_cols[1], u.expected, INT_FORMAT)
     last = first + len(r.units) - 1
     total_row = last + 1
     _put(ws, total_row, 3, r.total.name, font=BOLD)
     for c in (1, 2):
         _put(ws, total_row, c, None)
-    for c in (4, 5):
+    for c in (4, 5, *report_cols):
         letter = get_column_letter(c)
         _put(ws, total_row, c, f"=SUM({letter}{first}:{letter}{last})", INT_FORMAT, BOLD)
     for t in r.targets:
@@ -273,6 +286,23 @@ def _missing(wb: Workbook, r: Report) -> None:
     _page_setup(ws, "2:2", r.fingerprint, r.code)
 
 
+def _not_reported(wb: Workbook, r: Report) -> None:
+    """«Đơn vị chưa báo cáo»: every expected unit that has not submitted, with the deadline and lateness."""
+    ws = wb.create_sheet(NOT_REPORTED)
+    titles = [_("STT"), _("Mã đơn vị"), _("Đơn vị"), _("Cụm"), _("Tình trạng"), _("Hạn nộp"), _("Quá hạn")]
+    _title(ws, _("Đơn vị chưa báo cáo ({p}) — {scope}").format(p=r.period_label, scope=r.scope_line), len(titles))
+    ws.cell(row=2, column=1, value=r.coverage_line).font = ITALIC
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(titles))
+    _header(ws, 3, titles, [6, 10, 34, 8, 26, 12, 14])
+    for n, row in enumerate(r.not_reported, 1):
+        cells = (n, row.unit, row.name, row.hub, row.status.label, row.deadline,
+                 _("Quá hạn") if row.late else _("Chưa đến hạn"))
+        for c, v in enumerate(cells, 1):
+            _put(ws, 3 + n, c, v, "DD/MM/YYYY" if c == 6 else None, align=WRAP if c in (3, 5) else None)
+    ws.freeze_panes = "A4"
+    _page_setup(ws, "3:3", r.fingerprint, r.code)
+
+
 def render_xlsx(report: Report) -> bytes:
     wb = Workbook()
     _cover(wb, report)
@@ -280,6 +310,7 @@ def render_xlsx(report: Report) -> bytes:
     _targets(wb, report, columns, total_row)
     _values(wb, report)
     _missing(wb, report)
+    _not_reported(wb, report)
     wb.properties.title = " ".join(report.title_lines)
     wb.properties.creator = "lhtl"
     buf = io.BytesIO()
