@@ -3,8 +3,8 @@ a period's report, deadlines and lateness, and the coverage every evaluation and
 
 Expected to report for a scope: every commune-level unit (xã, phường, đặc khu) below it in the merge
 hierarchy — also those that never sent anything — and a hub that keeps institutions of its own (for those).
-The deadline of a period comes from `deadline_for`, the one place that knows where the province's deadlines
-live (today its settings; later the province's signed rules).
+The deadline of a period comes from `deadline_for`: the province's signed rules document (services.config),
+which reaches hubs and communes in ordinary bundles.
 """
 
 from __future__ import annotations
@@ -19,14 +19,13 @@ from lhtl_desktop.model.catalogue import Level
 from lhtl_desktop.model.institutions import clean_text
 from lhtl_desktop.model.periods import Period, parse_period
 from lhtl_desktop.model.records import new_id, now_utc
-from lhtl_desktop.model.reporting import (
-    DEFAULT_DEADLINES,
+from lhtl_desktop.model.reporting import (  # DEFAULT_DEADLINES: re-exported, the rules document's defaults too
+    DEFAULT_DEADLINES,  # noqa: F401
     VIETNAM_UTC_OFFSET,
     Coverage,
     SubmissionMark,
     UnitStatus,
     coverage_of,
-    deadline_of,
     is_late,
     local_time_text,
     parse_day_month,
@@ -34,6 +33,7 @@ from lhtl_desktop.model.reporting import (
     unit_status,
 )
 from lhtl_desktop.model.version_vector import advance
+from lhtl_desktop.services import config
 from lhtl_desktop.services.installation import (
     installation,
     is_ancestor_or_self,
@@ -45,24 +45,28 @@ from lhtl_desktop.services.installation import (
 from lhtl_desktop.storage import Store
 from lhtl_desktop.storage import reporting_store as rs
 
-DEADLINE_META = {"year": "deadline_year", "half": "deadline_half"}
+DEADLINE_META = {"year": "deadline_year", "half": "deadline_half"}  # names in the change log (unit_changes)
+_RULES_DEADLINE = {"year": "year", "half": "half_year"}  # the same kinds in the province's rules document
 
 
 # -- deadlines --------------------------------------------------------------------------------------------
+# One source: the province's signed rules document (services.config), which travels down in every bundle, so
+# a hub and a commune judge lateness by the deadlines the province set, not by a setting of their own.
 def deadline_day_month(store: Store, kind: str) -> tuple[int, int]:
-    """(day, month) of the deadline of a period kind ("year" or "half"): the province's setting, else the
-    default (15/12 for the yearly report, 14/06 for the 6-month one)."""
-    text = store.get_meta(DEADLINE_META[kind])
-    return parse_day_month(text) if text else DEFAULT_DEADLINES[kind]
+    """(day, month) of the deadline of a period kind ("year" or "half"), as the province's rules in force set
+    it (defaults: 15/12 for the yearly report, 14/06 for the 6-month one)."""
+    deadlines = config.rules_in_force(store).content.deadlines
+    return deadlines.year if kind == "year" else deadlines.half_year
 
 
 def deadline_for(store: Store, period: Period) -> _dt.date:
-    """The last day to submit `period`'s report."""
-    return deadline_of(period, deadline_day_month(store, "year" if period.is_year else "half"))
+    """The last day to submit `period`'s report (services.config.deadline_for)."""
+    return config.deadline_for(store, period)
 
 
 def set_deadline(store: Store, kind: str, text: str) -> tuple[int, int]:
-    """The province sets a deadline ("year" / "half", as «ngày/tháng»); every change is kept with who and when."""
+    """The province sets a deadline ("year" / "half", as «ngày/tháng»): a new version of its rules document
+    (kept with who and when, carried down in the next bundles), and a line in the change log."""
     me = installation(store)
     if me.level != Level.PROVINCE:
         raise RefusedError(_("Chỉ cấp tỉnh mới đặt hạn nộp báo cáo."))
@@ -70,10 +74,14 @@ def set_deadline(store: Store, kind: str, text: str) -> tuple[int, int]:
         raise ValidationError(_("Loại kỳ «{kind}» không hợp lệ: «year» (báo cáo năm) hoặc «half» (6 tháng).")
                               .format(kind=kind), field="deadline")
     day, month = parse_day_month(text)
-    old = store.get_meta(DEADLINE_META[kind])
+    old_day_month = deadline_day_month(store, kind)
+    if (day, month) == old_day_month:
+        return day, month  # already the deadline in force: no new rules version
+    old = "{:02d}/{:02d}".format(*old_day_month) if store.get_meta(DEADLINE_META[kind]) else None
     new = f"{day:02d}/{month:02d}"
     with store.atomic():
-        store.set_meta(DEADLINE_META[kind], new)
+        config.set_deadline(store, _RULES_DEADLINE[kind], new)
+        store.set_meta(DEADLINE_META[kind], new)  # marks that the province changed it (the log's «old» value)
         store.log_unit_change(me.province_code, DEADLINE_META[kind], old, new, me.officer, now_utc())
     return day, month
 
