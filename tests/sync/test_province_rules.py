@@ -75,6 +75,8 @@ def sites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     commune.ok("set", "--institution", l1, "--period", "2025", "LIB_SKILL_CLASSES=2")
     commune.ok("set", "--institution", l2, "--period", "2025", "LIB_SKILL_CLASSES=0", "LIB_READING_EVENTS=0")
     commune.ok("set", "--institution", k1, "--period", "2025", "CC_CLUBS=1", "CC_ACTIVITIES=10")
+    # Submitted: every unit expected has reported, so the statuses are the rules' own (not «incomplete»).
+    commune.ok("submit", "--period", "2025")
     up = commune.export(mail / "14389-1.lhtl")
     assert hub.json("import", str(up))[0]["status"] == "accepted"
     assert province.json("import", str(hub.export(mail / "372-1.lhtl")))[0]["status"] == "accepted"

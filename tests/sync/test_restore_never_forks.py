@@ -67,7 +67,10 @@ def test_restored_commune_edit_is_a_loud_conflict_never_unchanged(pair: dict[str
     assert hub.json("conflicts") == []
     [r] = commune.json("import", str(hub.export(mail / "h-den-c.lhtl", "--to", "14389")))
     assert r["status"] == "accepted"
-    assert _visits(commune, lib) == 700 and commune.json("conflicts") == []
+    # The hub's resolution is a correction from above: the commune sees who made it and why.
+    got = _visits(commune, lib)
+    assert (got["value"], got["conflict"]) == (700, False) and commune.json("conflicts") == []
+    assert (got["corrected"]["unit"], got["corrected"]["reason"]) == ("372", "Đã hỏi lại xã")
 
 
 def test_two_pcs_restored_from_one_backup_keep_every_value(pair: dict[str, Any]) -> None:

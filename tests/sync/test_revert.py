@@ -21,7 +21,15 @@ from tests.sync.helpers import make_site
 
 
 def _values(site: Any, inst: str) -> dict[str, Any]:
-    return dict(site.json("get", "--institution", inst, "--period", "2025"))
+    """The values shown by `get`; a value the hub's revert corrected (a correction from above, shown with who
+    and why) must carry the revert's reason, and counts by its value."""
+    out: dict[str, Any] = {}
+    for code, v in site.json("get", "--institution", inst, "--period", "2025").items():
+        if isinstance(v, dict) and "corrected" in v:
+            assert v["corrected"]["unit"] == "372" and v["corrected"]["reason"].endswith(": Xã gửi nhầm tệp"), v
+            v = v["value"]
+        out[code] = v
+    return out
 
 
 def test_revert_one_file_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
