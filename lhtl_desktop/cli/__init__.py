@@ -16,6 +16,7 @@ from typing import Any
 from lhtl_desktop import __version__, logs
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.i18n import _
+from lhtl_desktop.storage.opened import close_opened_stores
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -95,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         logs.log.exception("cli %s: unexpected error", _command_name(args))
         raise
+    finally:
+        close_opened_stores()
     logs.event("cli", command=_command_name(args), exit=code)
     return code
 

@@ -22,6 +22,7 @@ from lhtl_desktop.services import (
     value_history,
 )
 from lhtl_desktop.storage import Store, default_db_path, open_store
+from lhtl_desktop.storage.opened import remember_opened
 from lhtl_desktop.sync.keys import generate_key
 
 
@@ -36,7 +37,7 @@ def store_from(args: argparse.Namespace, *, create: bool = False) -> Store:
         raise NotInitialisedError(
             _("Chưa có cơ sở dữ liệu «{path}». Chạy «init --unit MÃ --officer TÊN» để thiết lập.").format(path=path)
         )
-    return open_store(path)
+    return remember_opened(open_store(path))
 
 
 def _remove_database(path: Path) -> None:
@@ -130,19 +131,24 @@ def cmd_init(args: argparse.Namespace) -> int:
             store.close()
             _remove_database(path)
         raise
-    parent = installation.parent_of(store, me.unit.code)
-    if args.json:
-        print_json({"unit": me.unit.code, "name": me.unit.name, "level": me.level, "parent": parent,
-                    "officer": me.officer, "key_id": key.key_id, "fingerprint": key.fingerprint,
-                    "db": str(store.path)})
-        return 0
-    print(_("Đã thiết lập cho {name} ({code}), cán bộ: {officer}.").format(
-        name=me.unit.name, code=me.unit.code, officer=me.officer))
-    if parent:
-        parent_unit = store.unit(parent)
-        print(_("Báo cáo lên: {name} ({code}).").format(name=parent_unit.name if parent_unit else parent, code=parent))
-    print(_("Dấu vân tay khóa: {fp}").format(fp=key.fingerprint))
-    print(_("Cơ sở dữ liệu: {path}").format(path=store.path))
+    # Closed here, not left to the garbage collector: the database file is complete (checkpointed) when init
+    # returns, and a later command in the same process never finds it changing under it.
+    try:
+        parent = installation.parent_of(store, me.unit.code)
+        if args.json:
+            print_json({"unit": me.unit.code, "name": me.unit.name, "level": me.level, "parent": parent,
+                        "officer": me.officer, "key_id": key.key_id, "fingerprint": key.fingerprint,
+                        "db": str(store.path)})
+            return 0
+        print(_("Đã thiết lập cho {name} ({code}), cán bộ: {officer}.").format(
+            name=me.unit.name, code=me.unit.code, officer=me.officer))
+        if parent:
+            parent_unit = store.unit(parent)
+            print(_("Báo cáo lên: {name} ({code}).").format(name=parent_unit.name if parent_unit else parent, code=parent))
+        print(_("Dấu vân tay khóa: {fp}").format(fp=key.fingerprint))
+        print(_("Cơ sở dữ liệu: {path}").format(path=store.path))
+    finally:
+        store.close()
     return 0
 
 

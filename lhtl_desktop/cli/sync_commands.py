@@ -13,13 +13,14 @@ from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import ValidationError
 from lhtl_desktop.i18n import _, fmt_int
 from lhtl_desktop.storage import Store, open_store
+from lhtl_desktop.storage.opened import remember_opened
 from lhtl_desktop.sync import conflicts as sync_conflicts
 from lhtl_desktop.sync import enrolment, exporter, importer, inbox
 from lhtl_desktop.sync.trust import STATUS_LABELS
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(Path(args.db) if getattr(args, "db", None) else None)
+    return remember_opened(open_store(Path(args.db) if getattr(args, "db", None) else None))
 
 
 def _passphrase(args: argparse.Namespace) -> str | None:
