@@ -92,6 +92,47 @@ def province_sample(path: Path) -> None:
     store.close()
 
 
+def receipt_sample(commune_db: Path, folder: Path) -> None:
+    """The commune's bundle goes to its hub, which imports it and sends the receipt back down."""
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.sync import enrolment, exporter
+    from lhtl_desktop.sync.importer import import_file
+    from lhtl_desktop.sync.keys import generate_key
+
+    commune = open_store(commune_db)
+    hub = open_store(folder / "receipt-hub.sqlite3")
+    init_installation(hub, "372", "Lê Văn Cường", generate_key(None))
+    for parent, child in ((hub, commune), (commune, hub)):
+        path = enrolment.export_enrolment(child, folder / f"enrol-{child.get_meta('unit_code')}.lhtl")
+        enrolment.enrol_key(parent, path, str(child.own_key()["fingerprint"]))  # type: ignore[index]
+    import_file(hub, exporter.export_bundle(commune, folder / "up.lhtl").path, backup=False)
+    import_file(commune, exporter.export_bundle(hub, folder / "down.lhtl", to_unit="14389").path, backup=False)
+    hub.close()
+    commune.close()
+
+
+def hub_sample(path: Path) -> None:
+    """Hub 372 (Nho Quan) holding three communes' figures: two submitted (one late), one with values only."""
+    from lhtl_desktop.services import reporting
+    from lhtl_desktop.services.entry import set_values
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.services.institutions import add_institution
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.sync.keys import generate_key
+
+    store = open_store(path)
+    init_installation(store, "372", "Lê Văn Cường", generate_key(None))
+    why = "Theo báo cáo giấy của xã"
+    for unit, name, visits in (("14389", "Thư viện xã Gia Lâm", 3480), ("14401", "Thư viện xã Gia Tường", 2100),
+                               ("14404", "Thư viện xã Cúc Phương", 900)):
+        lib = add_institution(store, unit, "lib_commune", name)
+        set_values(store, lib.id, "2025", {"LIB_VISITS": visits, "LIB_SKILL_CLASSES": 2}, why=why)
+    reporting.submit(store, "2025", unit="14389")
+    reporting.submit(store, "2025", unit="14401")
+    store.close()
+
+
 def main() -> int:
     if os.environ.get("LHTL_SCREENSHOTS_CHILD") != "1" and not os.environ.get("DISPLAY"):
         return reexec_under_xvfb()
@@ -143,6 +184,7 @@ def main() -> int:
 
         commune_db = Path(tmp) / "commune.sqlite3"
         commune_sample(commune_db)
+        receipt_sample(commune_db, Path(tmp))
         window = build_main_window(open_store(commune_db))
         show_client(window)
         dashboard = window.show_page("dashboard")
@@ -177,6 +219,7 @@ def main() -> int:
         grab("06b-cai-dat-sao-luu")
         own_settings.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
         grab("06c-cai-dat-the-thuc")
+        grab("06c-cai-dat-quy-dinh")  # the province's rules, read-only at a commune
         window.close()
 
         province_db = Path(tmp) / "province.sqlite3"
@@ -194,7 +237,21 @@ def main() -> int:
         grab("08-cai-dat-cum")
         settings.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
         grab("09-cai-dat-nguong")
+        settings.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
+        grab("10-cai-dat-quy-dinh-tinh")
         pwindow.close()
+
+        hub_db = Path(tmp) / "hub.sqlite3"
+        hub_sample(hub_db)
+        hwindow = build_main_window(open_store(hub_db))
+        show_client(hwindow)
+        register = hwindow.show_page("reporting")
+        register.year.setValue(2025)  # type: ignore[attr-defined]
+        grab("10-tinh-hinh-bao-cao")
+        hdash = hwindow.show_page("dashboard")
+        hdash.set_year(2025)  # type: ignore[attr-defined]
+        grab("11-tong-quan-cum")
+        hwindow.close()
     QApplication.processEvents()
     return 0
 

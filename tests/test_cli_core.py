@@ -22,7 +22,7 @@ VIETNAMESE = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻ�
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 EVALUATE_KEYS = {"target", "label", "kind", "year", "scope", "numerator", "denominator", "value", "threshold",
                  "threshold_year", "met", "status", "status_label", "missing", "meeting", "not_meeting",
-                 "rule_version", "note"}  # note: a growth base from former units («cơ sở năm …»), else ""
+                 "rule_version", "note", "config_version", "measured_status", "period", "provisional", "coverage"}
 
 
 def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:
@@ -355,6 +355,15 @@ def test_evaluate_json_shape_and_numbers(commune: Path, capsys: pytest.CaptureFi
     assert run(capsys, commune, "set", "--institution", libs[1], "--period", "2025", "LIB_DIGITAL_SERVICE=0",
                "LIB_VISITS=500")[0] == 0
     assert run(capsys, commune, "set", "--institution", libs[0], "--period", "2024", "LIB_VISITS=1200")[0] == 0
+    # Before the commune submits: same numbers, no verdict («Chưa đủ đơn vị báo cáo»), coverage 0 of 1.
+    code, out, _err = run(capsys, commune, "evaluate", "--period", "2025", "--json")
+    early = {r["target"]: r for r in json.loads(out)}
+    assert {r["status"] for r in early.values()} == {"incomplete"}
+    assert early["LIB_VISITS_GROWTH"]["met"] is True and early["LIB_VISITS_GROWTH"]["measured_status"] == "met"
+    assert early["LIB_COMM_LLL"]["coverage"] == {"expected": 1, "submitted": 0, "with_data": 1,
+                                                 "missing_units": ["14389"]}
+    assert early["LIB_COMM_LLL"]["status_label"] == "Chưa đủ đơn vị báo cáo"
+    assert run(capsys, commune, "submit", "--period", "2025")[0] == 0
     code, out, _err = run(capsys, commune, "evaluate", "--period", "2025", "--json")
     assert code == 0
     results = json.loads(out)
@@ -380,7 +389,6 @@ def test_evaluate_json_shape_and_numbers(commune: Path, capsys: pytest.CaptureFi
             "đạt), thiếu số liệu 1 thiết chế.") in out
     assert ("Tăng lượt người sử dụng thư viện (%/năm): Đạt — 25,0 % (ngưỡng 5 %; năm nay 1.500, năm trước 1.200), "
             "thiếu số liệu 2 thiết chế.") in out
-    refused(capsys, commune, "evaluate", "--period", "2025-H1", fragment="theo năm")
     refused(capsys, commune, "evaluate", "--period", "２０２５")
     refused(capsys, commune, "evaluate", "--period", "2025", "--scope", "99999", fragment="99999")
 

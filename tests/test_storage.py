@@ -133,7 +133,7 @@ def test_too_new_wal_database_refused_and_bytes_unchanged(db_path: Path) -> None
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("CREATE TABLE future (x)")
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")  # one step beyond this program
     conn.commit()
     conn.close()  # checkpoints, removes -wal
     digest = sha(db_path)

@@ -22,6 +22,7 @@ from lhtl_desktop.errors import (
     environment_error,
 )
 from lhtl_desktop.i18n import _
+from lhtl_desktop.storage.opened import close_opened_stores
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -76,12 +77,15 @@ def command_modules() -> list[Any]:
     """Every command group, in the order `--help` lists them. A new group adds its module here."""
     from lhtl_desktop.cli import (
         backup_commands,
+        config_commands,
         core,
         form_commands,  # return forms and figures from before the program
         indicator_commands,
         institution_commands,
         key_commands,
         report_commands,
+        reporting_commands,
+        revert_commands,
         sheet_commands,
         support_commands,
         sync_commands,
@@ -89,7 +93,8 @@ def command_modules() -> list[Any]:
 
     # institution_commands and key_commands add to groups that core and sync_commands create: after them.
     return [core, backup_commands, report_commands, sync_commands, institution_commands, key_commands,
-            indicator_commands, form_commands, sheet_commands, support_commands]
+            indicator_commands, config_commands, revert_commands, reporting_commands, form_commands,
+            sheet_commands, support_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                          mapped.message)
         sys.stderr.write(mapped.message + "\n")
         return _exit_code(args, mapped)
+    finally:
+        close_opened_stores()
     logs.event("cli", command=_command_name(args), exit=code)
     return code
 

@@ -12,10 +12,19 @@ from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
 from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, TYPES_BY_CODE
+from lhtl_desktop.model.periods import parse_period
 from lhtl_desktop.model.targets import TargetResult
-from lhtl_desktop.services import entry, evaluation, installation, institutions
+from lhtl_desktop.services import (
+    entry,
+    evaluation,
+    installation,
+    institutions,
+    reporting,
+    value_history,
+)
 from lhtl_desktop.storage import Store, default_db_path, open_store
 from lhtl_desktop.storage.db import require_database_file
+from lhtl_desktop.storage.opened import remember_opened
 from lhtl_desktop.sync.keys import generate_key
 
 
@@ -31,7 +40,7 @@ def store_from(args: argparse.Namespace, *, create: bool = False) -> Store:
         raise NotInitialisedError(
             _("Chưa có cơ sở dữ liệu «{path}». Chạy «init --unit MÃ --officer TÊN» để thiết lập.").format(path=path)
         )
-    return open_store(path)
+    return remember_opened(open_store(path))
 
 
 def _remove_database(path: Path) -> None:
@@ -110,6 +119,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--threshold", nargs=3, metavar=("CHỈ_TIÊU", "NĂM", "NGƯỠNG"),
                    help=_("đổi ngưỡng mốc của một chỉ tiêu (%%), ví dụ LIB_COMM_LLL 2030 65"))
     add_formalities_options(p)
+    p.add_argument("--deadline", nargs=2, metavar=("KỲ", "NGÀY/THÁNG"),
+                   help=_("hạn nộp báo cáo (tỉnh): year 15/12 cho báo cáo năm, half 14/06 cho báo cáo 6 tháng"))
     add_json_option(p)
 
 
@@ -167,19 +178,24 @@ def cmd_init(args: argparse.Namespace) -> int:
             store.close()
             _remove_database(path)
         raise
-    parent = installation.parent_of(store, me.unit.code)
-    if args.json:
-        print_json({"unit": me.unit.code, "name": me.unit.name, "level": me.level, "parent": parent,
-                    "officer": me.officer, "key_id": key.key_id, "fingerprint": key.fingerprint,
-                    "db": str(store.path)})
-        return 0
-    print(_("Đã thiết lập cho {name} ({code}), cán bộ: {officer}.").format(
-        name=me.unit.name, code=me.unit.code, officer=me.officer))
-    if parent:
-        parent_unit = store.unit(parent)
-        print(_("Báo cáo lên: {name} ({code}).").format(name=parent_unit.name if parent_unit else parent, code=parent))
-    print(_("Dấu vân tay khóa: {fp}").format(fp=key.fingerprint))
-    print(_("Cơ sở dữ liệu: {path}").format(path=store.path))
+    # Closed here, not left to the garbage collector: the database file is complete (checkpointed) when init
+    # returns, and a later command in the same process never finds it changing under it.
+    try:
+        parent = installation.parent_of(store, me.unit.code)
+        if args.json:
+            print_json({"unit": me.unit.code, "name": me.unit.name, "level": me.level, "parent": parent,
+                        "officer": me.officer, "key_id": key.key_id, "fingerprint": key.fingerprint,
+                        "db": str(store.path)})
+            return 0
+        print(_("Đã thiết lập cho {name} ({code}), cán bộ: {officer}.").format(
+            name=me.unit.name, code=me.unit.code, officer=me.officer))
+        if parent:
+            parent_unit = store.unit(parent)
+            print(_("Báo cáo lên: {name} ({code}).").format(name=parent_unit.name if parent_unit else parent, code=parent))
+        print(_("Dấu vân tay khóa: {fp}").format(fp=key.fingerprint))
+        print(_("Cơ sở dữ liệu: {path}").format(path=store.path))
+    finally:
+        store.close()
     return 0
 
 
@@ -278,8 +294,10 @@ def cmd_set(args: argparse.Namespace) -> int:
 def cmd_get(args: argparse.Namespace) -> int:
     store = store_from(args)
     values = entry.get_values(store, args.institution, args.period)
+    owner = institutions.require_institution(store, args.institution).unit_code
     data: dict[str, object] = {}
     for code, cv in values.items():
+        correction = value_history.correction_of(store, owner, cv)
         if cv.conflict:
             data[code] = {
                 "value": cv.value,
@@ -287,6 +305,8 @@ def cmd_get(args: argparse.Namespace) -> int:
                 "values": [{"value": r.value, "unit": r.author_unit, "author": r.author_name or r.author_key,
                             "reason": r.reason, "created": r.created_at} for r in cv.siblings],
             }
+        elif correction is not None:  # corrected from above: who, when, from what, why
+            data[code] = {"value": cv.value, "conflict": False, "corrected": correction.as_json()}
         else:
             data[code] = cv.value
     if args.json:
@@ -294,6 +314,10 @@ def cmd_get(args: argparse.Namespace) -> int:
     else:
         for code, cv in values.items():
             mark = " ⚠ " + _("xung đột") if cv.conflict else ""
+            fix = value_history.correction_of(store, owner, cv)
+            if fix is not None:
+                mark += " " + _("(điều chỉnh bởi {unit}, {author}: {why})").format(
+                    unit=fix.by_unit, author=fix.author, why=fix.reason or "")
             shown = fmt_int(cv.value) if cv.value is not None else "—"
             print(f"{code:<26} {shown}{mark}")
     return 0
@@ -303,9 +327,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     store = store_from(args)
     ev = evaluation.evaluate(store, args.period, args.scope)
     if args.json:
-        print_json([evaluation.result_as_json(r) for r in ev.results])
+        print_json([evaluation.result_as_json(r, ev.config_version) for r in ev.results])
         return 0
-    print(_("Đánh giá năm {year} — {scope} ({code})").format(year=ev.year, scope=ev.scope_name, code=ev.scope))
+    print(_("Đánh giá {period} — {scope} ({code})").format(
+        period=parse_period(ev.period or str(ev.year)).label().lower(), scope=ev.scope_name, code=ev.scope))
+    print(_("Quy định của tỉnh: {label}").format(label=ev.config_label))
+    if ev.coverage is not None:
+        print(ev.coverage.text())
     for r in ev.results:
         print(evaluation_line(r))
     return 0
@@ -339,6 +367,11 @@ def cmd_settings(args: argparse.Namespace) -> int:
     done = settings_view.apply_changes(store, args)  # all or nothing: one refused change writes none
     if formalities_changed:
         done.insert(0, _("Đã lưu thể thức văn bản của biểu: {names}.").format(names=", ".join(formalities_changed)))
+    if args.deadline:  # a new version of the province's rules: it travels down in the next bundles
+        reporting.set_deadline(store, args.deadline[0], args.deadline[1])
+        day, month = reporting.deadline_day_month(store, args.deadline[0])
+        done.append(_("Đã đặt hạn nộp báo cáo ({kind}): {day:02d}/{month:02d}.").format(
+            kind=_("năm") if args.deadline[0] == "year" else _("6 tháng"), day=day, month=month))
     if args.json:
         print_json(settings_view.settings_document(store))
     elif done:

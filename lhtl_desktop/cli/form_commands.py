@@ -37,8 +37,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--period", metavar="KỲ", help=_("chỉ nhận biểu của kỳ này"))
     add_json_option(p)
 
-    hist = sub.add_parser("history", help=_("số liệu trước khi dùng chương trình (2022–2024, theo đơn vị cũ)"))
-    hsub = hist.add_subparsers(dest="history_command", metavar="VIỆC", required=True, parser_class=type(hist))
+    from lhtl_desktop.cli.reporting_commands import cmd_history
+
+    hist = _command(sub, "history", _("lịch sử một giá trị (--institution, --period), hoặc số liệu trước khi dùng "
+                                      "chương trình (import, template)"), cmd_history)
+    hist.add_argument("--institution", metavar="ID", help=_("thiết chế (mã ngắn hoặc id): mọi phiên bản của từng "
+                                                            "giá trị, ai nhập, lúc nào, lý do"))
+    hist.add_argument("--period", metavar="KỲ", help=_("kỳ báo cáo, ví dụ 2025 hoặc 2025-H1"))
+    add_json_option(hist)
+    hsub = hist.add_subparsers(dest="history_command", metavar="VIỆC", required=False, parser_class=type(hist))
     p = _command(hsub, "import", _("nhập số liệu trước chương trình từ tệp .xlsx hoặc .csv theo mẫu"),
                  cmd_history_import)
     p.add_argument("file", metavar="TỆP", help=_("tệp .xlsx hoặc .csv theo mẫu «history template»"))

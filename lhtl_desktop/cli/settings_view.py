@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from lhtl_desktop.i18n import _, fmt_local_time, fmt_percent
-from lhtl_desktop.services import account, installation, settings
+from lhtl_desktop.services import account, installation, reporting, settings
 from lhtl_desktop.storage import Store
 
 
@@ -65,6 +65,8 @@ def settings_document(store: Store) -> dict[str, Any]:
                         "milestones": {str(y): v for y, v in sorted(t.milestones.items())}}
                        for t in account.target_definitions(store)],
         "report": _formalities(store),
+        "deadlines": {kind: "{:02d}/{:02d}".format(*reporting.deadline_day_month(store, kind))
+                      for kind in ("year", "half")},
         "threshold_history": [{"target": c["target_code"], "year": c["year"], "old": c["old_threshold"],
                                "new": c["new_threshold"], "changed_by": c["changed_by"],
                                "changed_at": c["changed_at"]} for c in account.threshold_history(store)],

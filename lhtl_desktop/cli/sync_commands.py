@@ -13,13 +13,14 @@ from lhtl_desktop.cli import add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_local_time
 from lhtl_desktop.storage import Store, open_store
+from lhtl_desktop.storage.opened import remember_opened
 from lhtl_desktop.sync import conflicts as sync_conflicts
 from lhtl_desktop.sync import enrolment, exporter, importer, inbox
 from lhtl_desktop.sync.trust import STATUS_LABELS
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(Path(args.db) if getattr(args, "db", None) else None)
+    return remember_opened(open_store(Path(args.db) if getattr(args, "db", None) else None))
 
 
 def _passphrase(args: argparse.Namespace) -> str | None:
@@ -250,6 +251,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"{r.file}: {importer.STATUS_LABELS[r.status]}")
             if r.reason:
                 print("  " + r.reason)
+            for warning in r.warnings:  # forks after a restore: said loudly, on stderr too
+                print("  " + warning)
+                sys.stderr.write(warning + "\n")
+            if r.rules:
+                print("  " + _("Quy định của tỉnh phiên bản {v}: {text}").format(v=r.rules["version"],
+                                                                              text=r.rules["text"]))
             if r.status == importer.ACCEPTED:
                 print("  " + _("mới {new}, thay đổi {changed}, không đổi {unchanged}, cũ hơn {stale}, xung đột "
                                "{conflicts}").format(new=r.new, changed=r.changed, unchanged=r.unchanged,
@@ -268,11 +275,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_conflicts(args: argparse.Namespace) -> int:
     store = _store(args)
     items = sync_conflicts.open_conflicts(store)
+    institution_items = sync_conflicts.institution_conflicts(store)
     if args.json:
-        print_json([c.as_json() for c in items])
+        print_json([c.as_json() for c in items] + [c.as_json() for c in institution_items])
         return 0
-    if not items:
+    if not items and not institution_items:
         print(_("Không có xung đột nào."))
+    for ic in institution_items:
+        print(_("{unit} — thiết chế {id} sửa đồng thời ({fields}):").format(
+            unit=ic.unit_name, id=ic.institution_id, fields=", ".join(ic.fields)))
+        for v in ic.versions:
+            print(f"    {v['name']}  {v['village'] or ''}  {v['type']}  {v['closed_year'] or ''}  {v['unit']}  "
+                  f"{v['author']}")
     refs = {i.id: i.shown_ref for i in store.institutions({c.unit for c in items})} if items else {}
     for c in items:
         ref = refs.get(c.institution_id, c.institution_id)

@@ -14,12 +14,13 @@ Rules, as the domain brief fixes them:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE
-from lhtl_desktop.model.criteria import CRITERIA, CRITERIA_RULE_VERSION
+from lhtl_desktop.model.criteria import CRITERIA, CRITERIA_RULE_VERSION, Criterion
+from lhtl_desktop.model.reporting import Coverage
 
 
 class TargetKind(StrEnum):
@@ -33,6 +34,7 @@ class Status(StrEnum):
     BEHIND = "behind"
     MISSING_DATA = "missing_data"
     NOT_APPLICABLE = "not_applicable"  # no active institution of the group in the scope
+    INCOMPLETE = "incomplete"  # not every expected unit has submitted: never shown as met or on track
 
     @property
     def label(self) -> str:
@@ -45,6 +47,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.BEHIND: _("Chậm tiến độ"),
     Status.MISSING_DATA: _("Thiếu dữ liệu"),
     Status.NOT_APPLICABLE: _("Không áp dụng"),
+    Status.INCOMPLETE: _("Chưa đủ đơn vị báo cáo"),
 }
 
 
@@ -138,6 +141,18 @@ class TargetResult:
     not_meeting: tuple[str, ...] = ()
     rule_version: str = CRITERIA_RULE_VERSION
     note: str = ""  # e.g. «cơ sở năm 2024: số liệu tổng hợp theo đơn vị cũ» (growth from former units' totals)
+    coverage: Coverage | None = None  # who reported (services.evaluation fills it in)
+    measured_status: Status | None = None  # the status over the values received, before coverage
+    period: str = ""  # "2025" or "2025-H1" (a half-year: judgements provisional); "" = the year
+
+
+def with_coverage(result: TargetResult, coverage: Coverage, period: str = "") -> TargetResult:
+    """The result as the programme's rule reads it: while a unit expected to report has not submitted, the
+    status is «Chưa đủ đơn vị báo cáo» whatever the values say (DOMAIN.md §2: a unit that did not report is
+    never counted as achieving). Value, numerator, denominator and `met` are kept as computed."""
+    status = result.status if coverage.complete else Status.INCOMPLETE
+    return replace(result, coverage=coverage, measured_status=result.status, status=status,
+                   period=period or str(result.year))
 
 
 def _defined(milestones: Mapping[int, float | None]) -> list[tuple[int, float]]:
@@ -204,8 +219,8 @@ class _Share:
 
 
 def _share_at(target: TargetDefinition, year: int, institutions: Iterable[InstitutionFacts],
-              year_values: YearValues) -> _Share:
-    criterion = CRITERIA[target.criterion or ""]
+              year_values: YearValues, criteria: Mapping[str, Criterion] = CRITERIA) -> _Share:
+    criterion = criteria[target.criterion or ""]
     meeting: list[str] = []
     not_meeting: list[str] = []
     missing: list[str] = []
@@ -256,16 +271,19 @@ def evaluate_target(
     institutions: Iterable[InstitutionFacts],
     values_by_year: ValuesByYear,
     milestones: Mapping[int, float | None] | None = None,
+    criteria: Mapping[str, Criterion] | None = None,
 ) -> TargetResult:
-    """Evaluate one target for one scope and year. `milestones` overrides the definition's defaults."""
+    """Evaluate one target for one scope and year. `milestones` overrides the definition's defaults, `criteria`
+    the criteria's numbers (the province's rules document; None: the defaults)."""
+    crit = CRITERIA if criteria is None else criteria
     insts = list(institutions)
     ms = target.milestones if milestones is None else milestones
     threshold = threshold_in_force(ms, year)
     empty: YearValues = {}
 
     if target.kind == TargetKind.SHARE:
-        share = _share_at(target, year, insts, values_by_year.get(year, empty))
-        first_data = _first_share(target, year, insts, values_by_year)
+        share = _share_at(target, year, insts, values_by_year.get(year, empty), crit)
+        first_data = _first_share(target, year, insts, values_by_year, crit)
         value = share.value
         met, status = _status(value, threshold, ms, year, first_data)
         if share.denominator == 0:
@@ -300,23 +318,26 @@ def evaluate_target(
 
 
 def _first_share(target: TargetDefinition, year: int, insts: list[InstitutionFacts],
-                 values_by_year: ValuesByYear) -> tuple[int, float] | None:
+                 values_by_year: ValuesByYear, criteria: Mapping[str, Criterion] = CRITERIA) -> tuple[int, float] | None:
     for y in sorted(y for y in values_by_year if y < year):
-        share = _share_at(target, y, insts, values_by_year[y])
+        share = _share_at(target, y, insts, values_by_year[y], criteria)
         if share.value is not None and len(share.missing) < share.denominator:
             return y, share.value
     return None
 
 
 def on_track_level(target: TargetDefinition, year: int, institutions: Iterable[InstitutionFacts],
-                   values_by_year: ValuesByYear, milestones: Mapping[int, float | None] | None = None) -> float | None:
+                   values_by_year: ValuesByYear, milestones: Mapping[int, float | None] | None = None,
+                   criteria: Mapping[str, Criterion] | None = None) -> float | None:
     """The share a target's on-track line asks of `year` (None: no line), from the same data the evaluation
-    used: a workbook prints it beside the threshold so its own formulas can judge the target."""
+    used (`criteria`: the province's rules, as the evaluation read them): a workbook prints it beside the
+    threshold so its own formulas can judge the target."""
     ms = target.milestones if milestones is None else milestones
     threshold = threshold_in_force(ms, year)
     if target.kind != TargetKind.SHARE or threshold is None or threshold[0] == year:
         return None  # a milestone year is judged by the milestone alone
-    return on_track_line(ms, year, _first_share(target, year, list(institutions), values_by_year))
+    first = _first_share(target, year, list(institutions), values_by_year, CRITERIA if criteria is None else criteria)
+    return on_track_line(ms, year, first)
 
 
 TARGETS_BY_CODE: dict[str, TargetDefinition] = {t.code: t for t in DEFAULT_TARGETS}

@@ -34,8 +34,11 @@ class ProvinceReference:
     lineage: list[dict[str, str]] = field(default_factory=list)
 
     def all_units(self) -> list[Unit]:
-        """Province, then each hub followed by its communes (the natural reading order)."""
+        """Province, its communes with no former district behind them (the five đặc khu: Bạch Long Vĩ, Cồn Cỏ,
+        Hoàng Sa, Lý Sơn, Côn Đảo report straight to the province), then each hub followed by its communes
+        (the natural reading order). Every commune of the province is listed exactly once."""
         out = [self.province]
+        out.extend(c for c in self.communes if c.parent == self.province.code)
         for hub in self.hubs:
             out.append(hub)
             out.extend(c for c in self.communes if c.parent == hub.code)

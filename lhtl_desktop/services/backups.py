@@ -21,7 +21,7 @@ from lhtl_desktop import logs
 from lhtl_desktop.errors import DatabaseError, DatabaseTooNewError, LhtlError, RefusedError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.text import ascii_slug
-from lhtl_desktop.storage import Store
+from lhtl_desktop.storage import Store, version_marks
 from lhtl_desktop.storage import backup as backup_store
 from lhtl_desktop.storage.backup import BackupInfo, DatabaseFileInfo
 from lhtl_desktop.storage.location import require_safe_location
@@ -252,11 +252,29 @@ def restore(db_path: Path | str, file: Path | str, *, confirm_other_unit: bool =
                                           "--confirm-other-unit).")
             )
         aside = backup_store.swap_in(staged, db, now=datetime.now(UTC))
+        # The restored database's numbers are behind what was already sent: jump ahead (storage.version_marks).
+        version_marks.jump_after_restore(db)
     finally:
         backup_store.discard_staged(staged)  # no-op after a successful swap (the file was renamed)
+    _branch_after_restore(db, allow_unsafe_location)
     logs.event("restore", unit=info.unit_code or "?", file=source.name, records=info.records,
                kept_aside=aside or "-")
     return RestoreResult(file=source, db_path=db, kept_aside=aside, info=info)
+
+
+def _branch_after_restore(db: Path, allow_unsafe_location: bool | None) -> None:
+    """My key's history branches at the restored state: its edit counter jumps ahead and the branch is noted
+    for the receivers (storage.version_marks.begin_branch_after_restore)."""
+    from lhtl_desktop.model.records import new_id
+    from lhtl_desktop.storage import open_store
+
+    store = open_store(db, allow_unsafe_location=allow_unsafe_location)
+    try:
+        key_id = store.get_meta("own_key_id")
+        if key_id:
+            version_marks.begin_branch_after_restore(store, key_id, new_id())
+    finally:
+        store.close()
 
 
 def newest_good_backup(db_path: Path | str) -> DatabaseFileInfo | None:

@@ -72,7 +72,8 @@ def init_installation(store: Store, unit_code: str, officer: str, key: NewKey,
     by_code = {u.code: u for u in units}
     if code not in by_code:
         raise NotFoundError(
-            _("Mã «{code}» không phải một cụm tổng hợp của {province}.").format(code=code, province=ref.province.name)
+            _("Mã «{code}» không phải một xã, phường, đặc khu hay cụm tổng hợp của {province}.").format(
+                code=code, province=ref.province.name)
         )
     target = None
     if report_to is not None:
@@ -164,24 +165,30 @@ def set_officer(store: Store, name: str) -> None:
 
 
 def set_two_tier(store: Store, enabled: bool) -> None:
+    """Province only: part of the province's rules (services.config), which reach hubs and communes in bundles."""
+    from lhtl_desktop.services import config
+
     me = installation(store)
-    if me.level == Level.COMMUNE:
-        raise RefusedError(_("Chỉ cấp tỉnh hoặc cụm mới thay đổi chế độ hai cấp."))
-    old = "1" if me.two_tier else "0"
-    new = "1" if enabled else "0"
-    with store.atomic():
-        store.set_meta("two_tier", new)
-        store.log_unit_change(me.province_code, "two_tier", old, new, me.officer, now_utc())
+    if me.level != Level.PROVINCE:
+        raise RefusedError(_("Chỉ cấp tỉnh mới thay đổi chế độ hai cấp; cụm và xã nhận thay đổi này cùng quy định "
+                             "của tỉnh trong gói dữ liệu."))
+    if enabled == me.two_tier:
+        return
+    config.set_two_tier(store, enabled)
 
 
 def set_hub(store: Store, commune_code: str, hub_code: str) -> None:
-    """Reassign a commune to another hub (kept with who and when)."""
+    """Reassign a commune to another hub (kept with who and when): province only, a new version of its rules."""
+    from lhtl_desktop.services import config
+
     me = installation(store)
-    if me.level == Level.COMMUNE:
-        raise RefusedError(_("Chỉ cấp tỉnh hoặc cụm mới thay đổi cụm tổng hợp của xã."))
+    if me.level != Level.PROVINCE:
+        raise RefusedError(_("Chỉ cấp tỉnh mới thay đổi cụm tổng hợp của xã; cụm và xã nhận thay đổi này cùng quy "
+                             "định của tỉnh trong gói dữ liệu."))
     commune = require_unit(store, commune_code)
     hub = require_unit(store, hub_code)
     if commune.level != Level.COMMUNE or hub.level != Level.DISTRICT:
         raise ValidationError(_("Chỉ gán xã, phường vào một cụm tổng hợp (huyện cũ)."), field="unit")
-    with store.atomic():
-        store.set_unit_parent(commune.code, hub.code, me.officer, now_utc())
+    if commune.parent == hub.code:
+        return
+    config.set_hub(store, commune.code, hub.code)

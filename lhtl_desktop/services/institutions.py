@@ -13,7 +13,7 @@ from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.model.records import new_id, now_utc
 from lhtl_desktop.model.version_vector import advance
 from lhtl_desktop.services.installation import installation, require_in_scope, subtree
-from lhtl_desktop.storage import Store
+from lhtl_desktop.storage import Store, institution_store
 from lhtl_desktop.storage.institution_refs import REF_RE, ids_with_ref, next_ref
 
 
@@ -86,10 +86,14 @@ def require_institution(store: Store, inst_id: str) -> Institution:
 
 
 def _save(store: Store, inst: Institution) -> None:
+    """A local edit: it saw every version held (the one shown and any concurrent ones), so its vector joins
+    them all — it dominates them and closes an open institution conflict, up and down like any edit."""
     me = installation(store)
     with store.atomic():
-        store.update_institution(inst, updated_at=now_utc(), vv=advance([store.institution_vv(inst.id)], me.key_id),
+        seen = [store.institution_vv(inst.id), *institution_store.sibling_vvs(store, inst.id)]
+        store.update_institution(inst, updated_at=now_utc(), vv=advance(seen, me.key_id),
                                  author_key=me.key_id, edit_id=new_id())
+        institution_store.replace_siblings(store, [inst.id], [])
 
 
 def edit_institution(store: Store, inst_id: str, *, name: str | None = None, village: str | None = None,
@@ -156,3 +160,17 @@ def list_institutions(store: Store, unit_code: str | None = None) -> list[Instit
     me = installation(store)
     root = require_in_scope(store, unit_code).code if unit_code else me.unit.code
     return store.institutions(subtree(store, root))
+
+
+def keep_version(store: Store, inst_id: str, *, type_code: str, name: str, village: str | None,
+                 opened_year: int | None, closed_year: int | None) -> Institution:
+    """Settle an institution edited concurrently in two places by keeping one version (or any fields): a local
+    edit that saw every version, so it closes the conflict and travels up and down like any edit."""
+    inst = require_institution(store, inst_id)
+    unit = require_in_scope(store, inst.unit_code)
+    check_type_for_level(type_code, unit.level)
+    chosen = Institution(inst.id, inst.unit_code, type_code, clean_text(name, _("tên thiết chế"), required=True) or "",
+                         clean_text(village, _("tên thôn, tổ dân phố"), required=False),
+                         _check_year(opened_year, _("Năm thành lập")), _check_year(closed_year, _("Năm ngừng hoạt động")))
+    _save(store, chosen)
+    return chosen

@@ -1,4 +1,5 @@
-"""Province settings: targets' thresholds (every change kept with who and when)."""
+"""Province settings: targets' thresholds (every change kept with who and when, and a new version of the
+province's rules document, services.config)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from lhtl_desktop.errors import NotFoundError, RefusedError, ValidationError
 from lhtl_desktop.i18n import _, valid_codes_hint
 from lhtl_desktop.model.catalogue import Level
 from lhtl_desktop.model.periods import parse_milestone_year
-from lhtl_desktop.model.records import now_utc
 from lhtl_desktop.model.targets import TargetKind
+from lhtl_desktop.services import config
 from lhtl_desktop.services.installation import installation
 from lhtl_desktop.storage import Store
 
@@ -38,7 +39,7 @@ def set_threshold(store: Store, target_code: str, year: str | int, threshold: st
     value = parse_threshold(threshold)
     if target.kind == TargetKind.SHARE and value > 100:
         raise ValidationError(_("Ngưỡng tỷ lệ không được vượt 100 %."), field="threshold")
-    with store.atomic():
-        store.set_threshold(target.code, y, value, me.officer, now_utc())
+    # A new version of the province's rules (services.config): it travels down in the next bundles.
+    config.set_threshold(store, target.code, y, value)
     logs.event("settings-threshold", unit=me.unit.code, target=target.code,
                year=y, threshold=value)

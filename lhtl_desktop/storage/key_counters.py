@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from lhtl_desktop.errors import RefusedError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.version_vector import MAX_COUNTER, advance
+from lhtl_desktop.storage import version_marks
 from lhtl_desktop.storage.store import Store
 
 _PREFIX = "key_counter:"
@@ -36,6 +37,8 @@ def last_counter(store: Store, key_id: str) -> int:
 def next_vv(store: Store, seen: Iterable[Mapping[str, int]], key_id: str) -> dict[str, int]:
     """The version vector of a local edit that saw `seen`; records the key's new counter (call in a transaction)."""
     vv = advance([*seen, {key_id: last_counter(store, key_id)}], key_id)
+    # Never a number handed out before, even by a database this one was restored over (storage.version_marks).
+    vv[key_id] = version_marks.next_number(store, version_marks.COUNTER, key_id, vv[key_id] - 1)
     if vv[key_id] > MAX_COUNTER:
         # Only reachable in a database written before counters were bounded: saying so beats writing a vector
         # that every other installation would refuse.

@@ -370,3 +370,162 @@ def _official_spellings(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS.append(_official_spellings)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _province_rules(db: sqlite_utils.Database) -> None:
+    """The province's rules document (ARCHITECTURE.md §3.7), every version kept. At the province a version is
+    written when the rules change and signed when it first leaves in a bundle (the key's passphrase is asked
+    then); below the province only signed versions received from above are stored."""
+    run_script(
+        db,
+        """
+        CREATE TABLE province_rules (
+            version INTEGER PRIMARY KEY,
+            issued_at TEXT NOT NULL,
+            issued_by TEXT NOT NULL DEFAULT '',
+            officer TEXT NOT NULL DEFAULT '',
+            content TEXT NOT NULL,
+            body TEXT,
+            sig TEXT,
+            received_at TEXT NOT NULL,
+            from_unit TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_province_rules)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _restore_lineage(db: sqlite_utils.Database) -> None:
+    """Branches of a sending key's history after restores (sync.lineage): where each branch left the older
+    history (the last bundle number and edit counter the restored database held) and where its own numbers
+    start. Read by the importer to tell a value the sender never saw from one it replaced."""
+    run_script(
+        db,
+        """
+        CREATE TABLE key_epochs (
+            key_id TEXT NOT NULL,
+            epoch TEXT NOT NULL,
+            base_seq INTEGER NOT NULL,
+            base_counter INTEGER NOT NULL,
+            first_counter INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (key_id, epoch)
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_restore_lineage)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _import_effects(db: sqlite_utils.Database) -> None:
+    """What each imported bundle did to the values (the records it made current and those it replaced), so
+    that one file can be reverted (services.revert), and the reverts done."""
+    run_script(
+        db,
+        """
+        -- One row per imported bundle: the edit ids it made current and those it sent to history, one per line
+        -- (a row per record cost a province import of 94,000 records a second; reverts are rare and read few).
+        CREATE TABLE import_effects (
+            bundle_id TEXT PRIMARY KEY,
+            inserted TEXT NOT NULL,
+            superseded TEXT NOT NULL
+        );
+
+        CREATE TABLE bundle_reverts (
+            bundle_id TEXT PRIMARY KEY,
+            reverted_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            corrections INTEGER NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_import_effects)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _institution_siblings(db: sqlite_utils.Database) -> None:
+    """Concurrent edits of an institution (name, village, type, status) kept side by side (sync.institution_merge):
+    the `institutions` row holds the version shown (the later edit), this table the others — an open conflict
+    until a local edit that saw them all replaces them."""
+    run_script(
+        db,
+        """
+        CREATE TABLE institution_siblings (
+            edit_id TEXT PRIMARY KEY,
+            id TEXT NOT NULL REFERENCES institutions(id),
+            unit_code TEXT NOT NULL,
+            type TEXT NOT NULL,
+            name TEXT NOT NULL,
+            village TEXT,
+            opened_year INTEGER,
+            closed_year INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL
+        );
+        CREATE INDEX institution_siblings_id ON institution_siblings(id);
+        """,
+    )
+
+
+MIGRATIONS.append(_institution_siblings)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _reporting_register(db: sqlite_utils.Database) -> None:
+    """Submissions and receipts (ARCHITECTURE.md §3.8): one mark per (unit, period) with its version vector
+    and the marks it replaced (audit); receipts of my own exported bundles that came back from their receiver."""
+    run_script(
+        db,
+        """
+        CREATE TABLE submissions (
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            period TEXT NOT NULL,
+            submitted INTEGER NOT NULL CHECK (submitted IN (0, 1)),
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL,
+            author_unit TEXT NOT NULL,
+            author_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            edit_id TEXT NOT NULL UNIQUE,
+            reason TEXT,
+            PRIMARY KEY (unit_code, period)
+        );
+        CREATE TABLE submission_history (
+            unit_code TEXT NOT NULL,
+            period TEXT NOT NULL,
+            submitted INTEGER NOT NULL,
+            vv TEXT NOT NULL,
+            author_key TEXT NOT NULL,
+            author_unit TEXT NOT NULL,
+            author_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            edit_id TEXT NOT NULL PRIMARY KEY,
+            reason TEXT,
+            superseded_at TEXT NOT NULL
+        );
+
+        -- What the receiver of one of my bundles said it did with it (carried back down in its next bundle).
+        CREATE TABLE sync_receipts (
+            bundle_id TEXT PRIMARY KEY,
+            by_unit TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            counts TEXT NOT NULL DEFAULT '{}',
+            reasons TEXT NOT NULL DEFAULT '[]',
+            arrived_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS.append(_reporting_register)
+SCHEMA_VERSION = len(MIGRATIONS)

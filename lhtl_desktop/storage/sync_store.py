@@ -300,13 +300,21 @@ def record_bundle(store: Store, row: Mapping[str, Any]) -> None:
     )
 
 
+def seq_taken(store: Store, key_id: str, seq: int, bundle_id: str) -> bool:
+    """Whether another bundle of this key with this number was imported here (a sender restored a backup)."""
+    row = store.db.execute("SELECT 1 FROM sync_bundles WHERE from_key = ? AND seq = ? AND bundle_id != ?",
+                           [key_id, seq, bundle_id]).fetchone()
+    return row is not None
+
+
 def max_seq_from(store: Store, key_id: str) -> int:
     row = store.db.execute("SELECT MAX(seq) FROM sync_bundles WHERE from_key = ?", [key_id]).fetchone()
     return int(row[0] or 0)
 
 
 def inbox_rows(store: Store) -> list[dict[str, Any]]:
-    """Per sending key: its unit, the last bundle received, the highest number and every number seen."""
+    """Per sending key: its unit, the last bundle (the highest number received, whatever order the files
+    arrived in: «gói cuối» after a late seq 3 is still 5), and every number seen (gaps lie below it)."""
     out: list[dict[str, Any]] = []
     for key_id, unit in store.db.execute(
             "SELECT from_key, from_unit FROM sync_bundles GROUP BY from_key, from_unit ORDER BY from_unit").fetchall():
@@ -314,7 +322,7 @@ def inbox_rows(store: Store) -> list[dict[str, Any]]:
             "SELECT seq FROM sync_bundles WHERE from_key = ? ORDER BY seq", [key_id]).fetchall()]
         last = store.db.execute(
             "SELECT bundle_id, seq, created_at, imported_at, file_name FROM sync_bundles WHERE from_key = ? "
-            "ORDER BY imported_at DESC, seq DESC LIMIT 1", [key_id]).fetchone()
+            "ORDER BY seq DESC, imported_at DESC LIMIT 1", [key_id]).fetchone()
         out.append({"key_id": key_id, "unit": unit, "seqs": seqs, "last_bundle": last[0], "last_seq": last[1],
                     "last_created": last[2], "last_imported": last[3], "last_file": last[4]})
     return out
@@ -322,13 +330,17 @@ def inbox_rows(store: Store) -> list[dict[str, Any]]:
 
 # -- outbox (exported bundles) ------------------------------------------------------------------------------
 def next_export_seq(store: Store, key_id: str) -> int:
-    row = store.db.execute("SELECT MAX(seq) FROM sync_exports WHERE key_id = ?", [key_id]).fetchone()
-    return int(row[0] or 0) + 1
+    """The number of the next bundle signed with `key_id`: above every one this database recorded and every
+    one handed out before a restore (storage.version_marks). Takes the number: call it once per export."""
+    from lhtl_desktop.storage import version_marks
+
+    return version_marks.next_number(store, version_marks.SEQ, key_id, max_export_seq(store, key_id))
 
 
 def max_export_seq(store: Store, key_id: str) -> int:
     """The last bundle number this installation signed with a key (0: none)."""
-    return next_export_seq(store, key_id) - 1
+    row = store.db.execute("SELECT MAX(seq) FROM sync_exports WHERE key_id = ?", [key_id]).fetchone()
+    return int(row[0] or 0)
 
 
 def record_export(store: Store, row: Mapping[str, Any]) -> None:

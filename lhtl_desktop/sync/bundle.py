@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +23,16 @@ from lhtl_desktop.model.corrections import reason_missing
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
 from lhtl_desktop.model.records import ValueRecord
+from lhtl_desktop.model.reporting import SubmissionMark
 from lhtl_desktop.model.text import has_refused_char
 from lhtl_desktop.model.timestamps import is_utc_timestamp
 from lhtl_desktop.model.units import Unit
 from lhtl_desktop.model.version_vector import MAX_COUNTER
+from lhtl_desktop.sync import receipts as _receipts
+from lhtl_desktop.sync.lineage import Branch
+from lhtl_desktop.sync.lineage import parse_wire as parse_lineage
 from lhtl_desktop.sync.merge import InstitutionVersion
+from lhtl_desktop.sync.province_config import check_wire_shape
 from lhtl_desktop.sync.trust import Certificate, parse_certificate
 
 FORMAT = "lhtl-bundle"
@@ -44,6 +49,9 @@ _CATALOG_RE = re.compile(r"[0-9]{4}\.[0-9]{1,4}", re.ASCII)
 
 _TOP_KEYS = {"format", "format_version", "bundle_id", "from_unit", "to_unit", "seq", "created", "schema_version",
              "catalog_version", "scope", "institutions", "records", "certificates"}
+# The province's signed rules document (sync.province_config) and the branches restores made in keys' histories
+# (sync.lineage), when the sender has them: a bundle without either is byte for byte what it was before.
+_OPTIONAL_KEYS = {"rules", "lineage", "institution_siblings"}
 _INST_KEYS = {"id", "unit", "type", "name", "village", "opened_year", "closed_year", "created", "updated", "vv",
               "author_key", "edit_id"}
 # The short reference («14389-3», storage/institution_refs.py) was added later: a body may carry it or not.
@@ -67,6 +75,12 @@ class Body:
     institution_created: Mapping[str, str]
     records: tuple[ValueRecord, ...]
     certificates: tuple[Certificate, ...]
+    rules: Mapping[str, str] | None = None  # the province's rules as signed: checked by sync.province_config
+    lineage: Mapping[str, Sequence[Branch]] | None = None  # key id → branches of its history after restores
+    institution_siblings: tuple[InstitutionVersion, ...] = ()  # concurrent versions (sync.institution_merge)
+    # Optional sections (sync/receipts.py): submission marks of the scope, receipts for the addressee.
+    submissions: tuple[SubmissionMark, ...] = ()
+    receipts: tuple[_receipts.Receipt, ...] = ()
 
 
 # -- building -----------------------------------------------------------------------------------------
@@ -252,6 +266,27 @@ class _Seen:
         return value  # a fresh dict from the parser, owned by the record from now on
 
 
+def _institution_item(item: Any, seen: _Seen, units: Mapping[str, Unit]) -> tuple[InstitutionVersion, str]:
+    """One institution version of a body, checked field by field; with its creation time."""
+    if type(item) is not dict or (item.keys() != _INST_KEYS and item.keys() != _INST_KEYS_REF):
+        raise _bad(_("thiết chế thiếu hoặc thừa trường"))
+    inst_id = _str(item, "id", _UUID_RE, _L_INST_ID)
+    unit = seen.known_unit(item, "unit", _L_INST_UNIT)
+    type_code = item["type"]
+    if not isinstance(type_code, str) or type_code not in TYPES_BY_CODE:
+        raise _bad(_("loại thiết chế «{t}» không có trong danh mục").format(t=str(type_code)[:40]))
+    if units[unit].level not in TYPES_BY_CODE[type_code].levels:
+        raise _bad(_("loại thiết chế «{t}» không hợp với cấp của đơn vị {code}").format(t=type_code, code=unit))
+    name = seen.text(item["name"], _L_INST_NAME, required=True) or ""
+    village = seen.text(item["village"], _L_VILLAGE, required=False)
+    inst = Institution(inst_id, unit, type_code, name, village, _year(item["opened_year"], _L_OPENED),
+                       _year(item["closed_year"], _L_CLOSED), _ref(item.get("ref"), unit, units))
+    version = InstitutionVersion(
+        inst, seen.vv(item["vv"]), seen.key_id(item, "author_key", _L_AUTHOR_KEY),
+        _str(item, "edit_id", _UUID_RE, _L_EDIT_ID), seen.stamp(item, "updated", _L_UPDATED))
+    return version, seen.stamp(item, "created", _L_CREATED)
+
+
 def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     """Check every field of a decoded body. Units must be known here; values must fit the catalogue."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -259,7 +294,7 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     if doc.get("format_version") != FORMAT_VERSION or type(doc.get("format_version")) is not int:
         raise BundleError(_("Gói được tạo bởi phiên bản chương trình khác (định dạng {v}). Hãy cập nhật chương "
                             "trình ở cả hai nơi cho cùng phiên bản.").format(v=str(doc.get("format_version"))[:20]))
-    if set(doc) != _TOP_KEYS:
+    if set(doc) - _OPTIONAL_KEYS - _receipts.SECTIONS != _TOP_KEYS:
         raise _bad(_("thiếu hoặc thừa trường"))
     seen = _Seen(units)
     bundle_id = _str(doc, "bundle_id", _UUID_RE, _L_BUNDLE_ID)
@@ -291,25 +326,22 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
     institutions: dict[str, InstitutionVersion] = {}
     created_at: dict[str, str] = {}
     for item in insts_raw:
-        if type(item) is not dict or (item.keys() != _INST_KEYS and item.keys() != _INST_KEYS_REF):
-            raise _bad(_("thiết chế thiếu hoặc thừa trường"))
-        inst_id = _str(item, "id", _UUID_RE, _L_INST_ID)
-        if inst_id in institutions:
-            raise _bad(_("thiết chế «{id}» lặp lại").format(id=inst_id))
-        unit = seen.known_unit(item, "unit", _L_INST_UNIT)
-        type_code = item["type"]
-        if not isinstance(type_code, str) or type_code not in TYPES_BY_CODE:
-            raise _bad(_("loại thiết chế «{t}» không có trong danh mục").format(t=str(type_code)[:40]))
-        if units[unit].level not in TYPES_BY_CODE[type_code].levels:
-            raise _bad(_("loại thiết chế «{t}» không hợp với cấp của đơn vị {code}").format(t=type_code, code=unit))
-        name = seen.text(item["name"], _L_INST_NAME, required=True) or ""
-        village = seen.text(item["village"], _L_VILLAGE, required=False)
-        inst = Institution(inst_id, unit, type_code, name, village, _year(item["opened_year"], _L_OPENED),
-                           _year(item["closed_year"], _L_CLOSED), _ref(item.get("ref"), unit, units))
-        institutions[inst_id] = InstitutionVersion(
-            inst, seen.vv(item["vv"]), seen.key_id(item, "author_key", _L_AUTHOR_KEY),
-            _str(item, "edit_id", _UUID_RE, _L_EDIT_ID), seen.stamp(item, "updated", _L_UPDATED))
-        created_at[inst_id] = seen.stamp(item, "created", _L_CREATED)
+        one, created = _institution_item(item, seen, units)
+        if one.institution.id in institutions:
+            raise _bad(_("thiết chế «{id}» lặp lại").format(id=one.institution.id))
+        institutions[one.institution.id] = one
+        created_at[one.institution.id] = created
+    # Concurrent versions of institutions (sync.institution_merge): optional, each of an institution above.
+    siblings: list[InstitutionVersion] = []
+    sibs_raw = doc.get("institution_siblings", [])
+    if not isinstance(sibs_raw, list) or len(sibs_raw) > 100_000:
+        raise _bad(_("danh sách không hợp lệ"))
+    for item in sibs_raw:
+        sib, _created = _institution_item(item, seen, units)
+        main = institutions.get(sib.institution.id)
+        if main is None or main.institution.unit_code != sib.institution.unit_code:
+            raise _bad(_("phiên bản song song của thiết chế «{id}» không có trong gói").format(id=sib.institution.id))
+        siblings.append(sib)
 
     records: list[ValueRecord] = []
     edit_ids: set[str] = set()
@@ -383,5 +415,9 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
                                    entered, reason, warning, author_name))
 
     certificates = tuple(parse_certificate(c) for c in certs_raw)
+    rules = check_wire_shape(doc["rules"]) if "rules" in doc else None
+    lineage = parse_lineage(doc["lineage"]) if "lineage" in doc else None
+    submissions, receipts = _receipts.parse_sections(doc, units)
     return Body(bundle_id, from_unit, to_unit, seq, created, schema_version, catalog_version, tuple(scope),
-                tuple(institutions.values()), created_at, tuple(records), certificates)
+                tuple(institutions.values()), created_at, tuple(records), certificates, rules, lineage,
+                tuple(siblings), submissions, receipts)

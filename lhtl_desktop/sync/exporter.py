@@ -22,9 +22,10 @@ from lhtl_desktop.model.catalogue import CATALOG_VERSION
 from lhtl_desktop.model.records import new_id, now_utc
 from lhtl_desktop.model.text import ascii_slug
 from lhtl_desktop.model.units import normalise_code
-from lhtl_desktop.storage import Store, sync_store
+from lhtl_desktop.storage import Store, institution_store, lineage_store, sync_store
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
 from lhtl_desktop.storage.output_paths import check_output_path
+from lhtl_desktop.sync import lineage, province_config, receipts
 from lhtl_desktop.sync.bundle import FORMAT, FORMAT_VERSION, institution_wire
 from lhtl_desktop.sync.envelope import BUNDLE_TYPE, EXTENSION, seal, write_atomic
 from lhtl_desktop.sync.keys import open_private
@@ -98,11 +99,26 @@ def export_bundle(store: Store, out: Path | str, *, to_unit: str | None = None,
     bundle_id = new_id()
     created = now_utc()
     with store.atomic():
+        province_config.ensure_signed(store, local, private)  # the province signs its newest rules version
+        rules = province_config.carried_wire(store)
         seq = sync_store.next_export_seq(store, local.own_key_id)
         body = bundle_body(bundle_id=bundle_id, from_unit=local.unit.code, to_unit=target, seq=seq, created=created,
                            scope=scope, institutions=[institution_wire_of_row(r) for r in institutions],
                            records=records, certificates=certificates)
-        data = seal_body(body, local.own_key_id, private)
+        body.update(receipts.extra_sections(store, scope, target))  # submission marks, receipts (if any)
+        if rules is not None:  # the province's rules travel in every bundle, relayed unchanged (§3.7)
+            body["rules"] = rules
+        siblings = institution_store.sibling_rows_in_units(store, scope)
+        if siblings:  # institutions edited concurrently: every version travels (sync.institution_merge)
+            body["institution_siblings"] = [institution_wire_of_row(r) for r in siblings]
+        branches = lineage_store.received_epochs(store)
+        own = lineage_store.own_epochs(store, local.own_key_id)
+        if own:
+            branches[local.own_key_id] = [*branches.get(local.own_key_id, []), *own]
+        if branches:  # restores in the history of a key I hold records of (sync.lineage)
+            body["lineage"] = lineage.to_wire(branches)
+        # Every object with its keys in order: the bytes json.dumps(sort_keys=True) would give.
+        data = seal_body(_sorted(body), local.own_key_id, private)
         sync_store.record_export(store, {"bundle_id": bundle_id, "key_id": local.own_key_id, "seq": seq,
                                          "to_unit": target, "created_at": created, "file_name": path.name,
                                          "records": len(records)})

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -24,9 +23,10 @@ from lhtl_desktop import logs
 from lhtl_desktop.errors import BundleError, ConstraintError, LhtlError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.records import ValueRecord, now_utc
-from lhtl_desktop.storage import Store, sync_store
+from lhtl_desktop.storage import Store, lineage_store, revert_store, sync_store
 from lhtl_desktop.storage.backup import rolling_backup
 from lhtl_desktop.storage.migrations import SCHEMA_VERSION
+from lhtl_desktop.sync import institution_merge, lineage, province_config, receipts
 from lhtl_desktop.sync.authority import Evidence
 from lhtl_desktop.sync.bundle import Body, parse_body
 from lhtl_desktop.sync.envelope import (
@@ -38,7 +38,7 @@ from lhtl_desktop.sync.envelope import (
     verify_envelope,
 )
 from lhtl_desktop.sync.local import Local, load_local
-from lhtl_desktop.sync.merge import InstitutionVersion, Outcome, merge_institution, plan_records
+from lhtl_desktop.sync.merge import Outcome, is_fork, plan_records
 from lhtl_desktop.sync.trust import Certificate, TrustedKey
 
 ACCEPTED = "accepted"
@@ -88,6 +88,11 @@ class FileResult:
     institutions_new: int = 0
     institutions_changed: int = 0
     preview: list[PreviewRow] = field(default_factory=list)
+    # What the carried province rules did here (sync.province_config.Carried.as_json), or None.
+    rules: dict[str, Any] | None = None
+    forks: int = 0  # values received under a version vector already held with other content
+    institution_conflicts: int = 0  # institutions edited concurrently (kept side by side)
+    warnings: list[str] = field(default_factory=list)  # said loudly in every summary
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -104,6 +109,8 @@ class VerifiedBundle:
     payload_hash: str
     certificates: tuple[Certificate, ...]  # valid certificates carried in the bundle
     evidence: Evidence  # what the signer can prove (authorship, counters), judged against this installation
+    rules: province_config.Carried | None = None  # the province's rules it carries, verified
+    branches: dict[str, list[lineage.Branch]] = field(default_factory=dict)  # restores of keys of its subtree
 
 
 def payload_hash_of(payload: bytes) -> str:
@@ -150,9 +157,16 @@ def read_bundle(store: Store, data: bytes, local: Local | None = None) -> Verifi
     _check_routing(local, body, signer)
     _check_authority(local, body, signer, trusted_all)
     evidence = Evidence(store, local, signer, trusted_all)
-    evidence.check_vectors(itertools.chain((v.vv for v in body.institutions), (r.vv for r in body.records)))
+    evidence.check_vectors(itertools.chain((v.vv for v in body.institutions), (v.vv for v in body.institution_siblings),
+                                           (r.vv for r in body.records)))
+    rules = province_config.read_carried(store, local, body.rules, trusted_all)
+    receipts.check_marks(store, local, body, signer, trusted_all)
     carried = {c.body for c in body.certificates}
-    return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried), evidence)
+    # Branches are believed only for keys of the signer's own subtree (a sender speaks for its own history).
+    branches = {k: list(bs) for k, bs in (body.lineage or {}).items()
+                if k in trusted_all and local.below_or_self(signer.unit, trusted_all[k].unit)}
+    return VerifiedBundle(body, signer, p_hash, tuple(c for c in valid if c.body in carried), evidence, rules,
+                          branches)
 
 
 def _unit_name(local: Local, code: str) -> str:
@@ -203,7 +217,7 @@ def _check_authority(local: Local, body: Body, signer: TrustedKey, trusted: dict
                 state=_("đã thu hồi") if key.status == "revoked" else _("đã thay"), key=author_key[:8],
                 author=_unit_name(local, key.unit)))
 
-    for v in body.institutions:
+    for v in (*body.institutions, *body.institution_siblings):
         check(v.institution.unit_code, v.author_key, None, v.vv.get(v.author_key, 0), _("Thiết chế"))
     # Records: each (unit, author key, author unit) once, with the highest own-key counter among its records —
     # the same checks, and the same refusal, as record by record (a counter over the mark is refused whichever
@@ -222,47 +236,42 @@ def _check_authority(local: Local, body: Body, signer: TrustedKey, trusted: dict
 # -- preview and apply --------------------------------------------------------------------------------
 @dataclass
 class _Plan:
-    institution_rows: list[dict[str, Any]]
+    institutions: institution_merge.InstitutionPlan
     institutions_new: int
     institutions_changed: int
     inserts: list[ValueRecord]
     supersede: list[str]
     preview: list[PreviewRow]
     counts: Counter[str]
+    forks: int = 0
+    institution_conflicts: int = 0
 
 
 def _plan(store: Store, local: Local, vb: VerifiedBundle, *, dry_run: bool = False) -> _Plan:
     body = vb.body
     inst_ids = [v.institution.id for v in body.institutions]
     stored_insts = sync_store.institution_versions(store, inst_ids)
-    rows: list[dict[str, Any]] = []
-    inst_counts: Counter[str] = Counter()
-    names: dict[str, tuple[str, str]] = {}
-    for v in body.institutions:
+    for v in (*body.institutions, *body.institution_siblings):
         row = stored_insts.get(v.institution.id)
-        stored = None
-        if row is not None:
-            if row["unit_code"] != v.institution.unit_code:
-                raise BundleError(_("Thiết chế «{name}» trong gói thuộc đơn vị khác với dữ liệu đã có: bị từ chối.")
-                                  .format(name=v.institution.name))
-            stored = InstitutionVersion(sync_store.institution_from_row(row), json.loads(row["vv"]),
-                                        row["author_key"], row["edit_id"], row["updated_at"])
-        chosen, outcome = merge_institution(stored, v)
-        if chosen is not None and chosen.edit_id == v.edit_id and (stored is None or stored.edit_id != v.edit_id):
-            vb.evidence.check_written(v.author_key, _("thiết chế «{name}»").format(name=v.institution.name))
-        inst_counts[outcome] += 1
-        final = chosen or stored or v
-        names[v.institution.id] = (final.institution.unit_code, final.institution.name)
-        if chosen is not None:
-            inst = chosen.institution
-            rows.append({"id": inst.id, "unit_code": inst.unit_code, "type": inst.type, "name": inst.name,
-                         "village": inst.village, "opened_year": inst.opened_year, "closed_year": inst.closed_year,
-                         "ref": inst.ref, "created_at": row["created_at"] if row else body.institution_created[inst.id],
-                         "updated_at": chosen.updated_at, "vv": sync_store.vv_text(chosen.vv),
-                         "author_key": chosen.author_key, "edit_id": chosen.edit_id})
+        if row is not None and row["unit_code"] != v.institution.unit_code:
+            raise BundleError(_("Thiết chế «{name}» trong gói thuộc đơn vị khác với dữ liệu đã có: bị từ chối.")
+                              .format(name=v.institution.name))
+    # Institution versions merge like values: concurrent edits kept side by side (sync.institution_merge).
+    inst_plan = institution_merge.plan_institutions(store, body.institutions, body.institution_siblings,
+                                                    body.institution_created, vb.evidence.check_written)
+    names = inst_plan.names
 
     current = sync_store.current_siblings(store, inst_ids)
-    plan = plan_records(current, body.records)
+    stored_branches = lineage_store.received_epochs(store)
+    own = lineage_store.own_epochs(store, local.own_key_id)
+    if own:
+        stored_branches[local.own_key_id] = [*stored_branches.get(local.own_key_id, []), *own]
+    branches = lineage.combine(stored_branches, vb.branches)
+    # New records only: a fork already held (both siblings stored) is not announced again at every re-import.
+    forks = sum(1 for rec in body.records if current.get(rec.key)
+                and all(s.edit_id != rec.edit_id for s in current[rec.key])
+                and (is_fork(current[rec.key], rec) or any(lineage.forked(rec, s, branches) for s in current[rec.key])))
+    plan = plan_records(current, body.records, lineage.merge_aware(branches))
     _check_records(store, vb, current, plan.outcomes, plan.inserts, plan.supersede, dry_run=dry_run)
     per_inst: dict[str, PreviewRow] = {}
     tally = Counter((rec.institution_id, outcome) for rec, outcome in plan.outcomes)
@@ -276,8 +285,9 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle, *, dry_run: bool = Fal
         attr = "conflicts" if outcome == Outcome.CONFLICT else str(outcome)
         setattr(row_p, attr, getattr(row_p, attr) + n)
     preview = sorted(per_inst.values(), key=lambda p: (p.unit, p.institution_name, p.institution))
-    return _Plan(rows, inst_counts[Outcome.NEW], inst_counts[Outcome.CHANGED], plan.inserts, plan.supersede,
-                 preview, counts)
+    return _Plan(inst_plan, inst_plan.counts[Outcome.NEW],
+                 inst_plan.counts[Outcome.CHANGED] + inst_plan.counts[Outcome.CONFLICT], plan.inserts, plan.supersede,
+                 preview, counts, forks, inst_plan.counts[Outcome.CONFLICT])
 
 
 _WRITES = (Outcome.NEW, Outcome.CHANGED, Outcome.CONFLICT)
@@ -331,6 +341,17 @@ def _fill(result: FileResult, plan: _Plan) -> None:
     result.institutions_new = plan.institutions_new
     result.institutions_changed = plan.institutions_changed
     result.preview = plan.preview
+    result.forks = plan.forks
+    result.institution_conflicts = plan.institution_conflicts
+    if plan.institution_conflicts:
+        result.warnings.append(_(
+            "{n} thiết chế được sửa đồng thời ở hai nơi (tên, thôn, loại hoặc tình trạng): đã giữ cả hai phiên bản "
+            "thành xung đột, xem mục Xung đột.").format(n=plan.institution_conflicts))
+    if plan.forks:
+        result.warnings.append(_(
+            "⚠ CẢNH BÁO: {n} giá trị đến với cùng phiên bản nhưng khác nội dung so với giá trị đã có (máy gửi có "
+            "thể đã khôi phục bản sao lưu cũ). Đã giữ cả hai thành xung đột — không phải «không đổi»: hãy xem mục "
+            "Xung đột và thống nhất với đơn vị gửi.").format(n=plan.forks))
 
 
 def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = False,
@@ -361,13 +382,30 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
         result.reason = exc.message
         return result
     _fill(result, plan)
+    if vb.rules is not None:
+        result.rules = vb.rules.as_json()
+    known = lineage_store.received_epochs(store)
+    for key_id, bs in vb.branches.items():
+        new = [b for b in bs if b.epoch not in {e["epoch"] for e in known.get(key_id, [])}
+               and key_id != local.own_key_id]
+        if new:
+            unit = local.trust()[0].get(key_id)
+            result.warnings.insert(0, _(
+                "⚠ CẢNH BÁO: {unit} đã khôi phục bản sao lưu cũ (tiếp tục từ gói số {seq}). Giá trị nào đơn vị đó nhập "
+                "lại mà không biết giá trị đã gửi trước đây được giữ cả hai thành xung đột.").format(
+                unit=_unit_name(local, unit.unit) if unit else key_id[:8], seq=new[0].base_seq))
+    if sync_store.seq_taken(store, vb.signer.key_id, body.seq, body.bundle_id):
+        result.warnings.insert(0, _(
+            "⚠ CẢNH BÁO: gói số {seq} của {unit} đã nhập trước đó với nội dung khác (máy gửi có thể đã khôi phục bản "
+            "sao lưu cũ). Đã nhập gói này bên cạnh gói cũ; giá trị nào khác nhau được giữ cả hai thành xung đột.")
+            .format(seq=body.seq, unit=_unit_name(local, body.from_unit)))
     result.status = ACCEPTED
     if dry_run:
         return result
     if before_write is not None:
         before_write()
     try:
-        _write(store, vb, plan, result, file_name)
+        _write(store, vb, plan, result, file_name, local.own_key_id)
     except ConstraintError as exc:  # rolled back whole: a bundle error like any other, never a crash
         taken = sync_store.edit_ids_taken(store, [r.edit_id for r in plan.inserts])
         _reject_after_write_failed(result, _edit_id_reused(min(taken)).message if taken else _(
@@ -376,12 +414,13 @@ def import_bytes(store: Store, data: bytes, file_name: str, *, dry_run: bool = F
 
 
 def _reject_after_write_failed(result: FileResult, reason: str) -> None:
-    _fill(result, _Plan([], 0, 0, [], [], [], Counter()))
+    _fill(result, _Plan(institution_merge.InstitutionPlan(), 0, 0, [], [], [], Counter()))
     result.status = REJECTED
     result.reason = reason
 
 
-def _write(store: Store, vb: VerifiedBundle, plan: _Plan, result: FileResult, file_name: str) -> None:
+def _write(store: Store, vb: VerifiedBundle, plan: _Plan, result: FileResult, file_name: str,
+           own_key_id: str) -> None:
     body = vb.body
     now = now_utc()
     with sync_store.immediate(store):
@@ -390,15 +429,21 @@ def _write(store: Store, vb: VerifiedBundle, plan: _Plan, result: FileResult, fi
             return
         if sync_store.save_certificates(store, [_cert_row(c) for c in vb.certificates]):
             sync_store.next_registry_version(store)  # my view of the registry moved forward
-        if plan.institution_rows:
-            sync_store.upsert_institutions(store, plan.institution_rows)
+        institution_merge.apply(store, plan.institutions)
         sync_store.apply_records(store, plan.inserts, plan.supersede, now)
+        revert_store.record_effects(store, body.bundle_id, [r.edit_id for r in plan.inserts], plan.supersede)
+        if vb.rules is not None:
+            province_config.apply(store, vb.rules, body.from_unit)
+        for key_id, bs in vb.branches.items():
+            if key_id != own_key_id:
+                lineage_store.save_epochs(store, key_id, [b.__dict__ for b in bs], now)
         sync_store.record_bundle(store, {
             "bundle_id": body.bundle_id, "payload_hash": vb.payload_hash, "from_unit": body.from_unit,
             "from_key": vb.signer.key_id, "to_unit": body.to_unit, "seq": body.seq, "created_at": body.created,
             "imported_at": now, "file_name": file_name,
             "counts": {"new": result.new, "changed": result.changed, "unchanged": result.unchanged,
                        "stale": result.stale, "conflicts": result.conflicts}})
+        receipts.apply_sections(store, body, now)
         sync_store.quarantine_remove(store, vb.payload_hash)
 
 
@@ -485,7 +530,8 @@ def _import_each(store: Store, paths: Sequence[Path | str], *, dry_run: bool, ba
         result = import_bytes(store, data, path.name, dry_run=dry_run, before_write=before_write, local=local)
         result.file = str(raw_path)
         results.append(result)
-        if result.status == ACCEPTED and not dry_run and sync_store.registry_version(store) != registry:
+        rules_applied = (result.rules or {}).get("status") == province_config.NEWER
+        if result.status == ACCEPTED and not dry_run and (rules_applied or sync_store.registry_version(store) != registry):
             # The file brought certificates (which moved my view of the registry forward): they may make
             # later files readable. Otherwise nothing load_local reads has changed.
             local = load_local(store)

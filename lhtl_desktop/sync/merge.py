@@ -16,7 +16,7 @@ is compared with at most `MAX_SIBLINGS` others.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -68,7 +68,11 @@ def merge_one(siblings: Sequence[ValueRecord], incoming: ValueRecord) -> tuple[l
             return list(siblings), Outcome.UNCHANGED, []
         order = compare(incoming.vv, s.vv)
         if order == Order.EQUAL:
-            return list(siblings), Outcome.UNCHANGED, []
+            if same_content(incoming, s):
+                return list(siblings), Outcome.UNCHANGED, []
+            # One version vector, two contents: a sender restored from a backup reused its counter. Never
+            # «không đổi»: both are kept as siblings (a conflict the officer resolves), and the importer says so.
+            continue
         if order == Order.BEFORE:
             return list(siblings), Outcome.STALE, []
         if order == Order.AFTER:
@@ -87,6 +91,17 @@ def merge_one(siblings: Sequence[ValueRecord], incoming: ValueRecord) -> tuple[l
     return result, outcome, superseded
 
 
+def same_content(a: ValueRecord, b: ValueRecord) -> bool:
+    """Whether two records under one version vector say the same thing (the value and the reason for it)."""
+    return a.value == b.value and (a.reason or "") == (b.reason or "")
+
+
+def is_fork(siblings: Sequence[ValueRecord], incoming: ValueRecord) -> bool:
+    """A received record whose version vector equals a stored one's while its content differs."""
+    return any(s.edit_id != incoming.edit_id and compare(incoming.vv, s.vv) == Order.EQUAL
+               and not same_content(incoming, s) for s in siblings)
+
+
 @dataclass
 class RecordPlan:
     inserts: list[ValueRecord] = field(default_factory=list)
@@ -95,8 +110,11 @@ class RecordPlan:
     final: dict[RecordKey, list[ValueRecord]] = field(default_factory=dict)
 
 
-def plan_records(current: Mapping[RecordKey, Sequence[ValueRecord]], incoming: Iterable[ValueRecord]) -> RecordPlan:
-    """Merge many received records; only records that end up current are inserted."""
+def plan_records(current: Mapping[RecordKey, Sequence[ValueRecord]], incoming: Iterable[ValueRecord],
+                 merge: Callable[[Sequence[ValueRecord], ValueRecord], tuple[list[ValueRecord], Outcome, list[str]]]
+                 = merge_one) -> RecordPlan:
+    """Merge many received records; only records that end up current are inserted. `merge` decides one record
+    (sync.lineage.merge_aware: merge_one that knows the branches restores made)."""
     plan = RecordPlan()
     state: dict[RecordKey, list[ValueRecord]] = {}
     # edit id → the key it was received on: an id is only "received and superseded within the bundle" on the
@@ -115,7 +133,7 @@ def plan_records(current: Mapping[RecordKey, Sequence[ValueRecord]], incoming: I
                 inserted[rec.edit_id] = key
                 continue
             held = state[key] = list(stored)
-        siblings, outcome, gone = merge_one(held, rec)
+        siblings, outcome, gone = merge(held, rec)
         state[key] = siblings
         plan.outcomes.append((rec, outcome))
         if outcome in (Outcome.NEW, Outcome.CHANGED, Outcome.CONFLICT):

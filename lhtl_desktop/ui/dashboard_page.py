@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.model.targets import Status, TargetKind, TargetResult
 from lhtl_desktop.services.dashboard import institution_lines, scope_choices, with_form_sources, yearly_sums
-from lhtl_desktop.services.evaluation import Evaluation, evaluate
+from lhtl_desktop.services.evaluation import Evaluation, evaluate, status_text
 from lhtl_desktop.ui.bar_chart import BarChart
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import plain_text_labels
@@ -98,6 +98,10 @@ class DashboardPage(Page):
         self.year.setGroupSeparatorShown(False)
         self.year.setValue(QDate.currentDate().year())
         top.addWidget(self.year)
+        self.half = QComboBox()  # the yearly report, or the 6-month one (its judgements provisional)
+        self.half.addItem(self.tr("Cả năm"), "")
+        self.half.addItem(self.tr("6 tháng đầu năm"), "-H1")
+        top.addWidget(self.half)
         self.hide_na = QCheckBox(self.tr("Ẩn chỉ tiêu không áp dụng"))
         self.hide_na.setChecked(True)
         top.addWidget(self.hide_na)
@@ -121,7 +125,7 @@ class DashboardPage(Page):
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 120), (2, 80), (3, 130), (4, 130), (5, 190)):
+        for col, width in ((1, 170), (2, 80), (3, 125), (4, 120), (5, 165)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(col, width)
         splitter.addWidget(self.table)
@@ -167,6 +171,7 @@ class DashboardPage(Page):
 
         self.scope.currentIndexChanged.connect(self.refresh)
         self.year.valueChanged.connect(self.refresh)
+        self.half.currentIndexChanged.connect(self.refresh)
         self.hide_na.toggled.connect(self._show_results)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_detail(cur.row()))
         self.show_detail(-1)
@@ -178,22 +183,27 @@ class DashboardPage(Page):
     def set_year(self, year: int) -> None:
         self.year.setValue(year)
 
+    def period(self) -> str:
+        """The period shown: «2025» or «2025-H1»."""
+        return f"{self.year.value()}{self.half.currentData() or ''}"
+
     def refresh(self) -> None:
         """Evaluate the chosen scope and year now and show it."""
         self.reads.supersede()
-        year, scope = self.year.value(), self.scope.currentData()
-        self.show_evaluation(self.ctx.ops.read_now(lambda store: with_form_sources(store, evaluate(store, year, scope))))
+        period, scope = self.period(), self.scope.currentData()
+        self.show_evaluation(self.ctx.ops.read_now(
+            lambda store: with_form_sources(store, evaluate(store, period, scope))))
 
     def refresh_in_background(self) -> None:
         """Evaluate on a worker thread with a read connection of its own; the page says it is computing and
         the rest of the window stays usable. A newer refresh (or a change of year or scope) supersedes it."""
-        year, scope = self.year.value(), self.scope.currentData()
+        year, scope = self.period(), self.scope.currentData()
         self._keep = self._current_target() or self._keep
         self.evaluation = None
         self.model.set_rows([])
         self.show_detail(-1)
         self.detail_text.setText("")
-        self.summary.setText(self.tr("Đang tính các chỉ tiêu năm {year}…").format(year=year))
+        self.summary.setText(self.tr("Đang tính các chỉ tiêu kỳ {year}…").format(year=year))
         self.ctx.ops.read(ReadOp(lambda reader: with_form_sources(reader, evaluate(reader, year, scope)),
                                  self.show_evaluation, lambda exc: self.summary.setText(exc.message),
                                  latest=self.reads))
@@ -214,7 +224,9 @@ class DashboardPage(Page):
             return
         keep = self._current_target() or self._keep
         self._keep = None
-        results = [r for r in ev.results if not (self.hide_na.isChecked() and r.status == Status.NOT_APPLICABLE)]
+        # Not applicable over the values received (no institution of the group), whatever the coverage says.
+        results = [r for r in ev.results
+                   if not (self.hide_na.isChecked() and (r.measured_status or r.status) == Status.NOT_APPLICABLE)]
         self.model.set_rows(results)
         self.table.resizeRowsToContents()
         self._summarise(ev)
@@ -234,9 +246,17 @@ class DashboardPage(Page):
         for r in ev.results:
             counts[r.status] = counts.get(r.status, 0) + 1
         missing = {i for r in ev.results for i in r.missing if r.year == ev.year}
-        parts = [f"{s.label}: {counts[s]}" for s in (Status.MET, Status.ON_TRACK, Status.BEHIND, Status.MISSING_DATA)
-                 if counts.get(s)]
-        text = self.tr("{scope}, năm {year} — {parts}.").format(
+        parts = [f"{s.label}: {counts[s]}" for s in (Status.MET, Status.ON_TRACK, Status.BEHIND, Status.MISSING_DATA,
+                                                     Status.INCOMPLETE) if counts.get(s)]
+        text = ""
+        if ev.coverage is not None:  # the first line: whom the numbers count
+            text = ev.coverage.text() + "."
+            if not ev.coverage.complete:
+                text += " " + self.tr("Chưa kết luận «Đạt» hay «Đúng tiến độ» khi còn đơn vị chưa nộp báo cáo.")
+            text += "\n"
+        if ev.half_year:
+            text += self.tr("Số liệu 6 tháng đầu năm {year}: đánh giá chỉ tiêu là tạm tính.").format(year=ev.year) + "\n"
+        text += self.tr("{scope}, năm {year} — {parts}.").format(
             scope=ev.scope_name, year=ev.year, parts=", ".join(parts) or self.tr("chưa có chỉ tiêu áp dụng"))
         if missing:
             text += " " + self.tr("{n} thiết chế còn thiếu số liệu — xem thẻ «Thiếu số liệu» của từng chỉ tiêu.").format(
@@ -245,6 +265,8 @@ class DashboardPage(Page):
             text += " " + self.tr("Không thiết chế nào thiếu số liệu.")
         if ev.provisional:
             text += " " + self.tr("⚠ Có số liệu đang xung đột, tạm tính theo giá trị cấp trên hoặc mới nhất.")
+        # Which rules of the province the numbers were judged by, so a commune's screen and the province's compare.
+        text += " " + self.tr("Quy định của tỉnh: {label}.").format(label=ev.config_label)
         self.summary.setText(text)
 
     def show_detail(self, row: int) -> None:
@@ -257,7 +279,7 @@ class DashboardPage(Page):
                 model.set_rows([])
             return
         r = self.model.row_at(row)
-        self.detail_title.setText(f"{r.label} — {r.status.label}")
+        self.detail_title.setText(f"{r.label} — {status_text(r)}")
         self.detail_text.setText(self._explain(r))
         lists = {"missing": r.missing, "not_meeting": r.not_meeting, "meeting": r.meeting}
         lines_of = self.ctx.ops.read_now(lambda store: {key: institution_lines(store, ev, ids)

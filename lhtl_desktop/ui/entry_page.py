@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE, Indicator, indicators_for_type, type_label
 from lhtl_desktop.model.periods import MIN_YEAR, Period, max_period_year
+from lhtl_desktop.model.reporting import local_time_text
 from lhtl_desktop.services.entry import Completeness, clear_value, set_values
 from lhtl_desktop.services.forms.provenance import source_mark
 from lhtl_desktop.services.overview import (
@@ -46,13 +47,16 @@ from lhtl_desktop.services.overview import (
     entry_overview,
     institution_progress,
 )
+from lhtl_desktop.services.value_history import correction_of, value_history
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import plain_text_labels
+from lhtl_desktop.ui.history_dialog import HistoryDialog
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
 from lhtl_desktop.ui.models import ROW_KEY, EntryListModel, status_text
 from lhtl_desktop.ui.ops import Changes, WriteOp
 from lhtl_desktop.ui.page import ListFilter, Page
+from lhtl_desktop.ui.submission_bar import SubmissionBar
 
 # How the form groups a family's indicators (presentation only; the catalogue decides which apply).
 GROUPS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -178,7 +182,7 @@ class FamilyForm(QWidget):
 
 
 class EntryPage(Page):
-    depends_on = Changes.VALUES | Changes.INSTITUTIONS | Changes.CONFIG
+    depends_on = Changes.VALUES | Changes.INSTITUTIONS | Changes.CONFIG | Changes.SUBMISSIONS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -205,6 +209,8 @@ class EntryPage(Page):
         top.addWidget(QLabel(self.tr("năm")))
         top.addWidget(self.year)
         layout.addLayout(top)
+        self.submission = SubmissionBar(ctx)  # «Nộp báo cáo năm …»: my report for the period
+        layout.addWidget(self.submission)
 
         splitter = QSplitter()
         left = QWidget()
@@ -260,6 +266,9 @@ class EntryPage(Page):
         self.status.setObjectName("saveStatus")
         self.status.setWordWrap(True)
         bottom.addWidget(self.status, 1)
+        self.history_button = QPushButton(self.tr("Lịch sử"))
+        self.history_button.setToolTip(self.tr("Mọi phiên bản của từng giá trị: ai nhập, lúc nào, lý do"))
+        bottom.addWidget(self.history_button)
         self.next_button = QPushButton(self.tr("Thiết chế tiếp theo ▸"))
         self.next_button.setToolTip(self.tr("Ctrl+PgDown"))
         bottom.addWidget(self.next_button)
@@ -281,6 +290,7 @@ class EntryPage(Page):
         self.list.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._open_row(cur.row()))
         self.list.activated.connect(lambda _i: self._focus_form())
         self.next_button.clicked.connect(self.next_institution)
+        self.history_button.clicked.connect(self.show_history)
         self.reason.editingFinished.connect(self._retry_refused)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_institution)
         QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_institution)
@@ -301,6 +311,7 @@ class EntryPage(Page):
         keep = self.form_data.institution.id if self.form_data else None
         period = self.period
         rows = self.ctx.ops.read_now(lambda store: entry_overview(store, period))
+        self.submission.set_period(period)
         self.list_model.set_rows(rows)
         self.filter.apply()
         self.list.setColumnWidth(1, self._status_width(max((r.expected for r in rows), default=0)))
@@ -395,6 +406,10 @@ class EntryPage(Page):
         self.form_data = data
         inst = data.institution
         form = self._form_for(inst.type)
+        current = data.current
+        corrections = self.ctx.ops.read_now(lambda store: {
+            code: fix for code, cv in current.items()
+            if (fix := correction_of(store, inst.unit_code, cv)) is not None})
         prev_word = self.tr("Năm trước") if Period(self.year.value(), None).key == data.period \
             else self.tr("Cùng kỳ năm trước")
         for code, row in form.rows.items():
@@ -412,6 +427,12 @@ class EntryPage(Page):
                 others = ", ".join(f"{fmt_int(s.value)} ({s.author_unit})" for s in cv.siblings if s.value is not None)
                 row.show_message(self.tr("Đang có xung đột, tạm dùng giá trị cấp trên hoặc mới nhất. Các giá trị: {v}")
                                  .format(v=others), error=False)
+            elif code in corrections:  # corrected from above: who, when, from what, why
+                fix = corrections[code]
+                row.show_message(self.tr("Đã được điều chỉnh bởi {unit} ({author}) lúc {when}, từ {old}: {why}").format(
+                    unit=fix.by_unit, author=fix.author, when=local_time_text(fix.at),
+                    old=fmt_int(fix.previous) if fix.previous is not None else "—", why=fix.reason or ""),
+                    error=False)
             elif cv is not None and cv.record.warning:
                 row.show_message(cv.record.warning, error=False)
             elif cv is not None and source_mark(cv.record.reason):  # from an Excel form or older figures
@@ -430,6 +451,21 @@ class EntryPage(Page):
             else self.tr("Lý do chọn giá trị thống nhất (bắt buộc khi sửa ô đang xung đột):"))
         self._set_reason_visible(data.needs_reason)
         self.status.setText("")
+
+    def history(self) -> HistoryDialog | None:
+        """The «Lịch sử» dialog of the institution and period in the form (not shown)."""
+        data = self.form_data
+        if data is None:
+            return None
+        inst_id, period = data.institution.id, data.period
+        versions = self.ctx.ops.read_now(lambda store: value_history(store, inst_id, period))
+        return HistoryDialog(self.tr("{name} — {period}").format(name=data.institution.name,
+                                                                 period=self._period_label()), versions, self)
+
+    def show_history(self) -> None:
+        dialog = self.history()
+        if dialog is not None:
+            dialog.exec()
 
     def _period_label(self) -> str:
         return Period(self.year.value(), self.kind.currentData()).label()

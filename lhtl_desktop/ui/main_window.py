@@ -43,6 +43,14 @@ from lhtl_desktop.ui.page import Page
 from lhtl_desktop.ui.tasks import wait_for_background
 
 PAGE_KEYS = ("dashboard", "institutions", "entry", "sync", "reports", "settings")
+REPORTING_KEY = "reporting"  # «Tình hình báo cáo», after «Tổng quan», at hubs and the province only
+
+
+def page_keys(level: str) -> tuple[str, ...]:
+    """The navigation of an installation: a commune has no register of units below it."""
+    if level == "commune":
+        return PAGE_KEYS
+    return (PAGE_KEYS[0], REPORTING_KEY, *PAGE_KEYS[1:])
 
 
 # Each page's module is imported when the page is first shown: the reports page pulls in the PDF and Excel
@@ -83,9 +91,15 @@ def _settings(ctx: AppContext) -> Page:
     return SettingsPage(ctx)
 
 
+def _reporting(ctx: AppContext) -> Page:
+    from lhtl_desktop.ui.reporting_page import ReportingPage
+
+    return ReportingPage(ctx)
+
+
 PAGE_FACTORIES: dict[str, Callable[[AppContext], Page]] = {
     "dashboard": _dashboard, "institutions": _institutions, "entry": _entry, "sync": _sync,
-    "reports": _reports, "settings": _settings,
+    "reports": _reports, "settings": _settings, REPORTING_KEY: _reporting,
 }
 
 
@@ -107,15 +121,18 @@ class MainWindow(QMainWindow):
             "sync": (self.tr("Đồng bộ"), icon.SP_BrowserReload),
             "reports": (self.tr("Báo cáo"), icon.SP_FileIcon),
             "settings": (self.tr("Cài đặt"), icon.SP_FileDialogContentsView),
+            REPORTING_KEY: (self.tr("Tình hình báo cáo"), icon.SP_FileDialogListView),
         }
+        self.keys = page_keys(me.level)
         self.pages: dict[str, Page] = {}  # the pages built so far (each is built when first shown)
         self._fresh: set[str] = set()  # built pages whose data was loaded since the last change elsewhere
         self._first_load_pending = True
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(190)
+        self.navigation.setFixedWidth(206)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigation.setIconSize(QSize(20, 20))
-        for key in PAGE_KEYS:
+        for key in self.keys:
             label, std_icon = labels[key]
             item = QListWidgetItem(style.standardIcon(std_icon), label)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -138,7 +155,7 @@ class MainWindow(QMainWindow):
         install_help_menu(self, ctx.db_path, self.statusBar())
 
         self.navigation.setCurrentRow(0)
-        self.stack.setCurrentWidget(self.page(PAGE_KEYS[0]))  # built now, filled once the window is drawn
+        self.stack.setCurrentWidget(self.page(self.keys[0]))  # built now, filled once the window is drawn
         self.navigation.currentRowChanged.connect(self._navigate)
         self.navigation.setAccessibleName(self.tr("Các trang của chương trình"))
         ctx.ops.changed.connect(self.route_changes)
@@ -157,20 +174,20 @@ class MainWindow(QMainWindow):
         return page
 
     def current_key(self) -> str:
-        return PAGE_KEYS[max(self.navigation.currentRow(), 0)]
+        return self.keys[max(self.navigation.currentRow(), 0)]
 
     def show_page(self, key: str) -> Page:
         """Show the page of `key` with its data loaded now (for code and tests; the officer uses the
         navigation, which loads slow pages in the background)."""
         self.navigation.blockSignals(True)
-        self.navigation.setCurrentRow(PAGE_KEYS.index(key))
+        self.navigation.setCurrentRow(self.keys.index(key))
         self.navigation.blockSignals(False)
         self._show(key, background=False)
         return self.pages[key]
 
     def _navigate(self, row: int) -> None:
-        if 0 <= row < len(PAGE_KEYS):
-            self._show(PAGE_KEYS[row], background=True)
+        if 0 <= row < len(self.keys):
+            self._show(self.keys[row], background=True)
 
     def _show(self, key: str, background: bool) -> None:
         page = self.page(key)

@@ -13,6 +13,7 @@ from lhtl_desktop.model.catalogue import type_label
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.targets import Status, TargetKind, TargetResult
 from lhtl_desktop.services.entry import Completeness
+from lhtl_desktop.services.evaluation import status_text as evaluation_status_text
 from lhtl_desktop.services.overview import InstitutionProgress
 from lhtl_desktop.ui.look import fmt_int, fmt_percent
 
@@ -33,6 +34,7 @@ STATUS_COLOURS = {
     Status.BEHIND: QColor("#fde2e1"),
     Status.MISSING_DATA: QColor("#fff1cc"),
     Status.NOT_APPLICABLE: QColor("#eeeeee"),
+    Status.INCOMPLETE: QColor("#ffe0b3"),  # not every unit has reported: no verdict yet
 }
 
 COMPLETENESS_COLOURS = {
@@ -186,7 +188,7 @@ class TargetTableModel(RecordTableModel[TargetResult]):
 
     def cell(self, r: TargetResult, column: int, role: int) -> Any:
         if role == DISPLAY:
-            return (r.label, r.status.label, result_value_text(r), result_threshold_text(r),
+            return (r.label, evaluation_status_text(r), result_value_text(r), result_threshold_text(r),
                     f"{result_progress(r)} %", result_fraction_text(r))[column]
         if role == PROGRESS:
             return result_progress(r)

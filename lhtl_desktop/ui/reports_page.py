@@ -167,6 +167,10 @@ class ReportsPage(Page):
         self.year.setRange(MIN_YEAR, MAX_YEAR)
         self.year.setValue(_dt.date.today().year - 1)
         self.year.setAccessibleName(self.tr("Năm báo cáo"))
+        self.half = QComboBox()  # the yearly sheet, or the 6-month one (judgements provisional)
+        self.half.addItem(self.tr("Cả năm"), "")
+        self.half.addItem(self.tr("6 tháng đầu năm"), "-H1")
+        self.half.setAccessibleName(self.tr("Kỳ báo cáo"))
         scope_label = QLabel(self.tr("&Phạm vi:"))
         scope_label.setBuddy(self.scope)
         year_label = QLabel(self.tr("&Năm:"))
@@ -192,6 +196,7 @@ class ReportsPage(Page):
         top.addWidget(self.scope, 1)
         top.addWidget(year_label)
         top.addWidget(self.year)
+        top.addWidget(self.half)
         buttons = QHBoxLayout()
         for b in (self.preview_button, self.print_button, self.pdf_button, self.xlsx_button):
             buttons.addWidget(b)
@@ -225,6 +230,7 @@ class ReportsPage(Page):
         self.reads = Latest(self)  # the newest summary build wins; an older one arriving late is dropped
         self.scope.currentIndexChanged.connect(self.update_summary)
         self.year.valueChanged.connect(self.update_summary)
+        self.half.currentIndexChanged.connect(self.update_summary)
         plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def first_field(self) -> QWidget | None:
@@ -275,8 +281,9 @@ class ReportsPage(Page):
         self.scope.blockSignals(False)
         return True
 
-    def selected(self) -> tuple[int, str | None]:
-        return self.year.value(), self.scope.currentData()
+    def selected(self) -> tuple[str, str | None]:
+        """(period — «2025» or «2025-H1» —, scope)."""
+        return f"{self.year.value()}{self.half.currentData() or ''}", self.scope.currentData()
 
     def build(self) -> Report:
         from lhtl_desktop.services import reports
@@ -303,9 +310,10 @@ class ReportsPage(Page):
         from lhtl_desktop.services.reports.sheet import format_count, format_threshold, format_value
 
         self.report = report
-        self.summary.setText(self.tr("{scope} — năm {year}. Mã kiểm tra số liệu: {code}. "
+        self.summary.setText(self.tr("{scope} — {period}. Mã kiểm tra số liệu: {code}. "
                                      "Dấu vân tay khóa: {fp}.").format(
-            scope=report.scope.name, year=report.year, code=report.code, fp=report.fingerprint))
+            scope=report.scope.name, period=report.period_label, code=report.code, fp=report.fingerprint)
+            + (" " + report.coverage_line + "." if report.coverage_line else ""))
         self.table.setRowCount(len(report.targets))
         for row, t in enumerate(report.targets):
             cells = [t.label + (" ⚠" if t.provisional else ""), format_count(t.numerator),

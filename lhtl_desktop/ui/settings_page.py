@@ -1,4 +1,5 @@
-"""«Cài đặt»: officer and key, data folder, hub membership and two-tier mode, targets' thresholds."""
+"""«Cài đặt»: officer and key, data folder, hub membership and two-tier mode, targets' thresholds, and the
+province's rules in force (ui.rules_panel; read-only below the province)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
 from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.rules_panel import RulesPanel
 
 
 class PassphraseDialog(QDialog):
@@ -111,6 +113,9 @@ class SettingsPage(Page):
         if me.level == Level.PROVINCE:
             self.threshold_tab = self._threshold_tab()
             self.tabs.addTab(self.threshold_tab, self.tr("Ngưỡng chỉ tiêu"))
+        # The province's rules, read-only below the province (they arrive in bundles from above).
+        self.rules_panel = RulesPanel(ctx)
+        self.tabs.addTab(self.rules_panel, self.tr("Quy định của tỉnh"))
         plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     # -- officer and key --------------------------------------------------------------------------------
@@ -245,6 +250,13 @@ class SettingsPage(Page):
         layout.addWidget(self.hub_message)
         self.two_tier.toggled.connect(self.toggle_two_tier)
         self.hub_apply.clicked.connect(self.apply_hub)
+        if self.ctx.installation.level != Level.PROVINCE:
+            # Hub membership and two-tier mode are the province's rules: shown here, changed only there.
+            self.two_tier.setEnabled(False)
+            self.hub_choice.setEnabled(False)
+            self.hub_apply.setEnabled(False)
+            hint.setText(self.tr("Mỗi xã, phường thuộc một cụm tổng hợp (huyện cũ). Việc gán xã vào cụm và chế độ "
+                                 "hai cấp do tỉnh quyết định (mục «Quy định của tỉnh»); ở cấp cụm chỉ xem."))
         return tab
 
     def _fill_hubs(self) -> None:
@@ -399,3 +411,4 @@ class SettingsPage(Page):
             self._fill_hubs()
         if self.threshold_tab is not None:
             self._fill_thresholds()
+        self.rules_panel.refresh()

@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from lhtl_desktop.errors import LhtlError, ValidationError
+from lhtl_desktop.model.reporting import local_time_text
 from lhtl_desktop.model.units import Unit
-from lhtl_desktop.services import entry
+from lhtl_desktop.services import entry, reporting
 from lhtl_desktop.storage import Store
 from lhtl_desktop.sync import conflicts as sync_conflicts
 from lhtl_desktop.sync import enrolment, exporter, importer, inbox
@@ -46,6 +47,8 @@ from lhtl_desktop.sync.trust import STATUS_LABELS
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import plain_text_labels, show_error
 from lhtl_desktop.ui.form_import import FormExportBox, FormImportSection, is_form_file
+from lhtl_desktop.ui.import_history import ImportHistoryPanel
+from lhtl_desktop.ui.institution_conflicts import InstitutionConflictsPanel
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, Control, WriteOp
@@ -190,9 +193,20 @@ class SyncPage(Page):
         self.export_result.setWordWrap(True)
         self.export_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.export_result)
+        # What came back: the receipt of my newest acknowledged bundle, and every bundle I sent (the outbox).
+        self.receipt_line = QLabel()
+        self.receipt_line.setObjectName("receiptLine")
+        self.receipt_line.setWordWrap(True)
+        self.receipt_line.setStyleSheet("font-weight: 600;")
+        layout.addWidget(self.receipt_line)
+        outbox_title = QLabel(self.tr("Gói đã gửi và biên nhận của nơi nhận"))
+        outbox_title.setStyleSheet("font-weight: 600;")
+        layout.addWidget(outbox_title)
+        self.outbox_model = TextTableModel([self.tr("Gói số"), self.tr("Gửi cho"), self.tr("Lập lúc"),
+                                            self.tr("Số giá trị"), self.tr("Biên nhận")], self)
+        layout.addWidget(_table(self.outbox_model, self.tr("Gói đã gửi")), 1)
         self.form_export = FormExportBox(self.ctx, self.ask_folder)  # return forms out (ui/form_import.py)
         layout.addWidget(self.form_export)
-        layout.addStretch(1)
         self.recipient.currentIndexChanged.connect(self._update_file_name)
         return page
 
@@ -407,8 +421,12 @@ class SyncPage(Page):
             status = importer.STATUS_LABELS[r.status]
             if r.dry_run and r.status == importer.ACCEPTED:
                 status = self.tr("sẽ nhập")
+            notes = [r.reason, *r.warnings]
+            if r.rules:
+                notes.append(self.tr("Quy định của tỉnh phiên bản {v}: {text}").format(v=r.rules["version"],
+                                                                                   text=r.rules["text"]))
             rows.append((Path(r.file).name, status, num(r.new), num(r.changed), num(r.unchanged), num(r.stale),
-                         num(r.conflicts), r.reason))
+                         num(r.conflicts), " ".join(n for n in notes if n)))
             for p in r.preview:
                 details.append((Path(r.file).name, p.unit_name, p.institution_name, num(p.new), num(p.changed),
                                 num(p.unchanged), num(p.stale), num(p.conflicts)))
@@ -424,6 +442,9 @@ class SyncPage(Page):
             text += " " + self.tr("{bad} tệp bị từ chối hoặc đang cách ly: xem cột «Lý do».").format(bad=bad)
         if conflicts:
             text += " " + self.tr("{c} giá trị xung đột: xem mục «Xung đột».").format(c=conflicts)
+        warnings = [w for r in results for w in r.warnings]  # forks after a restore: first, never hidden
+        if warnings:
+            text = " ".join(dict.fromkeys(warnings)) + " " + text
         self.result_summary.setText(text)
 
     # -- Hộp thư đến --------------------------------------------------------------------------------------
@@ -436,7 +457,9 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.inbox_model = TextTableModel([self.tr("Đơn vị"), self.tr("Gói cuối (số)"), self.tr("Lập lúc"),
                                            self.tr("Nhận lúc"), self.tr("Tệp"), self.tr("Tình trạng")])
-        layout.addWidget(_table(self.inbox_model, self.tr("Gói đã nhận theo đơn vị")))
+        layout.addWidget(_table(self.inbox_model, self.tr("Gói đã nhận theo đơn vị")), 1)
+        self.import_history = ImportHistoryPanel(self.ctx)  # every imported file, and «Hoàn tác gói…»
+        layout.addWidget(self.import_history, 2)
         return page
 
     # -- Xung đột -----------------------------------------------------------------------------------------
@@ -473,6 +496,8 @@ class SyncPage(Page):
         self.resolve_message.setWordWrap(True)
         form.addRow(self.resolve_button, self.resolve_message)
         layout.addWidget(box)
+        self.institution_conflicts = InstitutionConflictsPanel(self.ctx)  # concurrent institution edits
+        layout.addWidget(self.institution_conflicts, 1)
         self.conflicts_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_sides())
         self.sides_view.clicked.connect(self._pick_side)
         return page
@@ -718,9 +743,17 @@ class SyncPage(Page):
         self._update_file_name()
         self.form_export.refresh()
 
+        receipt = next((r for r in data.outbox if r.acknowledged), None)
+        self.receipt_line.setText(receipt.receipt_text() if receipt is not None else (
+            self.tr("Chưa có biên nhận nào cho các gói đã gửi.") if data.outbox else ""))
+        self.outbox_model.set_rows([
+            (str(r.seq), f"{r.to_name} ({r.to})", local_time_text(r.created), num(r.records),
+             r.receipt_text() if r.acknowledged else self.tr("chưa có biên nhận")) for r in data.outbox])
+
         self.inbox_model.set_rows([
             (f"{r.unit_name} ({r.unit})", str(r.last_seq), fmt_when(r.last_created), fmt_when(r.last_imported), r.last_file,
              r.gap_text) for r in data.inbox])
+        self.import_history.refresh()
 
         self.conflicts = data.conflicts
         self.conflicts_model.set_rows([
@@ -729,7 +762,9 @@ class SyncPage(Page):
             for c in self.conflicts])
         self.conflicts_filter.apply()
         self._show_sides()
-        self.tabs.setTabText(3, self.tr("Xung đột ({n})").format(n=len(self.conflicts)) if self.conflicts
+        self.institution_conflicts.refresh()
+        n_conflicts = len(self.conflicts) + len({c.institution_id for c, _v in self.institution_conflicts.rows})
+        self.tabs.setTabText(3, self.tr("Xung đột ({n})").format(n=n_conflicts) if n_conflicts
                              else self.tr("Xung đột"))
 
         info = data.own_key
@@ -760,9 +795,11 @@ class _SyncState:
     trusted: list[Any]
     units: dict[str, Unit]
     quarantined: list[dict[str, Any]]
+    outbox: list[reporting.OutboxRow]
 
 
 def _read_sync_state(store: Store) -> _SyncState:
     return _SyncState(list(exporter.recipients(store)), list(inbox.inbox(store)),
                       sync_conflicts.open_conflicts(store), enrolment.own_key_info(store),
-                      list(enrolment.trusted_keys(store)), store.units(), list(inbox.quarantined(store)))
+                      list(enrolment.trusted_keys(store)), store.units(), list(inbox.quarantined(store)),
+                      reporting.outbox(store))

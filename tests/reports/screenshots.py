@@ -4,7 +4,8 @@ LibreOffice for the workbook's page).
 Each sheet is made by its own installation (commune, hub, province) from the test data, dated 05/01/2026,
 with its QR codes as `lhtl report` prints them. Rendered at 80 dpi: the first page, the page of the closing
 block («Nơi nhận», signatures) and the page of the QR codes; the province sheet's second page shows the
-repeated header. The workbook's «Chỉ tiêu» sheet as LibreOffice prints it after recalculating.
+repeated header; the hub before most of its communes have submitted shows the page of «Đơn vị chưa báo cáo».
+The workbook's «Chỉ tiêu» sheet as LibreOffice prints it after recalculating.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from lhtl_desktop.cli.report_commands import code_maker
-from lhtl_desktop.services import reports
+from lhtl_desktop.services import reporting, reports
 from lhtl_desktop.services.reports.formalities import set_formalities
 from lhtl_desktop.storage import open_store
 from tests.reports.data import GIA_LAM, HUB_NHO_QUAN, build_local, build_province
@@ -61,6 +62,14 @@ def main() -> None:
         hub = open_store(work / "hub.sqlite3")
         build_local(hub, HUB_NHO_QUAN, "Lê Văn Cường")
         sheets.append(("hub", hub))
+        # The same hub before most of its communes have submitted: «Chưa đủ đơn vị báo cáo» and the list of
+        # units that have not reported, with the deadline and lateness.
+        waiting = open_store(work / "hub-incomplete.sqlite3")
+        build_local(waiting, HUB_NHO_QUAN, "Lê Văn Cường")
+        for code in reporting.expected_units(waiting, HUB_NHO_QUAN):
+            if code not in (GIA_LAM, HUB_NHO_QUAN):
+                reporting.reopen(waiting, "2025", unit=code)
+        sheets.append(("hub-incomplete", waiting))
         province = open_store(work / "province.sqlite3")
         build_province(province)
         set_formalities(province, signer_title=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], signer_name="Đinh Thị Hòa")
@@ -71,8 +80,12 @@ def main() -> None:
             render(pdf, 1, out / f"report-{name}.png", work)
             if name == "province":
                 render(pdf, 2, out / f"report-{name}-page2.png", work)
-            render(pdf, page_with(pdf, "Nơi nhận:"), out / f"report-{name}-closing.png", work)
-            render(pdf, page_with(pdf, "Mã QR:"), out / f"report-{name}-qr.png", work)
+            if name == "hub-incomplete":
+                page = page_with(pdf, "Đơn vị chưa báo cáo")
+                render(pdf, page, out / f"report-{name}-page{page}.png", work)
+            else:
+                render(pdf, page_with(pdf, "Nơi nhận:"), out / f"report-{name}-closing.png", work)
+                render(pdf, page_with(pdf, "Mã QR:"), out / f"report-{name}-qr.png", work)
             if name == "province" and shutil.which("soffice"):
                 from tests.reports.libreoffice import make_profile, to_pdf
 

@@ -38,7 +38,7 @@ def files_in(folder: Path) -> set[str]:
     (["--period", "2025", "--scope", "123"], "Không có đơn vị"),
     (["--period", "2025", "--scope", "abc"], "không hợp lệ"),
     (["--period", "20x5"], "không hợp lệ"),
-    (["--period", "2025-H1"], "theo năm"),
+    (["--period", "2025-H2"], "không hợp lệ"),
     (["--period", "1999"], "nằm ngoài"),
 ])
 def test_bad_scope_or_year_is_refused_and_nothing_is_written(

@@ -11,7 +11,15 @@ from openpyxl import load_workbook
 
 from lhtl_desktop.services import reports
 from lhtl_desktop.services.evaluation import evaluate
-from lhtl_desktop.services.reports.xlsx import COVER, MISSING, PARAMETERS, TARGETS, UNITS, VALUES
+from lhtl_desktop.services.reports.xlsx import (
+    COVER,
+    MISSING,
+    NOT_REPORTED,
+    PARAMETERS,
+    TARGETS,
+    UNITS,
+    VALUES,
+)
 from lhtl_desktop.storage import Store
 from tests.reports.data import GIA_LAM, HUB_NHO_QUAN, Built
 
@@ -26,7 +34,7 @@ def test_targets_sheet_is_formulas_over_the_workbooks_own_cells(province: Built,
     out = tmp_path / f"so-lieu-{scope}.xlsx"
     report = reports.write_report(store, 2025, scope, out)
     wb = load_workbook(out)
-    assert wb.sheetnames == [COVER, TARGETS, UNITS, VALUES, MISSING, PARAMETERS]
+    assert wb.sheetnames == [COVER, TARGETS, UNITS, VALUES, MISSING, NOT_REPORTED, PARAMETERS]
     ws = wb[TARGETS]
     ev = evaluate(store, 2025, scope)
     total_row = 4 + len(report.units)
@@ -82,7 +90,7 @@ def test_sheets_have_vietnamese_headers_frozen_rows_and_print_setup(province: Bu
     reports.write_report(store, 2025, None, out)
     wb = load_workbook(out)
     expected = {COVER: (None, "1:1"), TARGETS: ("D4", "3:3"), UNITS: ("D4", "2:3"), VALUES: ("E3", "2:2"),
-                MISSING: ("A3", "2:2"), PARAMETERS: (None, "3:3")}
+                MISSING: ("A3", "2:2"), NOT_REPORTED: ("A4", "3:3"), PARAMETERS: (None, "3:3")}
     for name, (freeze, titles) in expected.items():
         ws = wb[name]
         assert ws.freeze_panes == freeze, name
@@ -115,3 +123,49 @@ def test_institution_values_sheet_has_every_value_and_marks_conflicts(province: 
     missing = load_workbook(out)[MISSING]
     names = {r[3] for r in missing.iter_rows(min_row=3, values_only=True)}
     assert names == {m.name for m in report.missing}
+
+
+def test_while_a_unit_has_not_reported_no_status_in_the_workbook_reads_met(province: Built, store: Store,
+                                                                          tmp_path: Path) -> None:
+    """Coverage is a fact the figures cannot tell: with Gia Lâm's report reopened, every status cell of
+    «Chỉ tiêu» is the text «Chưa đủ đơn vị báo cáo» (not a formula that would judge the values alone), the
+    counts of who reported are cells under the table, and «Chưa báo cáo» lists Gia Lâm."""
+    from lhtl_desktop.services import reporting
+
+    complete = tmp_path / "du.xlsx"
+    report = reports.write_report(store, 2025, None, complete)
+    assert report.coverage is not None and report.coverage.complete
+    ws = load_workbook(complete)[TARGETS]
+    cov_row = 4 + len(report.targets) + 1
+    expected = report.coverage.expected
+    assert (ws[f"E{cov_row}"].value, ws[f"F{cov_row}"].value) == (expected, expected)
+    judged = [ws[f"J{r}"].value for r in range(4, 4 + len(report.targets))]
+    assert all(str(v).startswith(f'=IF($E${cov_row}<$F${cov_row},"Chưa đủ đơn vị báo cáo",') for v in judged
+               if str(v).startswith("="))
+
+    reporting.reopen(store, "2025", unit=GIA_LAM)
+    short = tmp_path / "thieu.xlsx"
+    report = reports.write_report(store, 2025, None, short)
+    wb = load_workbook(short)
+    ws = wb[TARGETS]
+    cells = [ws[f"J{r}"] for r in range(4, 4 + len(report.targets))]
+    assert [c.value for c in cells] == ["Chưa đủ đơn vị báo cáo"] * 11
+    assert all(c.data_type == "s" for c in cells)
+    assert (ws[f"E{cov_row}"].value, ws[f"F{cov_row}"].value) == (expected - 1, expected)
+    missing = wb[NOT_REPORTED]
+    assert [missing.cell(row=r, column=2).value for r in range(4, missing.max_row + 1)] == [GIA_LAM]
+
+
+def test_the_parameters_sheet_carries_the_provinces_numbers(province: Built, store: Store, tmp_path: Path) -> None:
+    """The criterion formulas read «Tham số»: with the province's rules asking 10 activities a year (not 12),
+    the workbook judges with 10, as the evaluation does."""
+    from lhtl_desktop.services import config
+
+    out = tmp_path / "mac-dinh.xlsx"
+    reports.write_report(store, 2025, None, out)
+    params = load_workbook(out)[PARAMETERS]
+    assert [params.cell(row=r, column=3).value for r in range(4, 9)] == [1, 1, 1, 1, 12]
+    config.set_criterion_param(store, "CC_LLL", "min_activities", "10")
+    reports.write_report(store, 2025, None, out)
+    params = load_workbook(out)[PARAMETERS]
+    assert [params.cell(row=r, column=3).value for r in range(4, 9)] == [1, 1, 1, 1, 10]

@@ -101,7 +101,16 @@ def test_three_communes_hub_province(tmp_path: Path, capsys: pytest.CaptureFixtu
     down = hub.export(mail / "372-den-14389.lhtl", "--to", "14389", *hp)
     [r] = c1.json("import", str(down))
     assert r["status"] == "accepted" and r["changed"] == 1
-    assert c1.json("get", "--institution", l1, "--period", "2025")["LIB_VISITS"] == 1130
+    # The correction shows where it lands: who changed the commune's value, when, from what and why.
+    corrected = c1.json("get", "--institution", l1, "--period", "2025")["LIB_VISITS"]
+    assert corrected["value"] == 1130 and corrected["conflict"] is False
+    fix = corrected["corrected"]
+    assert (fix["unit"], fix["author"], fix["from"], fix["reason"]) == (
+        "372", "Lê Văn Cụm", 1120, "Thống nhất với xã Gia Lâm")
+    versions = c1.json("history", "--institution", l1, "--period", "2025")["LIB_VISITS"]
+    assert [(v["value"], v["unit"], v["current"]) for v in versions] == [
+        (1100, "14389", False), (1120, "14389", False), (1130, "372", True)]
+    assert versions[-1]["reason"] == "Thống nhất với xã Gia Lâm"
     assert c1.json("conflicts") == []
     # A bundle for commune 1 means nothing to commune 2: refused, addressed elsewhere.
     code, out, _err = c2.run("import", str(down), "--json")

@@ -19,7 +19,7 @@ def test_officer_name_typed_and_saved(qtbot, commune):
     page = SettingsPage(commune.ctx)
     qtbot.addWidget(page)
     page.refresh()  # as the window does when it shows the page
-    assert page.tabs.count() == 3  # a commune has no hub or threshold settings
+    assert page.tabs.count() == 4  # a commune has no hub or threshold settings (its rules: read-only)
     page.officer.selectAll()
     type_text(page.officer, "Phạm Thị ")
     commit_text(page.officer, "Hường")

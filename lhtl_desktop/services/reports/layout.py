@@ -446,22 +446,28 @@ def targets_table(r: Report, number: str) -> Table:
     note = _("Chỉ tiêu tỉ lệ: tử số là số thiết chế đạt tiêu chí, mẫu số là số thiết chế đang hoạt động của nhóm "
              "(thiết chế chưa có số liệu vẫn tính vào mẫu số và không đạt). Chỉ tiêu tăng trưởng: tử số là tổng "
              "năm {y}, mẫu số là tổng năm {p}, kết quả = (tử số ÷ mẫu số − 1) × 100.").format(y=r.year, p=r.year - 1)
-    return Table(_("{n}. Kết quả thực hiện các chỉ tiêu năm {y}").format(n=number, y=r.year), columns, rows, 10, note)
+    if r.coverage is not None and not r.coverage.complete:
+        note += " " + _("«Chưa đủ đơn vị báo cáo»: còn đơn vị phải báo cáo chưa nộp, nên chưa kết luận đạt hay đúng "
+                        "tiến độ; tử số, mẫu số và kết quả tính trên số liệu đã nhận.")
+    if r.period is not None and not r.period.is_year:
+        note += " " + _("Số liệu 6 tháng: đánh giá chỉ tiêu là tạm tính.")
+    return Table(_("{n}. Kết quả thực hiện các chỉ tiêu {p}").format(n=number, p=r.period_label), columns, rows, 10,
+                 note)
 
 
 def units_table(r: Report, number: str) -> Table:
     head = r.row_unit_heading
     share = [t for t in r.targets if t.kind == TargetKind.SHARE]
     growth = [t for t in r.targets if t.kind == TargetKind.GROWTH]
-    columns: list[Column] = [Column(_("STT"), 9, "C"), Column(head, 40), Column(_("Số thiết chế"), 10, "R"),
-                             Column(_("Thiếu số liệu"), 10, "R")]
+    columns: list[Column] = [Column(_("STT"), 9, "C"), Column(head, 40), Column(_("Đã nộp"), 9, "C"),
+                             Column(_("Số thiết chế"), 10, "R"), Column(_("Thiếu số liệu"), 10, "R")]
     columns += [Column(TARGET_SHORT.get(t.code, t.code), 13, "R") for t in share]
     for t in growth:
         short = TARGET_SHORT.get(t.code, t.code)
         columns += [Column(f"{short} {r.year}", 15, "R"), Column(f"{short} {r.year - 1}", 15, "R")]
 
     def cells(n: str, u_name: str, ul) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
-        out = [n, u_name, fmt_int(ul.institutions), fmt_int(ul.missing)]
+        out = [n, u_name, ul.reported_text, fmt_int(ul.institutions), fmt_int(ul.missing)]
         for t in share:
             num, den = ul.counts[t.code]
             out.append(f"{num}/{den}" if den else "—")
@@ -472,7 +478,8 @@ def units_table(r: Report, number: str) -> Table:
 
     rows = [Row(cells(str(n), _mark(u.name, u.provisional), u)) for n, u in enumerate(r.units, 1)]
     rows.append(Row(cells("", r.total.name, r.total), bold=True))
-    note = _("Cột chỉ tiêu tỉ lệ ghi: số thiết chế đạt tiêu chí / số thiết chế đang hoạt động của nhóm; "
+    note = _("Cột «Đã nộp»: số đơn vị đã nộp báo cáo / số đơn vị phải báo cáo. "
+             "Cột chỉ tiêu tỉ lệ ghi: số thiết chế đạt tiêu chí / số thiết chế đang hoạt động của nhóm; "
              "«—»: không có thiết chế của nhóm hoặc không có số liệu.")
     title = _("{n}. Tổng hợp theo {unit} năm {y}").format(n=number, unit=head.lower(), y=r.year)
     return Table(title, tuple(columns), tuple(rows), 9, note)
@@ -516,7 +523,20 @@ def missing_table(r: Report, number: str) -> Table:
                  columns, rows, 10)
 
 
-ROMAN = ("I", "II", "III", "IV", "V")
+def not_reported_table(r: Report, number: str) -> Table:
+    """«Đơn vị chưa báo cáo»: every expected unit that has not submitted, with the deadline and lateness."""
+    columns = (Column(_("STT"), 9, "C"), Column(_("Mã"), 14, "C"), Column(_("Đơn vị"), 60),
+               Column(_("Cụm"), 14, "C"), Column(_("Tình trạng"), 50), Column(_("Hạn nộp"), 24, "C"),
+               Column(_("Quá hạn"), 18, "C"))
+    rows = tuple(
+        Row((str(n), row.unit, row.name, row.hub or "", row.status.label, row.deadline.strftime("%d/%m/%Y"),
+             _("Quá hạn") if row.late else _("Chưa đến hạn")))
+        for n, row in enumerate(r.not_reported, 1)
+    )
+    return Table(_("{n}. Đơn vị chưa báo cáo ({p})").format(n=number, p=r.period_label), columns, rows, 10)
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
 
 def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
@@ -524,6 +544,8 @@ def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
     w = _Writer(fonts, report)
     w.new_page()
     w.header_block()
+    if report.coverage_line:
+        w.paragraph(_("Tình hình báo cáo: {line}.").format(line=report.coverage_line), 12, "I", space_after=2.0)
     numbers = iter(ROMAN)
     # What follows the last table stays on its page: the notes (values not signed, bases from former units,
     # provisional values) and the closing block.
@@ -551,6 +573,8 @@ def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
     later: list[Table] = [targets_table(report, next(numbers))]
     if report.missing:
         later.append(missing_table(report, next(numbers)))
+    if report.not_reported:
+        later.append(not_reported_table(report, next(numbers)))
     for k, table in enumerate(later):
         w.table(table, keep_after=tail if k == len(later) - 1 else 0.0)
     for note in closing_notes:

@@ -14,7 +14,8 @@ Issuing body (top left), chosen per level — the installation issues the sheet,
 - hub: "CỤM TỔNG HỢP" over the former district's name — since 1 July 2025 a hub is not a government tier,
   so the sheet does not pretend to come from a district committee;
 - province: "UBND TỈNH …" over "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH": the department merges and evaluates the
-  programme for the province committee (KH 87/KH-UBND), and NĐ 30 puts the governing body above it.
+  programme for the province committee (its plan, e.g. Ninh Bình's KH 87/KH-UBND), and NĐ 30 puts the
+  governing body above it. The plan cited under the title is the one the province's rules name (services.config).
 An installation can override the lines with the meta key `report_issuer` ("LINE 1|LINE 2"); that key and the
 other NĐ 30 formalities (number line, recipients, place, signer) live in `formalities.py`.
 """
@@ -28,12 +29,14 @@ from dataclasses import dataclass, field
 from lhtl_desktop.errors import RefusedError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
 from lhtl_desktop.model.catalogue import INDICATORS, TYPES_BY_CODE, Level, indicators_for_type
-from lhtl_desktop.model.criteria import CRITERIA
 from lhtl_desktop.model.institutions import Institution
-from lhtl_desktop.model.periods import parse_year
+from lhtl_desktop.model.periods import MAX_YEAR, Period, max_period_year, parse_period
+from lhtl_desktop.model.reporting import Coverage
 from lhtl_desktop.model.targets import InstitutionFacts, Status, TargetDefinition, TargetKind
 from lhtl_desktop.model.units import Unit
+from lhtl_desktop.services import config as _config
 from lhtl_desktop.services import evaluation as _evaluation
+from lhtl_desktop.services import reporting as _reporting
 from lhtl_desktop.services.installation import installation, is_ancestor_or_self, require_unit, subtree
 from lhtl_desktop.services.reports.formalities import Formalities, default_place, formalities
 from lhtl_desktop.services.reports.qr import SheetCode
@@ -78,9 +81,12 @@ class TargetLine:
     provisional: bool  # some input is an open conflict's provisional value (⚠)
     note: str = ""  # a growth base taken from former units' totals
     line: float | None = None  # share: what the on-track line asks of the year (the workbook judges with it)
+    half_year: bool = False  # a 6-month report: the judgement is provisional
 
     @property
     def status_label(self) -> str:
+        if self.half_year and self.status not in (Status.NOT_APPLICABLE, Status.INCOMPLETE):
+            return _("{status} (tạm tính 6 tháng)").format(status=self.status.label)
         return self.status.label
 
 
@@ -94,6 +100,12 @@ class UnitLine:
     missing: int
     counts: Mapping[str, tuple[int | None, int | None]]
     provisional: bool = False
+    submitted: int = 0  # units of this row that have submitted the period's report …
+    expected: int = 0  # … of those expected to (a commune: 0 or 1 of 1)
+
+    @property
+    def reported_text(self) -> str:
+        return f"{self.submitted}/{self.expected}" if self.expected else "—"
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,29 @@ class Report:
     formalities: Formalities = field(default_factory=Formalities)  # NĐ 30: number, recipients, signer
     workbook: WorkbookInputs | None = field(default=None, repr=False)  # what the workbook's formulas read
     codes: tuple[SheetCode, ...] = field(default=(), repr=False)  # QR codes printed after the closing block
+    plan: str = ""  # the province's plan, as its rules document cites it (model.rules.Citation.as_text)
+    config_version: int = 0  # the version of the province's rules the numbers were evaluated under
+    config_label: str = ""
+    period: Period | None = None  # None: the year
+    coverage: Coverage | None = None
+    deadline: _dt.date | None = None
+    not_reported: tuple[_reporting.RegisterRow, ...] = ()  # «Đơn vị chưa báo cáo»
+    # The criteria's numbers the evaluation used (the province's rules): the workbook's «Tham số» prints them.
+    criteria_params: Mapping[str, Mapping[str, int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def period_label(self) -> str:
+        """«năm 2025» or «6 tháng đầu năm 2025»."""
+        return (self.period or Period(self.year)).label().lower()
+
+    @property
+    def coverage_line(self) -> str:
+        if self.coverage is None:
+            return ""
+        line = self.coverage.text()
+        if self.deadline is not None:
+            line += _("; hạn nộp {d}").format(d=self.deadline.strftime("%d/%m/%Y"))
+        return line
 
     # -- words printed on the sheet ----------------------------------------------------------------
     @property
@@ -164,6 +199,9 @@ class Report:
 
     @property
     def title_lines(self) -> tuple[str, str]:
+        if self.period is not None and not self.period.is_year:
+            return (_("BÁO CÁO"), _("Kết quả thực hiện các chỉ tiêu phục vụ học tập suốt đời {period} (tạm tính)")
+                    .format(period=self.period_label))
         return (_("BÁO CÁO"),
                 _("Kết quả thực hiện các chỉ tiêu phục vụ học tập suốt đời năm {year}").format(year=self.year))
 
@@ -173,8 +211,10 @@ class Report:
 
     @property
     def basis_line(self) -> str:
-        return _("Căn cứ Quyết định số 1520/QĐ-TTg ngày 09/12/2022 của Thủ tướng Chính phủ và "
-                 "Kế hoạch số 87/KH-UBND ngày 19/05/2023 của UBND tỉnh Ninh Bình")
+        """The national programme and the province's own plan, as the province's rules cite it (KH 87/KH-UBND
+        is only Ninh Bình's), and the version of those rules the sheet was evaluated under."""
+        return _("Căn cứ Quyết định số 1520/QĐ-TTg ngày 09/12/2022 của Thủ tướng Chính phủ và {plan} "
+                 "(quy định của tỉnh: {version})").format(plan=self.plan, version=self.config_label)
 
     @property
     def row_unit_heading(self) -> str:
@@ -237,24 +277,28 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
                  date: _dt.date | None = None, number: str | None = None) -> Report:
     from lhtl_desktop.services.reports.verification import verification_code_of
 
-    y = parse_year(year)
+    per = parse_period(str(year), latest=MAX_YEAR)  # reading a milestone year ahead is allowed
+    y = per.year
+    key_y, key_p = per.key, per.previous().key
     me = installation(store)
     scope_unit = require_report_scope(store, scope)
     # One read serves the evaluation and the sheet: every indicator of Y and Y−1, grouped by key, full records
     # only where a conflict is open (the sheet prints every value of Y and marks conflicts of Y and Y−1).
-    ev, table = _evaluation.evaluate_with_values(store, y, scope_unit.code, every_indicator=True)
+    ev, table = _evaluation.evaluate_with_values(store, per.key, scope_unit.code, every_indicator=True)
     units_all = store.units()
     two_tier = me.two_tier
     codes = subtree(store, scope_unit.code)
     definitions = {t.code: t for t in store.target_definitions()}
+    rules = _config.rules_in_force(store)
+    criteria = _config.criteria_in_force(rules)  # the province's numbers, as the evaluation used them
 
     data = {yr: table.year(yr) for yr in (y, y - 1)}
     conflicted_y: dict[str, set[str]] = {}
     conflicted_any: set[str] = set()
     for inst_id, period, ind in table.conflicts:
-        if period == str(y):
+        if period == key_y:
             conflicted_y.setdefault(inst_id, set()).add(ind)
-        if period in (str(y), str(y - 1)):
+        if period in (key_y, key_p):
             conflicted_any.add(inst_id)
 
     # Rows: the scope's children (hubs, or communes) and, when the scope holds institutions itself, its own row.
@@ -289,7 +333,8 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
     # Targets and per-row counts.
     from lhtl_desktop.model.targets import on_track_level
 
-    known_years = {yr: table.year(yr) for yr in table.values}
+    # A half-year's line starts at a milestone only, as the evaluation draws it (no first year with data).
+    line_years = {yr: table.year(yr) for yr in table.values} if per.is_year else {}
     targets: list[TargetLine] = []
     counts: dict[str, dict[str, tuple[int | None, int | None]]] = {u.code: {} for u in row_units}
     for r in ev.results:
@@ -298,7 +343,8 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         targets.append(TargetLine(
             r.target, r.label, r.kind, _int(r.numerator), _int(r.denominator), r.value, r.threshold,
             r.threshold_year, r.status, r.missing, any(i in conflicted_any for i in involved), r.note,
-            on_track_level(t, y, [facts[i.id] for i in insts.values()], known_years)))
+            on_track_level(t, y, [facts[i.id] for i in insts.values()], line_years, criteria=criteria),
+            not per.is_year))
         if t.kind == TargetKind.SHARE:
             for u in row_units:
                 counts[u.code][t.code] = (0, 0)
@@ -333,7 +379,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
             continue
         family = TYPES_BY_CODE[inst.type].family
         values = dict(year_values.get(inst.id, {}))
-        criterion = CRITERIA[FAMILY_CRITERION[family]]
+        criterion = criteria[FAMILY_CRITERION[family]]
         inst_lines.append(InstitutionLine(
             inst.id, inst.unit_code, unit_names.get(inst.unit_code, inst.unit_code), inst.name, inst.type, family,
             values, frozenset(conflicted_y.get(inst.id, ())), criterion.evaluate(values)))
@@ -350,6 +396,18 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
     ]
     missing.sort(key=lambda m: (m.unit_code, m.name.casefold(), m.id))
 
+    if per.year <= max_period_year():
+        register = _reporting.register(store, per.key, scope_unit.code, today=date)
+        register_rows, coverage, deadline = register.rows, register.coverage, register.deadline
+        expected_units = [e.unit for e in register_rows]
+    else:  # a milestone year ahead, read only: no unit can have submitted for it (nor is there a register)
+        register_rows, deadline = [], None
+        coverage = ev.coverage or _reporting.coverage(store, scope_unit.code, per.key)
+        expected_units = _reporting.expected_units(store, scope_unit.code)
+    submitted_units = {e.unit for e in register_rows if e.status == _reporting.UnitStatus.SUBMITTED}
+    expected_in_row: dict[str, list[str]] = {}
+    for unit_code in expected_units:
+        expected_in_row.setdefault(row_of(unit_code), []).append(unit_code)
     unit_lines: list[UnitLine] = []
     for u in row_units:
         in_row = in_rows.get(u.code, [])
@@ -358,7 +416,8 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         unit_lines.append(UnitLine(
             u.code, name, sum(1 for i in in_row if facts[i.id].active_in(y)),
             sum(1 for i in in_row if i.id in missing_targets), counts[u.code],
-            any(i.id in conflicted_any for i in in_row)))
+            any(i.id in conflicted_any for i in in_row),
+            sum(1 for c in expected_in_row.get(u.code, ()) if c in submitted_units), len(expected_in_row.get(u.code, ()))))
     total_counts: dict[str, tuple[int | None, int | None]] = {}
     for line in targets:
         pairs = [ul.counts[line.code] for ul in unit_lines]
@@ -366,7 +425,7 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
             _sum_or_none([p[0] for p in pairs]), _sum_or_none([p[1] for p in pairs]))
     total = UnitLine(scope_unit.code, _("Tổng cộng"), sum(u.institutions for u in unit_lines),
                      sum(u.missing for u in unit_lines), total_counts,
-                     any(u.provisional for u in unit_lines))
+                     any(u.provisional for u in unit_lines), coverage.submitted, coverage.expected)
 
     workbook = _workbook_inputs(y, insts, facts, inst_row, unit_names, data, definitions.values())
     own = store.own_key()
@@ -378,6 +437,10 @@ def build_report(store: Store, year: int | str, scope: str | None = None,
         fingerprint=str(own["fingerprint"]) if own else "—", targets=targets, units=unit_lines, total=total,
         institutions=inst_lines, missing=missing, code="", definitions=definitions, formalities=paper,
         workbook=workbook,
+        plan=rules.content.citation.as_text(), config_version=ev.config_version, config_label=ev.config_label,
+        period=per, coverage=coverage, deadline=deadline,
+        not_reported=tuple(e for e in register_rows if e.status != _reporting.UnitStatus.SUBMITTED),
+        criteria_params={code: dict(c.params) for code, c in criteria.items() if c.params},
     )
     object.__setattr__(report, "code", verification_code_of(report))
     _add_provenance(store, report, codes, insts)
@@ -389,7 +452,8 @@ def _add_provenance(store: Store, report: Report, codes: Sequence[str], insts: M
     from lhtl_desktop.services.forms.provenance import FORM_SOURCE
     from lhtl_desktop.storage.forms_store import institutions_with_reason_prefix
 
-    ids = institutions_with_reason_prefix(store, list(codes), str(report.year), FORM_SOURCE)
+    period = report.period.key if report.period is not None else str(report.year)
+    ids = institutions_with_reason_prefix(store, list(codes), period, FORM_SOURCE)
     unsigned = tuple(insts[i].name for i in ids if i in insts)
     notes = tuple(f"{TARGET_SHORT.get(t.code, t.code)}: {t.note}" for t in report.targets if t.note)
     object.__setattr__(report, "unsigned", unsigned)

@@ -1,8 +1,9 @@
 """Writes a `Report` as an Excel workbook (openpyxl) that a province analyst can audit and extend.
 
 Sheets: «Bìa» (cover, like the paper, portrait), «Chỉ tiêu» (targets), «Theo đơn vị» (per unit, with the total
-row), «Số liệu thiết chế» (every institution's values), «Thiếu số liệu» (institutions missing data) and «Tham số»
-(the criteria's parameters).
+row), «Số liệu thiết chế» (every institution's values), «Thiếu số liệu» (institutions missing data), «Chưa báo
+cáo» (units expected to report that have not submitted, with the deadline) and «Tham số» (the criteria's
+parameters, as the province's rules set them).
 
 The workbook judges itself: an analyst who corrects a figure on «Số liệu thiết chế» sees everything that
 depends on it follow, as the program would compute it (services.evaluation, model.targets, model.criteria):
@@ -12,7 +13,9 @@ depends on it follow, as the program would compute it (services.evaluation, mode
   of Y and Y−1) are COUNTIFS/SUMIFS over «Số liệu thiết chế», and the total row sums them;
 - on «Chỉ tiêu» numerator and denominator refer to that total row; the result, the number missing, the status
   and «đạt / chưa đạt» are formulas over them and over the threshold and the on-track level, which are cells
-  too (change a threshold, the status follows).
+  too (change a threshold, the status follows); who reported is two cells under the table, and while fewer
+  units submitted than were expected the status is «Chưa đủ đơn vị báo cáo» (a text cell: the figures alone
+  can never make it «Đạt»).
 Formula cells are written only by `_formula`, never from text a user typed. Rows with wrapped text get an
 explicit height (LibreOffice does not grow rows on load). Each sheet has frozen header rows, number formats,
 A4, fit to one page wide and repeated print titles; the cover has no page number (NĐ 30: none on page one).
@@ -45,8 +48,9 @@ from lhtl_desktop.services.reports.sheet import (
 )
 
 FONT = "Times New Roman"
-COVER, TARGETS, UNITS, VALUES, MISSING, PARAMETERS = (
-    _("Bìa"), _("Chỉ tiêu"), _("Theo đơn vị"), _("Số liệu thiết chế"), _("Thiếu số liệu"), _("Tham số"))
+COVER, TARGETS, UNITS, VALUES, MISSING, NOT_REPORTED, PARAMETERS = (
+    _("Bìa"), _("Chỉ tiêu"), _("Theo đơn vị"), _("Số liệu thiết chế"), _("Thiếu số liệu"), _("Chưa báo cáo"),
+    _("Tham số"))
 INT_FORMAT = "#,##0"
 PCT_FORMAT = "0.0"
 
@@ -220,14 +224,23 @@ class ValuesLayout:
         return f"{_quote(VALUES)}!${letter}${VALUES_FIRST_ROW}:${letter}${self.last_row}"
 
 
-# «Tham số»: (criterion, what, value) — the numbers model.criteria's rules compare with.
-CRITERIA_PARAMETERS = (
-    ("LIB_LLL", _("Lớp kỹ năng, hoạt động khuyến đọc hoặc lượt phục vụ lưu động: tối thiểu"), 1),
-    ("MUS_LLL", _("Chương trình giáo dục lịch sử, văn hóa: tối thiểu"), 1),
-    ("MUS_LLL", _("Chuyên đề trưng bày trên không gian số: tối thiểu"), 1),
-    ("CC_LLL", _("Lớp năng khiếu + câu lạc bộ + nhóm sở thích: tối thiểu"), 1),
-    ("CC_LLL", _("Hoạt động văn hóa, văn nghệ, thể thao trong năm: tối thiểu"), 12),
+# «Tham số»: (criterion, what, parameter, default) — the numbers model.criteria's rules compare with; a named
+# parameter takes the province's number (its rules document, Report.criteria_params), None is fixed (> 0).
+CRITERIA_PARAMETERS: tuple[tuple[str, str, str | None, int], ...] = (
+    ("LIB_LLL", _("Lớp kỹ năng, hoạt động khuyến đọc hoặc lượt phục vụ lưu động: tối thiểu"), None, 1),
+    ("MUS_LLL", _("Chương trình giáo dục lịch sử, văn hóa: tối thiểu"), "min_programmes", 1),
+    ("MUS_LLL", _("Chuyên đề trưng bày trên không gian số: tối thiểu"), "min_digital_exhibits", 1),
+    ("CC_LLL", _("Lớp năng khiếu + câu lạc bộ + nhóm sở thích: tối thiểu"), "min_groups", 1),
+    ("CC_LLL", _("Hoạt động văn hóa, văn nghệ, thể thao trong năm: tối thiểu"), "min_activities", 12),
 )
+
+
+def parameter_value(r: Report, k: int) -> int:
+    """The k-th parameter's number as the evaluation used it (the province's rules, else the default)."""
+    criterion, _what, name, default = CRITERIA_PARAMETERS[k]
+    if name is None:
+        return default
+    return int(r.criteria_params.get(criterion, {}).get(name, default))
 PARAM_FIRST_ROW = 4
 
 
@@ -322,7 +335,8 @@ def _cover(wb: Workbook, r: Report) -> None:
         (_("Cán bộ lập biểu"), r.officer),
         (_("Dấu vân tay khóa"), r.fingerprint),
         (_("Mã kiểm tra số liệu"), r.code),
-        (_("Các trang tính"), ", ".join((TARGETS, UNITS, VALUES, MISSING, PARAMETERS))),
+        (_("Tình hình báo cáo"), r.coverage_line or "—"),
+        (_("Các trang tính"), ", ".join((TARGETS, UNITS, VALUES, MISSING, NOT_REPORTED, PARAMETERS))),
     ]
     for i, (label, value) in enumerate(facts, 11):
         ws.cell(row=i, column=1, value=label).font = BOLD
@@ -331,7 +345,7 @@ def _cover(wb: Workbook, r: Report) -> None:
         cell.font, cell.alignment = BODY, Alignment(horizontal="left", vertical="center", wrap_text=True)
         ws.merge_cells(start_row=i, start_column=5, end_row=i, end_column=8)
         _fit_height(ws, i, [(label, 42), (value, 56)])
-    row = 18
+    row = 11 + len(facts) + 1
     ws.cell(row=row, column=1, value=_("Nơi nhận:")).font = Font(name=FONT, size=12, bold=True, italic=True)
     for k, line in enumerate(r.formalities.recipients, 1):
         ws.cell(row=row + k, column=1, value=f"- {line}").font = Font(name=FONT, size=11)
@@ -360,11 +374,11 @@ def _parameters(wb: Workbook, r: Report) -> None:
     ws.cell(row=2, column=1, value=_("Ngưỡng của từng chỉ tiêu ở trang «{t}», cột «Ngưỡng (%)».").format(
         t=TARGETS)).font = ITALIC
     _header(ws, 3, titles, [14, 70, 10])
-    for k, (criterion, what, value) in enumerate(CRITERIA_PARAMETERS):
+    for k, (criterion, what, _name, _default) in enumerate(CRITERIA_PARAMETERS):
         row = PARAM_FIRST_ROW + k
         _put(ws, row, 1, criterion)
         _put(ws, row, 2, what, align=WRAP)
-        _put(ws, row, 3, value, INT_FORMAT)
+        _put(ws, row, 3, parameter_value(r, k), INT_FORMAT)
     _page_setup(ws, "3:3", r.fingerprint, r.code)
 
 
@@ -398,6 +412,18 @@ def _units(wb: Workbook, r: Report, layout: ValuesLayout) -> tuple[dict[str, tup
         heads.append((title, 2 * width))
         columns[t.code] = (get_column_letter(col), get_column_letter(col + 1))
         col += 2
+    # Who reported, after the targets: units of the row that have submitted / that must report.
+    report_cols = (col, col + 1)
+    report_head = _("Báo cáo kỳ này")
+    head = ws.cell(row=2, column=col, value=report_head)
+    head.font, head.alignment, head.border = BOLD, HEAD_ALIGN, BORDER
+    ws.cell(row=2, column=col + 1).border = BORDER
+    ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
+    for k, sub in enumerate((_("Đã nộp"), _("Phải báo cáo"))):
+        c = ws.cell(row=3, column=col + k, value=sub)
+        c.font, c.alignment, c.border = BOLD, HEAD_ALIGN, BORDER
+        ws.column_dimensions[get_column_letter(col + k)].width = 10
+    heads.append((report_head, 20))
     _fit_height(ws, 2, heads, bold=True)
     first = 4
     v = layout
@@ -432,12 +458,14 @@ def _units(wb: Workbook, r: Report, layout: ValuesLayout) -> tuple[dict[str, tup
                 reported = _countifs(v, d.types, here, f'{v.range(prev)},"<>"')
                 summed = _sumifs(v, prev, d.types, here)
                 _formula(ws, row, _col(dcol), f'=IF({reported}=0,"",{summed})', INT_FORMAT)
+        _put(ws, row, report_cols[0], u.submitted, INT_FORMAT)
+        _put(ws, row, report_cols[1], u.expected, INT_FORMAT)
     last = first + len(r.units) - 1
     total_row = last + 1
     _put(ws, total_row, 3, r.total.name, font=BOLD)
     for c in (1, 2):
         _put(ws, total_row, c, None)
-    for c in (4, 5):
+    for c in (4, 5, *report_cols):
         letter = get_column_letter(c)
         _formula(ws, total_row, c, f"=SUM({letter}{first}:{letter}{last})", INT_FORMAT, BOLD)
     for t in r.targets:
@@ -461,18 +489,37 @@ TARGET_TITLES = [_("STT"), _("Mã chỉ tiêu"), _("Chỉ tiêu"), _("Loại"), 
 TARGET_WIDTHS = [6, 20, 50, 12, 12, 12, 11, 10, 9, 14, 12, 24, 12, 9]
 
 
-def status_formula(t: TargetLine, row: int, year: int, not_applicable: str) -> str:
+def status_words(half_year: bool) -> dict[Status, str]:
+    """The words of each status as TargetLine.status_label prints them (a half-year's are provisional)."""
+    words = dict(STATUS_LABELS)
+    if half_year:
+        for s in Status:
+            if s not in (Status.NOT_APPLICABLE, Status.INCOMPLETE):
+                words[s] = _("{status} (tạm tính 6 tháng)").format(status=STATUS_LABELS[s])
+    return words
+
+
+def status_formula(t: TargetLine, row: int, year: int, not_applicable: str, coverage: tuple[str, str] | None = None,
+                   half_year: bool = False) -> str:
     """model.targets' status over the row's own cells: E numerator, F denominator, G result, H threshold,
-    I milestone year, K missing, M on-track level."""
-    label = {s: _text(STATUS_LABELS[s]) for s in Status}
+    I milestone year, K missing, M on-track level; then, as services.evaluation does last, «Chưa đủ đơn vị báo
+    cáo» while the units that submitted (coverage[0]) are fewer than those expected (coverage[1])."""
+    label = {s: _text(w) for s, w in status_words(half_year).items()}
+    judged = _status_by_values(t, row, year, not_applicable, label)
+    if coverage is None:
+        return "=" + judged
+    return f"=IF({coverage[0]}<{coverage[1]},{label[Status.INCOMPLETE]},{judged})"
+
+
+def _status_by_values(t: TargetLine, row: int, year: int, not_applicable: str, label: dict[Status, str]) -> str:
     r = row
     if t.kind == TargetKind.SHARE:
-        return (f"=IF(F{r}=0,{label[Status.NOT_APPLICABLE]},"
+        return (f"IF(F{r}=0,{label[Status.NOT_APPLICABLE]},"
                 f"IF(OR(K{r}>=F{r},NOT(ISNUMBER(H{r}))),{label[Status.MISSING_DATA]},"
                 f"IF(G{r}>=H{r},{label[Status.MET]},"
                 f"IF(I{r}={year},{label[Status.BEHIND]},"
                 f"IF(AND(ISNUMBER(M{r}),G{r}>=M{r}),{label[Status.ON_TRACK]},{label[Status.BEHIND]})))))")
-    return (f"=IF({not_applicable},{label[Status.NOT_APPLICABLE]},"
+    return (f"IF({not_applicable},{label[Status.NOT_APPLICABLE]},"
             f"IF(OR(NOT(ISNUMBER(G{r})),NOT(ISNUMBER(H{r}))),{label[Status.MISSING_DATA]},"
             f"IF(G{r}>=H{r},{label[Status.MET]},{label[Status.BEHIND]})))")
 
@@ -496,6 +543,11 @@ def _targets(wb: Workbook, r: Report, columns: dict[str, tuple[str, str]], total
     src = _quote(UNITS)
     v = layout
     active = f"{v.range(v.active)},{_text(YES)}"
+    cov_row = 3 + len(r.targets) + 2
+    coverage = (f"$E${cov_row}", f"$F${cov_row}") if r.coverage is not None else None
+    complete = r.coverage is None or r.coverage.complete
+    half_year = r.period is not None and not r.period.is_year
+    met_word = status_words(half_year)[Status.MET]
     for n, t in enumerate(r.targets, 1):
         row = 3 + n
         ncol, dcol = columns[t.code]
@@ -520,15 +572,20 @@ def _targets(wb: Workbook, r: Report, columns: dict[str, tuple[str, str]], total
             _formula(ws, row, 11, f"={missing}", INT_FORMAT)
         else:
             _put(ws, row, 11, len(t.missing), INT_FORMAT)
-        if by_formula:
-            _formula(ws, row, 10, status_formula(t, row, r.year, f"{_countifs(v, d.types)}=0"))
-        else:
+        if by_formula and complete:
+            _formula(ws, row, 10, status_formula(t, row, r.year, f"{_countifs(v, d.types)}=0", coverage,
+                                                 half_year))
+        else:  # «Chưa đủ đơn vị báo cáo» while units are missing: whatever the figures say, never «Đạt»
             _put(ws, row, 10, t.status_label)
         _put(ws, row, 12, note_text, align=WRAP)
         _put(ws, row, 13, t.line, PCT_FORMAT)
-        _formula(ws, row, 14, f"=IF(J{row}={_text(STATUS_LABELS[Status.MET])},{_text(YES)},{_text(NO)})",
-                 align=CENTER)
+        _formula(ws, row, 14, f"=IF(J{row}={_text(met_word)},{_text(YES)},{_text(NO)})", align=CENTER)
         _fit_height(ws, row, [(t.label, widths[2]), (note_text, widths[11])])
+    # Who reported (a fact the figures cannot tell): E units that submitted, F units expected to report.
+    if r.coverage is not None:
+        _put(ws, cov_row, 3, _("Đơn vị đã nộp báo cáo / phải báo cáo"), font=BOLD, align=WRAP)
+        _put(ws, cov_row, 5, r.coverage.submitted, INT_FORMAT)
+        _put(ws, cov_row, 6, r.coverage.expected, INT_FORMAT)
     ws.freeze_panes = "D4"
     _page_setup(ws, "3:3", r.fingerprint, r.code)
 
@@ -592,6 +649,23 @@ def _missing(wb: Workbook, r: Report) -> None:
     _page_setup(ws, "2:2", r.fingerprint, r.code)
 
 
+def _not_reported(wb: Workbook, r: Report) -> None:
+    """«Đơn vị chưa báo cáo»: every expected unit that has not submitted, with the deadline and lateness."""
+    ws = wb.create_sheet(NOT_REPORTED)
+    titles = [_("STT"), _("Mã đơn vị"), _("Đơn vị"), _("Cụm"), _("Tình trạng"), _("Hạn nộp"), _("Quá hạn")]
+    _title(ws, _("Đơn vị chưa báo cáo ({p}) — {scope}").format(p=r.period_label, scope=r.scope_line), len(titles))
+    ws.cell(row=2, column=1, value=r.coverage_line).font = ITALIC
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(titles))
+    _header(ws, 3, titles, [6, 10, 34, 8, 26, 12, 14])
+    for n, row in enumerate(r.not_reported, 1):
+        cells = (n, row.unit, row.name, row.hub, row.status.label, row.deadline,
+                 _("Quá hạn") if row.late else _("Chưa đến hạn"))
+        for c, v in enumerate(cells, 1):
+            _put(ws, 3 + n, c, v, "DD/MM/YYYY" if c == 6 else None, align=WRAP if c in (3, 5) else None)
+    ws.freeze_panes = "A4"
+    _page_setup(ws, "3:3", r.fingerprint, r.code)
+
+
 def render_xlsx(report: Report) -> bytes:
     wb = Workbook()
     _cover(wb, report)
@@ -600,6 +674,7 @@ def render_xlsx(report: Report) -> bytes:
     _targets(wb, report, columns, total_row, layout)
     _values(wb, report, layout)
     _missing(wb, report)
+    _not_reported(wb, report)
     _parameters(wb, report)
     wb.properties.title = " ".join(report.title_lines)
     wb.properties.creator = "lhtl"
