@@ -14,6 +14,7 @@ from lhtl_desktop.services.setup import matches
 from lhtl_desktop.storage import open_store
 from lhtl_desktop.storage.migrations import MIGRATIONS, _official_spellings
 from lhtl_desktop.sync.keys import generate_key
+from tests.migration_support import rewind_to
 
 OFFICIAL = {"13396": "Phường Nguyễn Úy", "14167": "Xã Giao Thủy", "14182": "Xã Giao Hòa"}
 PACKAGE = {"13396": "Phường Nguyễn Uý", "14167": "Xã Giao Thuỷ", "14182": "Xã Giao Hoà"}
@@ -54,7 +55,7 @@ def test_migration_rewrites_a_database_set_up_with_the_package_spellings(db_path
         conn.execute("UPDATE units SET name = ? WHERE code = ?", [name, code])
     conn.execute("UPDATE unit_lineage SET legacy_name = 'Xã Giao Hoà' WHERE unit_code = '14182'")
     conn.execute("UPDATE institutions SET name = name")  # (no institutions yet; typed names are never touched)
-    conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_official_spellings)}")
+    rewind_to(conn, MIGRATIONS.index(_official_spellings))
     conn.commit()
     conn.close()
 

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = _command(sub, "reporting", _("tình hình báo cáo: đơn vị đã nộp, có số liệu chưa nộp, chưa báo cáo, nộp muộn"),
                  cmd_reporting)
-    p.add_argument("--period", required=True, metavar="KỲ")
+    p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
     p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
     add_json_option(p)
 

@@ -269,12 +269,14 @@ def edit_ids_taken(store: Store, edit_ids: Sequence[str], *, superseded_only: bo
 
 
 def max_counter_of(store: Store, key_id: str) -> int:
-    """The highest edit counter of a key in any stored record (current or history)."""
+    """The highest edit counter of a key in any stored record (current or history) or institution version
+    (shown, or kept beside it as a concurrent sibling)."""
     path = f'$."{key_id}"'
     row = store.db.execute(
         "SELECT MAX(n) FROM (SELECT json_extract(vv, ?) AS n FROM value_records "
         "UNION ALL SELECT json_extract(vv, ?) FROM value_history "
-        "UNION ALL SELECT json_extract(vv, ?) FROM institutions)", [path, path, path]).fetchone()
+        "UNION ALL SELECT json_extract(vv, ?) FROM institutions "
+        "UNION ALL SELECT json_extract(vv, ?) FROM institution_siblings)", [path, path, path, path]).fetchone()
     return int(row[0] or 0)
 
 

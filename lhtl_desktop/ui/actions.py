@@ -33,6 +33,8 @@ ACTIONS: tuple[WindowAction, ...] = (
     WindowAction("institutions", "Hiện cả thiết chế đã ngừng", "institution list"),
     # Nhập số liệu
     WindowAction("entry", "ô số liệu: nhập giá trị", "set", control=False),
+    WindowAction("entry", "Lịch sử", "history --institution"),
+    WindowAction("entry", "Nộp báo cáo năm {năm}", "submit --period"),
     WindowAction("entry", "ô số liệu: để trống để xóa giá trị", "set --clear", control=False),
     WindowAction("entry", "ô lý do điều chỉnh", "set --why", control=False),
     WindowAction("entry", "Thiết chế tiếp theo ▸", None, "chuyển sang thiết chế kế tiếp trong danh sách"),
@@ -50,6 +52,8 @@ ACTIONS: tuple[WindowAction, ...] = (
     WindowAction("sync", "Ghi nhận đã thay khóa", "key retire"),
     WindowAction("sync", "Thu hồi khóa", "key revoke"),
     WindowAction("sync", "Nhập lại các tệp cách ly", "import --quarantined"),
+    WindowAction("sync", "Giữ phiên bản đã chọn", "institution edit"),
+    WindowAction("sync", "Hoàn tác gói đã chọn…", "revert --why"),
     WindowAction("sync", "Xuất biểu vào thư mục…", "form export --out"),
     WindowAction("sync", "Biểu Excel: dùng giá trị đã tính của ô có công thức", "form import --use-cached-values"),
     # Báo cáo
@@ -66,6 +70,9 @@ ACTIONS: tuple[WindowAction, ...] = (
                  "settings --two-tier"),
     WindowAction("settings", "Lưu ngưỡng", "settings --threshold"),
     WindowAction("settings", "Lưu thể thức", "settings --report-issuer"),
+    WindowAction("settings", "Lưu căn cứ", "config set --citation"),
+    WindowAction("settings", "Lưu hạn nộp", "config set --deadline"),
+    WindowAction("settings", "Lưu tham số", "config set --criterion"),
     WindowAction("settings", "Sao lưu ra USB…", "backup --out"),
     WindowAction("settings", "Khôi phục bản đã chọn", "restore"),
     WindowAction("settings", "Khôi phục từ tệp…", "restore"),

@@ -33,6 +33,7 @@ class HistoryDialog(QDialog):
                              self.tr("đang dùng") if v.current else self.tr("đã thay")))
         self.model.set_rows(rows)
         view = QTableView()
+        view.setAccessibleName(self.tr("Lịch sử giá trị"))
         view.setModel(self.model)
         view.verticalHeader().setVisible(False)
         view.setWordWrap(True)

@@ -50,6 +50,7 @@ class RevertDialog(QDialog):
         self.model.set_rows([(c.institution_name, c.period, c.indicator, _shown(c.after), _shown(c.before))
                              for c in plan.changes])
         table = QTableView()
+        table.setAccessibleName(self.tr("Giá trị sẽ trả về"))
         table.setModel(self.model)
         table.verticalHeader().setVisible(False)
         table.setColumnWidth(0, 240)
@@ -83,6 +84,7 @@ class ImportHistoryPanel(QWidget):
         self.model = TextTableModel((self.tr("Đơn vị gửi"), self.tr("Gói số"), self.tr("Nhận lúc"), self.tr("Tệp"),
                                      self.tr("Mới / thay đổi / xung đột"), self.tr("Hoàn tác")), self)
         self.view = QTableView()
+        self.view.setAccessibleName(self.tr("Gói đã nhập"))
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)

@@ -28,6 +28,7 @@ class InstitutionConflictsPanel(QWidget):
         self.model = TextTableModel((self.tr("Thiết chế (mã)"), self.tr("Tên"), self.tr("Thôn"), self.tr("Loại"),
                                      self.tr("Ngừng từ năm"), self.tr("Người sửa"), self.tr("Lúc")), self)
         self.view = QTableView()
+        self.view.setAccessibleName(self.tr("Thiết chế sửa đồng thời"))
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)

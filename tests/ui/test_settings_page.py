@@ -81,7 +81,7 @@ def test_province_thresholds_and_history(qtbot, province_ctx):
     page = SettingsPage(province_ctx)
     qtbot.addWidget(page)
     page.refresh()  # as the window does when it shows the page
-    assert page.tabs.count() == 5
+    assert page.tabs.count() == 6  # officer, data, formalities, rules, hubs, thresholds
     page.threshold_target.setCurrentIndex(page.threshold_target.findData("LIB_COMM_LLL"))
     page.threshold_year.setValue(2030)
     before = province_ctx.ops.writer_store().dump()

@@ -5,6 +5,7 @@ lists none the window lacks. Adding a button without saying which command does t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from PySide6.QtWidgets import QCheckBox, QPushButton, QRadioButton
@@ -49,9 +50,11 @@ def test_every_window_control_is_declared(qtbot, app, tmp_path) -> None:  # type
     stores.append(open_store(tmp_path / "new.sqlite3"))
     seen |= set(_wizard_controls(qtbot, stores[-1]))
 
+    # A label naming a year («Nộp báo cáo năm 2026») is declared with «{năm}» in its place.
+    seen = {(page, re.sub(r"\b(19|20)\d\d\b", "{năm}", label)) for page, label in seen}
     declared = {(a.page, a.label) for a in ACTIONS if a.control}
     undeclared = sorted(seen - declared)
     assert not undeclared, ("window controls with no line in lhtl_desktop/ui/actions.py (name the command that "
-                            f"does the same): {undeclared}")
+                            f"does the same): {undeclared!r}"[:4000])
     gone = sorted(declared - seen)
     assert not gone, f"lhtl_desktop/ui/actions.py lists controls the window no longer has: {gone}"
