@@ -44,6 +44,8 @@ def walk(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterato
         if _subparsers(child) is None:
             yield child_path, child, helps.get(name, "")
         else:
+            if child.get_default("handler") is not None:  # runs on its own too (`history --institution …`)
+                yield child_path, child, helps.get(name, "")
             yield from walk(child, child_path)
 
 

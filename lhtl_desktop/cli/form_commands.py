@@ -45,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                                             "giá trị, ai nhập, lúc nào, lý do"))
     hist.add_argument("--period", metavar="KỲ", help=_("kỳ báo cáo, ví dụ 2025 hoặc 2025-H1"))
     add_json_option(hist)
-    hsub = hist.add_subparsers(dest="history_command", metavar="VIỆC", required=False, parser_class=type(hist))
+    hsub = hist.add_subparsers(dest="history_command", metavar="VIỆC", required=False, parser_class=type(hist),
+                               help=_("import: nhập số liệu cũ; template: ghi tệp mẫu"))
     p = _command(hsub, "import", _("nhập số liệu trước chương trình từ tệp .xlsx hoặc .csv theo mẫu"),
                  cmd_history_import)
     p.add_argument("file", metavar="TỆP", help=_("tệp .xlsx hoặc .csv theo mẫu «history template»"))

@@ -75,6 +75,7 @@ class RulesPanel(QWidget):
 
         self.model = TextTableModel((self.tr("Chỉ tiêu áp dụng"), self.tr("Ngưỡng theo mốc")), self)
         table = QTableView()
+        table.setAccessibleName(self.tr("Ngưỡng chỉ tiêu đang áp dụng"))
         table.setModel(self.model)
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -82,6 +83,7 @@ class RulesPanel(QWidget):
         layout.addWidget(table, 2)
         self.criteria_model = TextTableModel((self.tr("Tiêu chí"), self.tr("Quy tắc")), self)
         criteria = QTableView()
+        criteria.setAccessibleName(self.tr("Tham số tiêu chí"))
         criteria.setModel(self.criteria_model)
         criteria.verticalHeader().setVisible(False)
         criteria.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
