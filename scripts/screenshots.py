@@ -219,6 +219,7 @@ def main() -> int:
         grab("06b-cai-dat-sao-luu")
         own_settings.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
         grab("06c-cai-dat-the-thuc")
+        own_settings.tabs.setCurrentWidget(own_settings.rules_panel)  # type: ignore[attr-defined]
         grab("06c-cai-dat-quy-dinh")  # the province's rules, read-only at a commune
         window.close()
 

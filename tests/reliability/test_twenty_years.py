@@ -210,13 +210,17 @@ def assert_dashboard_shows(page: DashboardPage, expected: Evaluation) -> None:
     """The table, row by row, and the lists behind the village-house target, against `evaluate()`."""
     assert page.evaluation is not None and page.evaluation.year == expected.year
     assert page.evaluation.results == expected.results
-    shown = [r for r in expected.results if r.status != Status.NOT_APPLICABLE]
+    # «Ẩn chỉ tiêu không áp dụng» goes by the status of the numbers, before coverage (an unreported province
+    # shows every target «incomplete», the not-applicable ones included).
+    shown = [r for r in expected.results if (r.measured_status or r.status) != Status.NOT_APPLICABLE]
     assert [page.model.row_at(i).target for i in range(page.model.rowCount())] == [r.target for r in shown]
     for i, r in enumerate(shown):
         cells = [page.model.index(i, c).data() for c in range(page.model.columnCount())]
         assert (cells[0], cells[1], cells[2]) == (r.label, r.status.label, fmt_percent(r.value)), (r.target, cells)
         assert cells[5].startswith(f"{fmt_int(r.numerator)} / {fmt_int(r.denominator)}"), (r.target, cells)
-    assert page.summary.text().startswith(f"{expected.scope_name}, năm {expected.year} — ")
+    # The first line says whom the numbers count (coverage); the second names the scope and year.
+    assert page.summary.text().startswith("Đã nộp 0/129 đơn vị")
+    assert f"\n{expected.scope_name}, năm {expected.year} — " in page.summary.text()
     row = next(i for i, r in enumerate(shown) if r.target == "CC_VILLAGE_ACTIVE")
     page.table.selectRow(row)
     r = shown[row]
