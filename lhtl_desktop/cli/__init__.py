@@ -42,6 +42,15 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_command(sub: argparse._SubParsersAction, name: str, help_text: str,  # type: ignore[type-arg]
+                handler: Handler) -> argparse.ArgumentParser:
+    """A command of a group: its help line (also its description), --db, and the function that runs it."""
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    add_db_option(p)
+    p.set_defaults(handler=handler)
+    return p
+
+
 def add_json_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=_("in đúng một tài liệu JSON ra stdout"))
 

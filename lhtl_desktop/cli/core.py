@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lhtl_desktop.cli import add_db_option, add_json_option, print_json
+from lhtl_desktop.cli import add_command, add_json_option, print_json
 from lhtl_desktop.errors import LhtlError, NotInitialisedError, ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_percent
 from lhtl_desktop.model.catalogue import INDICATORS_BY_CODE, TYPES_BY_CODE
@@ -48,11 +48,7 @@ def _remove_database(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def _command(sub: argparse._SubParsersAction, name: str, help_text: str, handler) -> argparse.ArgumentParser:  # type: ignore[type-arg]
-    p = sub.add_parser(name, help=help_text, description=help_text)
-    add_db_option(p)
-    p.set_defaults(handler=handler)
-    return p
+_command = add_command  # one way a command is made: help, --db, handler
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

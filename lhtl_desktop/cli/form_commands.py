@@ -6,16 +6,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lhtl_desktop.cli import add_db_option, add_json_option, print_json
+from lhtl_desktop.cli import add_command, add_json_option, print_json
 from lhtl_desktop.cli.core import store_from
 from lhtl_desktop.i18n import _, fmt_int
 
-
-def _command(sub: argparse._SubParsersAction, name: str, help_text: str, handler) -> argparse.ArgumentParser:  # type: ignore[type-arg]
-    p = sub.add_parser(name, help=help_text, description=help_text)
-    add_db_option(p)
-    p.set_defaults(handler=handler)
-    return p
+_command = add_command  # one way a command is made: help, --db, handler
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

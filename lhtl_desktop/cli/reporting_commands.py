@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from lhtl_desktop.cli import add_db_option, add_json_option, print_json
+from lhtl_desktop.cli import add_command, add_json_option, print_json
 from lhtl_desktop.cli.core import store_from
 from lhtl_desktop.errors import ValidationError
 from lhtl_desktop.i18n import _, fmt_int
@@ -13,12 +13,7 @@ from lhtl_desktop.model.periods import parse_period
 from lhtl_desktop.model.reporting import SubmissionMark, local_time_text
 from lhtl_desktop.services import reporting, value_history
 
-
-def _command(sub: argparse._SubParsersAction, name: str, help_text: str, handler) -> argparse.ArgumentParser:  # type: ignore[type-arg]
-    p = sub.add_parser(name, help=help_text, description=help_text)
-    add_db_option(p)
-    p.set_defaults(handler=handler)
-    return p
+_command = add_command  # one way a command is made: help, --db, handler
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lhtl_desktop.cli import add_db_option, add_json_option, print_json
+from lhtl_desktop.cli import add_command, add_db_option, add_json_option, print_json
 from lhtl_desktop.errors import ValidationError
 from lhtl_desktop.i18n import _, fmt_int, fmt_local_time
 from lhtl_desktop.storage import Store, open_store
@@ -33,11 +33,7 @@ def _passphrase(args: argparse.Namespace) -> str | None:
     return value
 
 
-def _command(sub: argparse._SubParsersAction, name: str, help_text: str, handler) -> argparse.ArgumentParser:  # type: ignore[type-arg]
-    p = sub.add_parser(name, help=help_text, description=help_text)
-    add_db_option(p)
-    p.set_defaults(handler=handler)
-    return p
+_command = add_command  # one way a command is made: help, --db, handler
 
 
 def _passphrase_option(p: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ from lhtl_desktop.services import institutions
 from lhtl_desktop.storage import open_store
 from lhtl_desktop.storage.migrations import MIGRATIONS
 from lhtl_desktop.sync import importer
+from tests.migration_support import rewind_to
 from tests.sync.conftest import Net, enrol, make_node, resign
 
 
@@ -112,20 +113,6 @@ def test_a_bad_ref_refuses_the_bundle(net: Net, bad: object) -> None:
     assert hub.store.dump() == before
 
 
-def objects_made_after(version: int) -> list[tuple[str, str]]:
-    """(type, name) of the schema objects the migrations after `version` create, indexes first."""
-    import sqlite_utils
-
-    def schema(upto: int) -> set[tuple[str, str]]:
-        db = sqlite_utils.Database(memory=True)
-        for migration in MIGRATIONS[:upto]:
-            migration(db)
-        return {(t, n) for t, n in db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
-
-    later = schema(len(MIGRATIONS)) - schema(version)
-    return sorted(later, key=lambda o: o[0] != "index")
-
-
 def test_migration_numbers_the_own_units_institutions_only(tmp_path: Path) -> None:
     """A database from before short references: its own unit's institutions get 1, 2, … in the order they
     were created; another unit's stay unnumbered until that unit's bundle brings the number."""
@@ -135,10 +122,8 @@ def test_migration_numbers_the_own_units_institutions_only(tmp_path: Path) -> No
     conn = sqlite3.connect(node.folder / "lhtl.sqlite3")
     conn.execute("PRAGMA foreign_keys = OFF")
     step = next(i for i, m in enumerate(MIGRATIONS) if m.__name__ == "_institution_short_refs")
-    conn.execute(f"PRAGMA user_version = {step}")
-    for kind, name in objects_made_after(step + 1):  # what later migrations made: as if never run
-        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
-    conn.execute("DROP INDEX institutions_ref")
+    rewind_to(conn, step)  # what this and later migrations made: as if never run (the column below is dropped)
+    conn.execute("DROP INDEX IF EXISTS institutions_ref")
     conn.execute("ALTER TABLE institutions DROP COLUMN ref")
     conn.execute("DELETE FROM meta WHERE key LIKE 'institution_ref:%'")
     rows = [("b0000000-0000-4000-8000-000000000000", "372", "lib_district", "Thư viện B", "2025-02-01T00:00:00Z"),
