@@ -2,7 +2,7 @@
 
 The source is a small subset of Markdown (headings `#`/`##`, paragraphs, `1.` and `-` lists, `**bold**`,
 `` `code` ``, images `![caption](path)`), rendered with fpdf2 in Be Vietnam Pro (the window's font), so the
-guide reads like the program looks. Screenshots are embedded as JPEG (quality 72, at most 1100 px wide) to keep the package small.
+guide reads like the program looks. Screenshots are embedded as JPEG (quality 64, at most 960 px wide) to keep the package small.
 The PDF carries the SHA-256 of its text source and image names in its keywords; `tests/test_guide.py` fails
 when the source changed and `make guide` was not run. The result is package data:
 `lhtl_desktop/resources/guide/huong-dan-su-dung.pdf`, opened by F1 in the window.
@@ -22,7 +22,7 @@ SOURCE = ROOT / "docs" / "guide" / "huong-dan.md"
 OUT = ROOT / "lhtl_desktop" / "resources" / "guide" / "huong-dan-su-dung.pdf"
 sys.path.insert(0, str(ROOT))
 
-GUIDE_IMAGE_WIDTH = 1100
+GUIDE_IMAGE_WIDTH = 960
 IMAGE_RE = re.compile(r"^!\[(?P<caption>[^\]]*)\]\((?P<path>[^)]+)\)\s*$")
 LIST_RE = re.compile(r"^(?P<mark>\d+\.|-)\s+(?P<text>.*)$")
 
@@ -72,9 +72,9 @@ def _jpeg(path: Path) -> io.BytesIO:
     with Image.open(path) as img:
         buf = io.BytesIO()
         rgb = img.convert("RGB")
-        if rgb.width > GUIDE_IMAGE_WIDTH:  # 1366 px drawn 174 mm wide is ~200 dpi: more only weighs on the package
+        if rgb.width > GUIDE_IMAGE_WIDTH:  # 960 px drawn 174 mm wide is ~140 dpi, sharp on screen and paper; more only weighs on the package
             rgb = rgb.resize((GUIDE_IMAGE_WIDTH, round(rgb.height * GUIDE_IMAGE_WIDTH / rgb.width)), Image.LANCZOS)
-        rgb.save(buf, "JPEG", quality=72, optimize=True)
+        rgb.save(buf, "JPEG", quality=64, optimize=True)
     buf.seek(0)
     return buf
 
