@@ -16,23 +16,22 @@ def sibling_rows(store: Store, ids: Sequence[str] | None = None) -> list[dict[st
     """Sibling versions (not the one in `institutions`) of these institutions (None: all), by id then edit."""
     if ids is None:
         return list(store._query(f"SELECT {_COLUMNS} FROM institution_siblings ORDER BY id, edit_id"))
-    out: list[dict[str, Any]] = []
-    items = list(ids)
-    for i in range(0, len(items), 500):
-        chunk = items[i:i + 500]
-        out += list(store._query(
-            f"SELECT {_COLUMNS} FROM institution_siblings WHERE id IN ({','.join('?' * len(chunk))}) "
-            "ORDER BY id, edit_id", chunk))
-    return out
+    return _siblings_where_in(store, "id", ids)
 
 
 def sibling_rows_in_units(store: Store, unit_codes: Sequence[str]) -> list[dict[str, Any]]:
+    return _siblings_where_in(store, "unit_code", unit_codes)
+
+
+def _siblings_where_in(store: Store, column: str, values: Sequence[str]) -> list[dict[str, Any]]:
+    """Sibling rows whose `column` is one of `values`, by id then edit (500 parameters a query: SQLite's
+    limit is lower on old builds)."""
     out: list[dict[str, Any]] = []
-    items = list(unit_codes)
+    items = list(values)
     for i in range(0, len(items), 500):
         chunk = items[i:i + 500]
         out += list(store._query(
-            f"SELECT {_COLUMNS} FROM institution_siblings WHERE unit_code IN ({','.join('?' * len(chunk))}) "
+            f"SELECT {_COLUMNS} FROM institution_siblings WHERE {column} IN ({','.join('?' * len(chunk))}) "
             "ORDER BY id, edit_id", chunk))
     return out
 

@@ -74,21 +74,9 @@ class RulesPanel(QWidget):
         layout.addWidget(facts)
 
         self.model = TextTableModel((self.tr("Chỉ tiêu áp dụng"), self.tr("Ngưỡng theo mốc")), self)
-        table = QTableView()
-        table.setAccessibleName(self.tr("Ngưỡng chỉ tiêu đang áp dụng"))
-        table.setModel(self.model)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.setColumnWidth(1, 240)
-        layout.addWidget(table, 2)
+        layout.addWidget(_table(self.model, self.tr("Ngưỡng chỉ tiêu đang áp dụng"), stretch=0, fixed=(1, 240)), 2)
         self.criteria_model = TextTableModel((self.tr("Tiêu chí"), self.tr("Quy tắc")), self)
-        criteria = QTableView()
-        criteria.setAccessibleName(self.tr("Tham số tiêu chí"))
-        criteria.setModel(self.criteria_model)
-        criteria.verticalHeader().setVisible(False)
-        criteria.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        criteria.setColumnWidth(0, 90)
-        layout.addWidget(criteria, 1)
+        layout.addWidget(_table(self.criteria_model, self.tr("Tham số tiêu chí"), stretch=1, fixed=(0, 90)), 1)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -222,3 +210,14 @@ class RulesPanel(QWidget):
             self.deadline_year.setText("{:02d}/{:02d}".format(*c.deadlines.year))
             self.deadline_half.setText("{:02d}/{:02d}".format(*c.deadlines.half_year))
             self._show_param()
+
+
+def _table(model: TextTableModel, name: str, *, stretch: int, fixed: tuple[int, int]) -> QTableView:
+    """A read-only list of the rules: one column takes the free width, another a fixed one."""
+    view = QTableView()
+    view.setAccessibleName(name)
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.setColumnWidth(*fixed)
+    return view
