@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequen
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStatusBar
 
 from lhtl_desktop.logs import default_log_folder
+from lhtl_desktop.ui.tasks import run_task
 
 
 def tr(text: str) -> str:
@@ -45,11 +46,21 @@ def install_help_menu(window: QMainWindow, db_path: Path | str, status: QStatusB
     copy_info.setObjectName("copySupportInfo")
 
     def copy() -> None:
+        # The report runs quick_check on a read-only connection of its own: seconds on a large province
+        # database, so off the UI thread.
         from lhtl_desktop.services.support import support_text
 
-        QGuiApplication.clipboard().setText(support_text(db_path))
-        if status is not None:
-            status.showMessage(tr("Đã chép thông tin hỗ trợ (phiên bản, cơ sở dữ liệu, nhật ký gần nhất)."), 5000)
+        def done(text: str) -> None:
+            QGuiApplication.clipboard().setText(text)
+            if status is not None:
+                status.showMessage(tr("Đã chép thông tin hỗ trợ (phiên bản, cơ sở dữ liệu, nhật ký gần nhất)."),
+                                   5000)
+
+        def failed(exc: BaseException) -> None:
+            if status is not None:
+                status.showMessage(tr("Không lập được thông tin hỗ trợ: {err}").format(err=exc), 8000)
+
+        run_task(window, tr("Đang lập thông tin hỗ trợ…"), lambda: support_text(db_path), done, failed)
 
     copy_info.triggered.connect(copy)
     menu.addAction(open_logs)

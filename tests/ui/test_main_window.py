@@ -91,7 +91,9 @@ def test_help_menu_copies_support_information(qtbot, commune, monkeypatch, tmp_p
         copy = window.findChild(QAction, "copySupportInfo")
         assert copy is not None and copy.text() == "Sao chép thông tin hỗ trợ"
         assert window.findChild(QAction, "openLogFolder").text() == "Mở thư mục nhật ký"
-        copy.trigger()
+        QGuiApplication.clipboard().setText("")
+        copy.trigger()  # built on a worker; the clipboard is filled back on the UI thread
+        qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() != "", timeout=20_000)
         text = QGuiApplication.clipboard().text()
         assert text.startswith("lhtl ") and "unit_code: 14389" in text
         assert "import file=xa.lhtl status=accepted" in text
