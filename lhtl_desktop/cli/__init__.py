@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"lhtl {__version__}")
     add_db_option(parser)
-    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=VietnameseArgumentParser)
+    sub = parser.add_subparsers(dest="command", metavar=_("LỆNH"), parser_class=VietnameseArgumentParser)
     for module in command_modules():
         module.register(sub)
     return parser

@@ -23,7 +23,7 @@ class HistoryDialog(QDialog):
         heading.setStyleSheet("font-weight: 600;")
         layout.addWidget(heading)
         self.model = TextTableModel([self.tr("Chỉ số"), self.tr("Giá trị"), self.tr("Người nhập"), self.tr("Đơn vị"),
-                                     self.tr("Lúc"), self.tr("Lý do"), self.tr("")], self)
+                                     self.tr("Lúc"), self.tr("Lý do"), ""], self)
         rows = []
         for code, versions in history.items():
             label = INDICATORS_BY_CODE[code].label if code in INDICATORS_BY_CODE else code

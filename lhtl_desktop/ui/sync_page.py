@@ -49,7 +49,7 @@ from lhtl_desktop.ui.dialogs import plain_text_labels, show_error
 from lhtl_desktop.ui.form_import import FormExportBox, FormImportSection, is_form_file
 from lhtl_desktop.ui.import_history import ImportHistoryPanel
 from lhtl_desktop.ui.institution_conflicts import InstitutionConflictsPanel
-from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
+from lhtl_desktop.ui.look import UI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, Control, WriteOp
 from lhtl_desktop.ui.page import ListFilter, Page
@@ -61,7 +61,7 @@ IMPORT_CHANGES = Changes.VALUES | Changes.INSTITUTIONS | Changes.KEYS | Changes.
 
 
 def num(value: int | None) -> str:
-    return "—" if value is None else VI_LOCALE.toString(int(value))
+    return "—" if value is None else UI_LOCALE.toString(int(value))
 
 
 def _row_text(model: TextTableModel, row: int) -> str:

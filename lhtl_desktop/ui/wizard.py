@@ -37,7 +37,7 @@ from lhtl_desktop.services.setup import DEFAULT_PROVINCE, matches, province_choi
 from lhtl_desktop.storage import Store
 from lhtl_desktop.sync.keys import MIN_PASSPHRASE, generate_key
 from lhtl_desktop.ui.dialogs import plain_text_labels
-from lhtl_desktop.ui.look import VI_LOCALE
+from lhtl_desktop.ui.look import UI_LOCALE
 from lhtl_desktop.ui.models import RecordTableModel, tr
 from lhtl_desktop.ui.tasks import run_task
 
@@ -279,7 +279,7 @@ class FingerprintPage(QWizardPage):
             "<p>Cấp trên đọc dãy số này để xác nhận khóa trước khi nhận số liệu của đơn vị.</p>"
             "<p><br/>Người lập (ký, ghi rõ họ tên)</p>"
         ).format(unit=html.escape(me.unit.name), code=me.unit.code, officer=html.escape(me.officer),  # data, not markup
-                 date=VI_LOCALE.toString(QDate.currentDate(), "dd/MM/yyyy"), fp=self.setup.fingerprint))
+                 date=UI_LOCALE.toString(QDate.currentDate(), "dd/MM/yyyy"), fp=self.setup.fingerprint))
         return doc
 
     def _printer(self) -> QPrinter:

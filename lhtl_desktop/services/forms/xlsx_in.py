@@ -304,8 +304,9 @@ def _cell_value(cell: Any, cached_ws: Any, sheet: str, errors: list[CellError]) 
         cached = cached_ws[cell.coordinate].value if cached_ws is not None else None
         if cached_ws is None or cached is None:
             errors.append(CellError(sheet, cell.coordinate, _(
-                "ô có công thức; hãy nhập số trực tiếp (hoặc chọn «dùng giá trị đã tính» nếu biểu đã được tính)"
-                if cached_ws is None else "ô có công thức nhưng tệp không lưu giá trị đã tính; hãy nhập số trực tiếp")))
+                "ô có công thức; hãy nhập số trực tiếp (hoặc chọn «dùng giá trị đã tính» nếu biểu đã được tính)")
+                if cached_ws is None else _(
+                "ô có công thức nhưng tệp không lưu giá trị đã tính; hãy nhập số trực tiếp")))
             return _SKIP
         value = cached
     if value is None or (isinstance(value, str) and value.strip() == ""):
