@@ -9,6 +9,9 @@ from collections.abc import Iterable
 VIETNAMESE = re.compile("[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]",
                         re.IGNORECASE)
 
+# Official document symbols are names too: «1520/QĐ-TTg», «30/2020/NĐ-CP», «16/2022/TT-BVHTTDL».
+DOCUMENT_SYMBOL = re.compile(r"\b\d+(?:/\d{4})?/[A-ZĐ]+(?:-[A-ZĐa-z]+)*")
+
 
 def untranslated(texts: Iterable[str], names: Iterable[str] = ()) -> list[str]:
     """The texts that still hold Vietnamese once the given names (places, people, institutions) are removed.
@@ -17,7 +20,7 @@ def untranslated(texts: Iterable[str], names: Iterable[str] = ()) -> list[str]:
     ordered = sorted({n for n in names if n}, key=len, reverse=True)  # «Xã Gia Lâm» before «Gia Lâm»
     left = []
     for text in texts:
-        stripped = text
+        stripped = DOCUMENT_SYMBOL.sub("", text)
         for name in ordered:
             stripped = stripped.replace(name, "")
         if VIETNAMESE.search(stripped):

@@ -114,12 +114,14 @@ def _texts_of(root) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _names(paths: dict[str, Path]) -> list[str]:
-    from lhtl_desktop.reference.units import load_province
+    from lhtl_desktop.reference.units import load_province, provinces
     from lhtl_desktop.storage import open_store
 
     ref = load_province("37")
     names = [u.name for u in ref.all_units()] + [u.short_name for u in ref.all_units()]
-    names += ["Nguyễn Thị Hoa", "Lê Văn Cường", "Trần Văn Bình", "Be Vietnam Pro"]
+    names += [name for _code, name in provinces()]
+    names += [n.upper() for n in names]  # sheet-style headings
+    names += ["Nguyễn Thị Hoa", "Lê Văn Cường", "Trần Văn Bình", "UBND tỉnh Ninh Bình"]  # people, the plan's issuer
     for path in paths.values():
         store = open_store(path)
         try:

@@ -15,7 +15,8 @@ from tests.i18n_support import VIETNAMESE, untranslated
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACES = ["Xã Gia Lâm", "Gia Lâm", "Huyện Nho Quan (cũ)", "Nho Quan", "Tỉnh Ninh Bình", "Ninh Bình",
-          "Nguyễn Văn An", "Thư viện xã Gia Lâm", "Thôn Đông"]
+          "Nguyễn Văn An", "Thư viện xã Gia Lâm", "Thôn Đông", "UBND tỉnh Ninh Bình"]  # the plan's issuer
+PLACES += [name.upper() for name in PLACES]  # headings of the sheet
 
 
 def _env(tmp_path: Path, lang: str = "en") -> dict[str, str]:
