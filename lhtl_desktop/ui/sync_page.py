@@ -148,7 +148,7 @@ class SyncPage(Page):
     def ask_replace_key(self, text: str) -> bool:
         """Yes: the new key replaces the unit's active key (retired at its marks). Tests replace this."""
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Thay khóa của đơn vị?"),
-                          text.replace(self.tr("(dòng lệnh: --replace)"), "").replace("  ", " ") + "\n\n"
+                          text + "\n\n"
                           + self.tr("Khóa mới có thay khóa đang dùng không?"),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # unit names and officers come from files
@@ -650,7 +650,7 @@ class SyncPage(Page):
 
         def failed(exc: LhtlError) -> None:
             if isinstance(exc, enrolment.ReplacementNeeded):  # the unit has an active key: the officer decides
-                if not self.ask_replace_key(exc.message):
+                if not self.ask_replace_key(exc.window_message):
                     self.enrol_message.setText(self.tr("Không đăng ký: khóa đang dùng của đơn vị được giữ nguyên."))
                     return
                 self._write(lambda store: enrolment.enrol_key(store, path, fingerprint, passphrase=passphrase,

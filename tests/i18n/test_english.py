@@ -126,3 +126,10 @@ def test_the_english_sheet_and_workbook(tmp_path: Path) -> None:
     cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert untranslated(cells, PLACES) == []
     assert all(not VIETNAMESE.search(ws.title) for ws in book.worksheets), [ws.title for ws in book.worksheets]
+
+
+def test_the_english_selftest_passes(tmp_path: Path) -> None:
+    """The self-test checks the window in the program's language, not Vietnamese words."""
+    done = _lhtl(tmp_path, "--selftest")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert untranslated(done.stdout.splitlines(), PLACES + ["Be Vietnam Pro"]) == [], done.stdout
