@@ -133,3 +133,16 @@ def test_the_english_selftest_passes(tmp_path: Path) -> None:
     done = _lhtl(tmp_path, "--selftest")
     assert done.returncode == 0, done.stdout + done.stderr
     assert untranslated(done.stdout.splitlines(), PLACES + ["Be Vietnam Pro"]) == [], done.stdout
+
+
+def test_stored_provenance_stays_vietnamese_and_is_shown_in_english(tmp_path: Path) -> None:
+    """A value's source mark is found by its prefix on every installation, so an English installation stores
+    the same Vietnamese prefix and only shows it in English."""
+    code = ("from lhtl_desktop.services.forms.provenance import form_reason, source_mark, is_unsigned_form;"
+            "r = form_reason('bieu.xlsx', 'ab' * 32, 'An'); print(r); print(source_mark(r)); print(is_unsigned_form(r))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(tmp_path), capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+    stored, shown, unsigned = done.stdout.splitlines()
+    assert stored.startswith("nguồn: biểu Excel, chưa ký · tệp «bieu.xlsx»"), stored
+    assert shown and not VIETNAMESE.search(shown), shown
+    assert unsigned == "True"
