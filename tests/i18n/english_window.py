@@ -70,9 +70,7 @@ def _texts_of(root) -> list[str]:  # type: ignore[no-untyped-def]
     widgets = [root, *root.findChildren(QWidget)]
     for w in widgets:
         out += [w.toolTip(), w.windowTitle() if w.isWindow() else ""]
-        if isinstance(w, QLabel):
-            out.append(w.text())
-        elif isinstance(w, QAbstractButton):
+        if isinstance(w, (QLabel, QAbstractButton)):
             out.append(w.text())
         elif isinstance(w, QGroupBox):
             out.append(w.title())
@@ -134,7 +132,7 @@ def _names(paths: dict[str, Path]) -> list[str]:
 
 def main(out_file: str) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication, QTabWidget
+    from PySide6.QtWidgets import QTabWidget
 
     from lhtl_desktop.storage import open_store
     from lhtl_desktop.ui.app import create_application
