@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lhtl_desktop.i18n import _
+from lhtl_desktop.i18n import N_, _
 
 CATALOG_VERSION = "2025.1"
 MAX_VALUE = 1_000_000_000
@@ -35,28 +35,32 @@ ANY_LEVEL = frozenset({Level.PROVINCE, Level.DISTRICT, Level.COMMUNE})
 @dataclass(frozen=True)
 class InstitutionType:
     code: str
-    label: str
+    source_label: str  # Vietnamese, as written on forms made in Vietnamese; `label` is the program's language
     family: str  # "lib" | "museum" | "cc": decides which indicators apply
     levels: frozenset[str]
 
+    @property
+    def label(self) -> str:
+        return _(self.source_label)
+
 
 INSTITUTION_TYPES: tuple[InstitutionType, ...] = (
-    InstitutionType("lib_province", _("Thư viện tỉnh"), "lib", frozenset({Level.PROVINCE})),
-    InstitutionType("lib_district", _("Thư viện cấp huyện (cũ)"), "lib", frozenset({Level.DISTRICT})),
-    InstitutionType("lib_commune", _("Thư viện / phòng đọc xã, phường"), "lib", frozenset({Level.COMMUNE})),
-    InstitutionType("lib_university", _("Thư viện trường đại học"), "lib", ANY_LEVEL),
-    InstitutionType("lib_specialised", _("Thư viện chuyên ngành"), "lib", ANY_LEVEL),
-    InstitutionType("lib_armed_forces", _("Thư viện lực lượng vũ trang"), "lib", ANY_LEVEL),
-    InstitutionType("lib_school", _("Thư viện trường phổ thông"), "lib", ANY_LEVEL),
-    InstitutionType("lib_vocational", _("Thư viện cơ sở giáo dục nghề nghiệp"), "lib", ANY_LEVEL),
-    InstitutionType("lib_other_edu", _("Thư viện cơ sở giáo dục khác"), "lib", ANY_LEVEL),
-    InstitutionType("lib_community", _("Thư viện cộng đồng, tư nhân"), "lib", frozenset({Level.COMMUNE})),
-    InstitutionType("museum", _("Bảo tàng"), "museum", ANY_LEVEL),
-    InstitutionType("cc_province", _("Trung tâm văn hóa tỉnh"), "cc", frozenset({Level.PROVINCE})),
-    InstitutionType("cc_district", _("Trung tâm văn hóa huyện (cũ)"), "cc", frozenset({Level.DISTRICT})),
-    InstitutionType("cc_commune", _("Trung tâm văn hóa – thể thao xã"), "cc", frozenset({Level.COMMUNE})),
+    InstitutionType("lib_province", N_("Thư viện tỉnh"), "lib", frozenset({Level.PROVINCE})),
+    InstitutionType("lib_district", N_("Thư viện cấp huyện (cũ)"), "lib", frozenset({Level.DISTRICT})),
+    InstitutionType("lib_commune", N_("Thư viện / phòng đọc xã, phường"), "lib", frozenset({Level.COMMUNE})),
+    InstitutionType("lib_university", N_("Thư viện trường đại học"), "lib", ANY_LEVEL),
+    InstitutionType("lib_specialised", N_("Thư viện chuyên ngành"), "lib", ANY_LEVEL),
+    InstitutionType("lib_armed_forces", N_("Thư viện lực lượng vũ trang"), "lib", ANY_LEVEL),
+    InstitutionType("lib_school", N_("Thư viện trường phổ thông"), "lib", ANY_LEVEL),
+    InstitutionType("lib_vocational", N_("Thư viện cơ sở giáo dục nghề nghiệp"), "lib", ANY_LEVEL),
+    InstitutionType("lib_other_edu", N_("Thư viện cơ sở giáo dục khác"), "lib", ANY_LEVEL),
+    InstitutionType("lib_community", N_("Thư viện cộng đồng, tư nhân"), "lib", frozenset({Level.COMMUNE})),
+    InstitutionType("museum", N_("Bảo tàng"), "museum", ANY_LEVEL),
+    InstitutionType("cc_province", N_("Trung tâm văn hóa tỉnh"), "cc", frozenset({Level.PROVINCE})),
+    InstitutionType("cc_district", N_("Trung tâm văn hóa huyện (cũ)"), "cc", frozenset({Level.DISTRICT})),
+    InstitutionType("cc_commune", N_("Trung tâm văn hóa – thể thao xã"), "cc", frozenset({Level.COMMUNE})),
     InstitutionType(
-        "village_house", _("Nhà văn hóa – khu thể thao thôn, tổ dân phố"), "cc", frozenset({Level.COMMUNE})
+        "village_house", N_("Nhà văn hóa – khu thể thao thôn, tổ dân phố"), "cc", frozenset({Level.COMMUNE})
     ),
 )
 TYPES_BY_CODE: dict[str, InstitutionType] = {t.code: t for t in INSTITUTION_TYPES}
