@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.catalogue import Level
 from lhtl_desktop.model.criteria import CRITERIA, PARAM_BOUNDS, criteria_with
+from lhtl_desktop.model.rules import KH87
 from lhtl_desktop.services import account, config
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
@@ -171,7 +172,10 @@ class RulesPanel(QWidget):
         self._write(work)
 
     def save_citation(self) -> None:
-        fields = {"kind": self.cite_kind.text(), "number": self.cite_number.text(), "date": self.cite_date.text(),
+        kind = self.cite_kind.text()
+        if kind.strip() == self.tr(KH87.kind):  # our default kind, shown in the program's language, stored as written
+            kind = KH87.kind
+        fields = {"kind": kind, "number": self.cite_number.text(), "date": self.cite_date.text(),
                   "issuer": self.cite_issuer.text()}
         self._write(lambda store: config.set_citation(store, fields))
 
@@ -203,7 +207,7 @@ class RulesPanel(QWidget):
         self.criteria_model.set_rows([(code, crit.rule_text) for code, crit in criteria_with(c.criteria).items()])
         if self.editable:
             cit = c.citation
-            self.cite_kind.setText(cit.kind)
+            self.cite_kind.setText(self.tr(cit.kind))  # the default «Kế hoạch» in the program's language
             self.cite_number.setText(cit.number)
             self.cite_date.setText("/".join(reversed(cit.date.split("-"))) if cit.date else "")
             self.cite_issuer.setText(cit.issuer)

@@ -119,7 +119,7 @@ def _names(paths: dict[str, Path]) -> list[str]:
     names = [u.name for u in ref.all_units()] + [u.short_name for u in ref.all_units()]
     names += [name for _code, name in provinces()]
     names += [n.upper() for n in names]  # sheet-style headings
-    names += ["Nguyễn Thị Hoa", "Lê Văn Cường", "Trần Văn Bình", "UBND tỉnh Ninh Bình"]  # people, the plan's issuer
+    names += ["Nguyễn Thị Hoa", "Lê Văn Cường", "Trần Văn Bình", "Nguyễn Văn An", "UBND tỉnh Ninh Bình"]  # people, the plan's issuer
     for path in paths.values():
         store = open_store(path)
         try:
