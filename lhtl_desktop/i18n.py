@@ -60,6 +60,24 @@ def is_english() -> bool:
     return LANGUAGE == "en"
 
 
+_catalogues: dict[str, gettext.NullTranslations] = {}
+
+
+def in_every_language(text: str) -> set[str]:
+    """`text` (a Vietnamese source string) as every language of the program writes it.
+
+    For what one installation writes and another reads — the sheet names, column headers and type labels of
+    return forms and templates — so a file made in English imports into a Vietnamese installation and back."""
+    spellings = {text}
+    for lang in LANGUAGES:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        if lang not in _catalogues:
+            _catalogues[lang] = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+        spellings.add(_catalogues[lang].gettext(text))
+    return spellings
+
+
 def fmt_int(value: int) -> str:
     """Vietnamese grouping: 1234567 → "1.234.567"; English: "1,234,567" (the window's QLocale does the same)."""
     if is_english():

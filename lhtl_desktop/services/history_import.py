@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from lhtl_desktop.errors import LhtlError, ValidationError
-from lhtl_desktop.i18n import N_, _, fmt_int
+from lhtl_desktop.i18n import N_, _, fmt_int, in_every_language
 from lhtl_desktop.model.catalogue import INDICATORS, INDICATORS_BY_CODE
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import parse_year
@@ -50,7 +50,8 @@ MAX_HISTORY_BYTES = 10 * 1024 * 1024
 MAX_HISTORY_ROWS = 200_000
 # Headers are written in the program's language and read in Vietnamese, English or as the machine keys, so a
 # template from one installation imports into any other.
-SHEET = _("Số liệu")
+SHEET_SOURCE = N_("Số liệu")
+SHEET = _(SHEET_SOURCE)
 COLUMNS = (
     ("year", N_("Năm")),
     ("unit", N_("Mã đơn vị")),
@@ -129,7 +130,7 @@ def _read_rows(path: Path) -> list[_Row]:
 
 
 def _header_keys(header: Sequence[Any], name: str) -> dict[int, str]:
-    by_label = ({label.casefold(): key for key, label in COLUMNS} | {_(label).casefold(): key for key, label in COLUMNS}
+    by_label = ({spelling.casefold(): key for key, label in COLUMNS for spelling in in_every_language(label)}
                 | {key: key for key, _label in COLUMNS})
     keys: dict[int, str] = {}
     for n, text in enumerate(header):
@@ -189,7 +190,7 @@ def _xlsx_rows(data: bytes, name: str) -> list[_Row]:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # a damaged workbook: any openpyxl error
         raise HistoryFileError(_("Tệp «{name}» bị hỏng (không đọc được).").format(name=name)) from exc
-    sheet = next((n for n in (SHEET, "Số liệu") if n in wb.sheetnames), None)
+    sheet = next((n for n in sorted(in_every_language(SHEET_SOURCE)) if n in wb.sheetnames), None)
     ws = wb[sheet] if sheet else wb.worksheets[0]
     it = ws.iter_rows()
     header = next(it, None)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lhtl_desktop.errors import RefusedError
-from lhtl_desktop.i18n import N_, _
+from lhtl_desktop.i18n import N_, _, in_every_language
 from lhtl_desktop.model.catalogue import INSTITUTION_TYPES, Indicator, Level, indicators_for_type
 from lhtl_desktop.model.periods import Period, parse_period
 from lhtl_desktop.model.units import Unit
@@ -38,10 +38,8 @@ def sheet_name(family: str) -> str:
 
 
 def sheet_families() -> dict[str, str]:
-    """Every accepted sheet name (Vietnamese and the program's language) → its family."""
-    names = {source: family for family, source in FAMILY_SHEETS.items()}
-    names.update({_(source): family for family, source in FAMILY_SHEETS.items()})
-    return names
+    """Every accepted sheet name (in any of the program's languages) → its family."""
+    return {name: family for family, source in FAMILY_SHEETS.items() for name in in_every_language(source)}
 FAMILY_TITLES = {
     "lib": _("THƯ VIỆN"),
     "museum": _("BẢO TÀNG"),
@@ -106,12 +104,12 @@ def types_for(family: str, level: str) -> tuple[tuple[str, str], ...]:
 
 
 def type_labels_read(family: str, level: str) -> dict[str, str]:
-    """A typed type label (case-folded, Vietnamese or the program's language) → its type code."""
+    """A typed type label (case-folded, in any of the program's languages) → its type code."""
     labels = {}
     for t in INSTITUTION_TYPES:
         if t.family == family and level in t.levels:
-            labels[" ".join(t.source_label.split()).casefold()] = t.code
-            labels[" ".join(t.label.split()).casefold()] = t.code
+            for spelling in in_every_language(t.source_label):
+                labels[" ".join(spelling.split()).casefold()] = t.code
     return labels
 
 
