@@ -13,7 +13,15 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from lhtl_desktop.cli import main
-from lhtl_desktop.services.forms.xlsx_out import CODES_MARK, CODES_ROW, FIRST_ROW, ID_COL, NAME_COL, TYPE_COL, value_column
+from lhtl_desktop.services.forms.xlsx_out import (
+    CODES_MARK,
+    CODES_ROW,
+    FIRST_ROW,
+    ID_COL,
+    NAME_COL,
+    TYPE_COL,
+    value_column,
+)
 from lhtl_desktop.storage import open_store
 from tests.i18n.test_english import PLACES, _env, _lhtl
 from tests.i18n_support import untranslated
