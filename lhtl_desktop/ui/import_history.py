@@ -25,6 +25,7 @@ from lhtl_desktop.ui.dialogs import add_message_and_buttons
 from lhtl_desktop.ui.look import fmt_int, fmt_when
 from lhtl_desktop.ui.models import TextTableModel, tr
 from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import with_filter
 
 
 def _shown(value: int | None) -> str:
@@ -91,7 +92,8 @@ class ImportHistoryPanel(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.setColumnWidth(0, 220)
         self.view.setColumnWidth(3, 260)
-        layout.addWidget(self.view, 1)
+        box, self.filter = with_filter(self.view)
+        layout.addWidget(box, 1)
         row = QHBoxLayout()
         self.revert_button = QPushButton(self.tr("Hoàn tác gói đã chọn…"))
         row.addWidget(self.revert_button)

@@ -14,6 +14,7 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import with_filter
 
 
 class InstitutionConflictsPanel(QWidget):
@@ -34,7 +35,8 @@ class InstitutionConflictsPanel(QWidget):
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
         self.view.setColumnWidth(1, 260)
-        layout.addWidget(self.view, 1)
+        box, self.filter = with_filter(self.view)
+        layout.addWidget(box, 1)
         row = QHBoxLayout()
         self.keep_button = QPushButton(self.tr("Giữ phiên bản đã chọn"))
         row.addWidget(self.keep_button)
