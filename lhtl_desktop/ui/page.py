@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from lhtl_desktop.model.text import matches
@@ -117,8 +117,9 @@ def with_filter(table: QTableView, row_text: Callable[[int], str] | None = None)
 
 def shown_filter(root: QWidget) -> ListFilter | None:
     """The filter of the list on screen below `root`: the one the focus is in (its box or its list), else the
-    first shown (lists on hidden tabs do not count)."""
+    topmost one shown, then leftmost (lists on hidden tabs do not count)."""
     boxes = [b for b in root.findChildren(ListFilter) if b.isVisibleTo(root)]
+    boxes.sort(key=lambda b: (b.mapTo(root, QPoint(0, 0)).y(), b.mapTo(root, QPoint(0, 0)).x()))
     focus = QApplication.focusWidget()
     for box in boxes:
         if focus is not None and (focus is box or focus is box.table or box.table.isAncestorOf(focus)):
