@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import plain_text_labels
-from lhtl_desktop.ui.ops import Changes
+from lhtl_desktop.ui.ops import Changes, Ops
 from lhtl_desktop.ui.page import Page
 from lhtl_desktop.ui.tasks import wait_for_background
 
@@ -276,7 +276,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def build_main_window(store: Store, *, check: bool = False) -> MainWindow:
+def build_main_window(store: Store, *, check: bool = False, ops: Ops | None = None) -> MainWindow:
     """The whole main window for an initialised store (not shown). Timed by `make bench` for cold start.
-    `check`: the file's quick_check is still to run (the writer's first job, see `ui.ops`)."""
-    return MainWindow(AppContext(store, check=check))
+    `check`: the file's quick_check is still to run (the writer's first job, see `ui.ops`). `ops`: the
+    runner that already writes to `store` (the first-run wizard's), which the window takes over."""
+    return MainWindow(AppContext(store, check=check, ops=ops))
