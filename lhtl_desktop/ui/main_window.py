@@ -219,9 +219,10 @@ class MainWindow(QMainWindow):
 
     # -- keyboard ---------------------------------------------------------------------------------------
     def _install_shortcuts(self) -> None:
-        """Ctrl+1…6 open a page with the focus where the officer types first; F5 loads the page again;
-        Ctrl+F goes to the page's list filter. (Ctrl+P is the reports page's own.)"""
-        for index, key in enumerate(PAGE_KEYS, start=1):
+        """Ctrl+1…6 (…7 at a hub or the province, in the navigation's order) open a page with the focus where
+        the officer types first; F5 loads the page again; Ctrl+F goes to the page's list filter. (Ctrl+P is
+        the reports page's own.)"""
+        for index, key in enumerate(self.keys, start=1):
             QShortcut(QKeySequence(f"Ctrl+{index}"), self, lambda key=key: self.open_page(key))
         QShortcut(QKeySequence("F5"), self, self.reload_page)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, lambda: self.pages[self.current_key()].find_in_list())
@@ -231,7 +232,7 @@ class MainWindow(QMainWindow):
 
     def open_page(self, key: str) -> Page:
         """The page of `key`, shown (loaded in the background if stale), the focus on its first field."""
-        self.navigation.setCurrentRow(PAGE_KEYS.index(key))
+        self.navigation.setCurrentRow(self.keys.index(key))  # a hub's navigation has the register second
         page = self.pages[key]
         field = page.first_field()
         if field is not None:
