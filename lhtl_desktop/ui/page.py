@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from lhtl_desktop.model.text import matches
 from lhtl_desktop.ui.ops import Changes
@@ -111,6 +111,24 @@ def with_filter(table: QTableView, row_text: Callable[[int], str] | None = None)
     layout.setSpacing(2)
     list_filter = ListFilter(table, row_text)
     layout.addWidget(list_filter)
+    layout.addWidget(table, 1)
+    return box, list_filter
+
+
+def titled_list(title: QLabel, table: QTableView,
+                row_text: Callable[[int], str] | None = None) -> tuple[QWidget, ListFilter]:
+    """A list under a line holding its title and, beside it, its filter: one line less than a title above a
+    filter above a list, where a tab shows two or three lists."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    head = QHBoxLayout()
+    head.addWidget(title)
+    list_filter = ListFilter(table, row_text)
+    list_filter.setMinimumWidth(240)
+    head.addWidget(list_filter, 1)
+    layout.addLayout(head)
     layout.addWidget(table, 1)
     return box, list_filter
 

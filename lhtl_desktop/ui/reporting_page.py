@@ -33,7 +33,7 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import confirm, show_error
 from lhtl_desktop.ui.models import ROW_KEY, RecordTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
-from lhtl_desktop.ui.page import Page, with_filter
+from lhtl_desktop.ui.page import ListFilter, Page
 
 STATUS_COLOURS = {UnitStatus.SUBMITTED: QColor("#d8f0dd"), UnitStatus.PARTIAL: QColor("#fff1cc"),
                   UnitStatus.NONE: QColor("#fde2e1")}
@@ -110,15 +110,17 @@ class ReportingPage(Page):
         for key in FILTERS:
             self.filter.addItem(labels[key], key)
         filters.addWidget(self.filter)
-        filters.addStretch(1)
+        self.model = RegisterModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        # «Tìm trong danh sách» (Ctrl+F) by name or code, without diacritics: the window's one list filter.
+        self.search = ListFilter(self.table)
+        filters.addWidget(self.search, 1)
         self.record_button = QPushButton(self.tr("Ghi nhận đã nộp (báo cáo giấy)…"))
         self.record_button.setToolTip(self.tr("Đơn vị đã nộp báo cáo bằng giấy hoặc Excel: ghi nhận thay đơn vị"))
         filters.addWidget(self.record_button)
         layout.addLayout(filters)
 
-        self.model = RegisterModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
@@ -128,9 +130,7 @@ class ReportingPage(Page):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(col, width)
         self.table.setAccessibleName(self.tr("Danh sách đơn vị phải báo cáo"))
-        # «Tìm trong danh sách» (Ctrl+F) by name or code, without diacritics: the window's one list filter.
-        table, self.search = with_filter(self.table)
-        layout.addWidget(table, 1)
+        layout.addWidget(self.table, 1)
 
         self.ask: Callable[[str, str], bool] = lambda title, text: confirm(self, title, text)
         self.scope.currentIndexChanged.connect(self.refresh)

@@ -79,9 +79,9 @@ class RulesPanel(QWidget):
                                                   fixed=(1, 240)))
         layout.addWidget(targets, 2)
         self.criteria_model = TextTableModel((self.tr("Tiêu chí"), self.tr("Quy tắc")), self)
-        criteria, self.criteria_filter = with_filter(_table(self.criteria_model, self.tr("Tham số tiêu chí"),
-                                                            stretch=1, fixed=(0, 90)))
-        layout.addWidget(criteria, 1)
+        # The three criteria (library, museum, centre): read at a glance, no filter above them.
+        self.criteria_view = _table(self.criteria_model, self.tr("Tham số tiêu chí"), stretch=1, fixed=(0, 90))
+        layout.addWidget(self.criteria_view, 1)
 
         self.message = QLabel()
         self.message.setWordWrap(True)

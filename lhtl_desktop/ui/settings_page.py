@@ -42,7 +42,7 @@ from lhtl_desktop.ui.formalities_tab import FormalitiesTab
 from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
-from lhtl_desktop.ui.page import Page, with_filter
+from lhtl_desktop.ui.page import Page, titled_list, with_filter
 from lhtl_desktop.ui.rules_panel import RulesPanel
 
 
@@ -336,7 +336,6 @@ class SettingsPage(Page):
         self.threshold_message = QLabel()
         self.threshold_message.setWordWrap(True)
         layout.addWidget(self.threshold_message)
-        layout.addWidget(QLabel(self.tr("Lịch sử thay đổi ngưỡng:")))
         self.history_model = TextTableModel((self.tr("Thời điểm"), self.tr("Người sửa"), self.tr("Chỉ tiêu"),
                                              self.tr("Mốc"), self.tr("Cũ"), self.tr("Mới")), self)
         history = QTableView()
@@ -346,7 +345,7 @@ class SettingsPage(Page):
         history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         history.setColumnWidth(0, 140)
         history.setColumnWidth(1, 160)
-        changes, self.history_filter = with_filter(history)
+        changes, self.history_filter = titled_list(QLabel(self.tr("Lịch sử thay đổi ngưỡng:")), history)
         layout.addWidget(changes, 2)
         self.threshold_save.clicked.connect(self.save_threshold)
         self.threshold_value.returnPressed.connect(self.save_threshold)

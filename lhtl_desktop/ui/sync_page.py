@@ -52,7 +52,7 @@ from lhtl_desktop.ui.institution_conflicts import InstitutionConflictsPanel
 from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, Control, WriteOp
-from lhtl_desktop.ui.page import Page, with_filter
+from lhtl_desktop.ui.page import Page, titled_list, with_filter
 
 T = TypeVar("T")
 
@@ -197,11 +197,10 @@ class SyncPage(Page):
         layout.addWidget(self.receipt_line)
         outbox_title = QLabel(self.tr("Gói đã gửi và biên nhận của nơi nhận"))
         outbox_title.setStyleSheet("font-weight: 600;")
-        layout.addWidget(outbox_title)
         self.outbox_model = TextTableModel([self.tr("Gói số"), self.tr("Gửi cho"), self.tr("Lập lúc"),
                                             self.tr("Số giá trị"), self.tr("Biên nhận")], self)
         self.outbox_view = _table(self.outbox_model, self.tr("Gói đã gửi"))
-        outbox, self.outbox_filter = with_filter(self.outbox_view)
+        outbox, self.outbox_filter = titled_list(outbox_title, self.outbox_view)
         layout.addWidget(outbox, 1)
         self.form_export = FormExportBox(self.ctx, self.ask_folder)  # return forms out (ui/form_import.py)
         layout.addWidget(self.form_export)
@@ -305,9 +304,9 @@ class SyncPage(Page):
         self.preview_model = TextTableModel([self.tr("Tệp"), self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Mới"),
                                              self.tr("Thay đổi"), self.tr("Không đổi"), self.tr("Cũ hơn"),
                                              self.tr("Xung đột")])
-        layout.addWidget(QLabel(self.tr("Chi tiết theo đơn vị và thiết chế:")))
         self.preview_view = _table(self.preview_model, self.tr("Xem trước theo đơn vị và thiết chế"))
-        preview, self.preview_filter = with_filter(self.preview_view)
+        preview, self.preview_filter = titled_list(QLabel(self.tr("Chi tiết theo đơn vị và thiết chế:")),
+                                                   self.preview_view)
         layout.addWidget(preview, 2)
         self.form_section = FormImportSection(self.ctx, _table, self)  # .xlsx return forms (ui/form_import.py)
         actions.addWidget(self.form_section.use_cached)
@@ -572,11 +571,10 @@ class SyncPage(Page):
         self.enrol_message.setWordWrap(True)
         form.addRow(self.enrol_button, self.enrol_message)
         layout.addWidget(box)
-        layout.addWidget(QLabel(self.tr("Các khóa được tin cậy:")))
         self.keys_model = TextTableModel([self.tr("Đơn vị"), self.tr("Mã khóa"), self.tr("Dấu vân tay"),
                                           self.tr("Trạng thái"), self.tr("Đăng ký tại đây")])
         self.keys_view = _table(self.keys_model, self.tr("Các khóa được tin cậy"))
-        keys, self.keys_filter = with_filter(self.keys_view)
+        keys, self.keys_filter = titled_list(QLabel(self.tr("Các khóa được tin cậy:")), self.keys_view)
         layout.addWidget(keys, 1)
         row = QHBoxLayout()
         retire = QPushButton(self.tr("Ghi nhận đã thay khóa"))

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QTableView, QTableWidget, QTableWidgetItem
 
+from lhtl_desktop.model.criteria import CRITERIA
 from lhtl_desktop.services import backups, entry, reporting
 from lhtl_desktop.services.installation import init_installation
 from lhtl_desktop.services.institutions import add_institution
@@ -27,6 +28,7 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.main_window import MainWindow, build_main_window, page_keys
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.page import ListFilter, Page
+from lhtl_desktop.ui.settings_page import SettingsPage
 from lhtl_desktop.ui.sync_page import SyncPage
 from tests.sync.conftest import Net, make_node
 from tests.sync.conftest import net as net  # the signed-bundle network of the sync tests
@@ -107,8 +109,12 @@ def any_window(request, qtbot, commune, tmp_path: Path) -> Iterator[MainWindow]:
 
 def _exempt(page: Page, view: object) -> bool:
     """Lists that are not scrolled through: the files the officer just picked (a few lines, «Bỏ chọn» next
-    to them) and the two or three sides of the conflict selected above them."""
-    return isinstance(page, SyncPage) and view in (page.files, page.sides_view)
+    to them), the two or three sides of the conflict selected above them, the three criteria of the rules."""
+    if isinstance(page, SyncPage):
+        return view in (page.files, page.sides_view)
+    if isinstance(page, SettingsPage):
+        return view is page.rules_panel.criteria_view and page.rules_panel.criteria_model.rowCount() == len(CRITERIA)
+    return False
 
 
 def test_every_list_a_user_scrolls_through_has_a_filter(any_window: MainWindow) -> None:
