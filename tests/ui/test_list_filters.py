@@ -157,8 +157,8 @@ def test_every_filter_hides_what_does_not_match(any_window: MainWindow) -> None:
             check_filter(box, ("dong",), ["Nhà văn hóa thôn Đông"])
             retype(box, "gia lam")
             if isinstance(model, TextTableModel):
-                model.set_rows([(name, *[""] * (model.columnCount() - 1)) for name in [*names, "Xã Gia Lâm"]])
-                assert shown(table) == ["Thư viện xã Gia Lâm", "Xã Gia Lâm"]
+                model.set_rows([(name, *[""] * (model.columnCount() - 1)) for name in ["Xã Gia Lâm", *names]])
+                assert shown(table) == ["Xã Gia Lâm", "Thư viện xã Gia Lâm"]  # not the old rows' hidden flags
             box.clear()
     assert tried >= 8
 
@@ -294,4 +294,23 @@ def test_ctrl_f_goes_to_the_filter_of_the_list_on_screen(qtbot, commune) -> None
     view.setFocus()
     press_ctrl_f()
     assert QApplication.focusWidget() is dashboard.list_filters["missing"]  # type: ignore[attr-defined]
+    window.close()
+
+
+def test_a_list_reloaded_while_filtered_stays_filtered(qtbot, commune) -> None:  # type: ignore[no-untyped-def]
+    """The institutions' and the entry list's filters are applied again after a reload (F5, a write elsewhere):
+    a new institution that matches shows, the others stay hidden."""
+    window = open_window(qtbot, commune.store)
+    page = window.show_page("institutions")
+    retype(page.filter, "thu vien")  # type: ignore[attr-defined]
+    assert shown(page.table, 1) == ["Thư viện xã Gia Lâm"]  # type: ignore[attr-defined]
+    add_institution(commune.store, "14389", "lib_school", "Thư viện Trường THCS Gia Lâm")  # another program
+    add_institution(commune.store, "14389", "museum", "Bảo tàng xã Gia Lâm")
+    page.refresh()
+    assert sorted(shown(page.table, 1)) == ["Thư viện Trường THCS Gia Lâm", "Thư viện xã Gia Lâm"]  # type: ignore[attr-defined]
+    entry_page = window.show_page("entry")
+    retype(entry_page.filter, "bao tang")  # type: ignore[attr-defined]
+    assert shown(entry_page.list) == ["Bảo tàng xã Gia Lâm"]  # type: ignore[attr-defined]
+    entry_page.set_period("2024")  # type: ignore[attr-defined]
+    assert shown(entry_page.list) == ["Bảo tàng xã Gia Lâm"]  # type: ignore[attr-defined]
     window.close()
