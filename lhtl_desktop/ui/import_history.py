@@ -25,7 +25,7 @@ from lhtl_desktop.ui.dialogs import add_message_and_buttons
 from lhtl_desktop.ui.look import fmt_int, fmt_when
 from lhtl_desktop.ui.models import TextTableModel, tr
 from lhtl_desktop.ui.ops import Changes, WriteOp
-from lhtl_desktop.ui.page import titled_list
+from lhtl_desktop.ui.page import titled_list, with_filter
 
 
 def _shown(value: int | None) -> str:
@@ -55,7 +55,9 @@ class RevertDialog(QDialog):
         table.setModel(self.model)
         table.verticalHeader().setVisible(False)
         table.setColumnWidth(0, 240)
-        layout.addWidget(table, 1)
+        self.view = table
+        box, self.filter = with_filter(table)
+        layout.addWidget(box, 1)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Lý do:")))
         self.reason = QLineEdit()

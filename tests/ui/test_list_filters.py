@@ -314,3 +314,30 @@ def test_a_list_reloaded_while_filtered_stays_filtered(qtbot, commune) -> None: 
     entry_page.set_period("2024")  # type: ignore[attr-defined]
     assert shown(entry_page.list) == ["Bảo tàng xã Gia Lâm"]  # type: ignore[attr-defined]
     window.close()
+
+
+def test_the_dialogs_lists_filter_too(qtbot, app, commune, net: Net) -> None:  # type: ignore[no-untyped-def]
+    """«Lịch sử» of a form (every version of each value) and «Hoàn tác gói» (every value a bundle changed)."""
+    from lhtl_desktop.services import revert
+    from lhtl_desktop.ui.import_history import RevertDialog
+
+    window = open_window(qtbot, commune.store)
+    entry_page = window.show_page("entry")
+    entry_page.set_period("2024")  # type: ignore[attr-defined]
+    entry_page.select_institution(commune.library.id)  # type: ignore[attr-defined]
+    history = entry_page.history()  # type: ignore[attr-defined]
+    assert history is not None
+    qtbot.addWidget(history)
+    labels = every(history.view)
+    readers = [t for t in labels if "bạn đọc" in t.lower()]
+    check_filter(history.filter, ("ban doc", "bạn đọc"), readers)
+    window.close()
+
+    for child in (net.a, net.b):
+        assert import_file(net.hub.store, child.export(), backup=False).status == "accepted"
+    bundle = next(b for b in revert.import_history(net.hub.store) if b.from_unit == "14389")
+    plan = revert.revert_bundle(net.hub.store, bundle.bundle_id, "xem trước", dry_run=True)
+    dialog = RevertDialog(AppContext(net.hub.store), plan)
+    qtbot.addWidget(dialog)
+    assert sorted(every(dialog.view, 2)) == ["LIB_SKILL_CLASSES", "LIB_VISITS"]
+    check_filter(dialog.filter, ("lib_visits", "LIB VISITS"), ["LIB_VISITS"], column=2)
