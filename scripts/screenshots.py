@@ -249,7 +249,7 @@ def main() -> int:
         grab("08-cai-dat-cum")
         settings.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
         grab("09-cai-dat-nguong")
-        settings.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
+        settings.tabs.setCurrentWidget(settings.rules_panel)  # type: ignore[attr-defined]
         grab("10-cai-dat-quy-dinh-tinh")
         pwindow.close()
 

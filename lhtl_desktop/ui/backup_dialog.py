@@ -42,6 +42,7 @@ from lhtl_desktop.ui.dialogs import message_box, plain_text_labels
 from lhtl_desktop.ui.exit_backup import install_exit_backup as install_exit_backup  # re-exported
 from lhtl_desktop.ui.look import UI_LOCALE
 from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import with_filter
 
 REASONS = {"import": N_("trước khi nhập gói"), "exit": N_("khi đóng chương trình"),
            "restore": N_("trước khi khôi phục"), "manual": N_("sao lưu tay")}
@@ -103,7 +104,8 @@ class BackupPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(160)
-        layout.addWidget(self.table, 1)
+        table, self.filter = with_filter(self.table)
+        layout.addWidget(table, 1)
         row = QHBoxLayout()
         self.usb_button = QPushButton(tr("Sao lưu ra USB…"))
         self.usb_button.setObjectName("backup_usb")
@@ -132,6 +134,7 @@ class BackupPanel(QWidget):
         for r, info in enumerate(self.items):
             for c, text in enumerate((_when(info), tr(REASONS.get(info.reason, info.reason)), _size(info.size))):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        self.filter.apply()  # filled cell by cell: filtered once full
         self.table.resizeColumnToContents(0)
         self._update_buttons()
 

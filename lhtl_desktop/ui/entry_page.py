@@ -313,8 +313,7 @@ class EntryPage(Page):
         period = self.period
         rows = self.ctx.ops.read_now(lambda store: entry_overview(store, period))
         self.submission.set_period(period)
-        self.list_model.set_rows(rows)
-        self.filter.apply()
+        self.list_model.set_rows(rows)  # filtered again by its ListFilter
         self.list.setColumnWidth(1, self._status_width(max((r.expected for r in rows), default=0)))
         done = sum(1 for r in rows if r.filled == r.expected)
         empty = sum(1 for r in rows if r.filled == 0)

@@ -10,6 +10,7 @@ from lhtl_desktop.model.reporting import local_time_text
 from lhtl_desktop.services.value_history import Version
 from lhtl_desktop.ui.look import fmt_int
 from lhtl_desktop.ui.models import TextTableModel
+from lhtl_desktop.ui.page import with_filter
 
 
 class HistoryDialog(QDialog):
@@ -42,7 +43,9 @@ class HistoryDialog(QDialog):
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3, 4, 6):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(view, 1)
+        self.view = view
+        box, self.filter = with_filter(view)
+        layout.addWidget(box, 1)
         if not rows:
             layout.addWidget(QLabel(self.tr("Chưa có giá trị nào cho kỳ này.")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

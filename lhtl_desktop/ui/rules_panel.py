@@ -34,6 +34,7 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import fmt_percent
 from lhtl_desktop.ui.models import TextTableModel, tr
 from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import with_filter
 
 
 def param_label(name: str) -> str:
@@ -75,9 +76,13 @@ class RulesPanel(QWidget):
         layout.addWidget(facts)
 
         self.model = TextTableModel((self.tr("Chỉ tiêu áp dụng"), self.tr("Ngưỡng theo mốc")), self)
-        layout.addWidget(_table(self.model, self.tr("Ngưỡng chỉ tiêu đang áp dụng"), stretch=0, fixed=(1, 240)), 2)
+        targets, self.filter = with_filter(_table(self.model, self.tr("Ngưỡng chỉ tiêu đang áp dụng"), stretch=0,
+                                                  fixed=(1, 240)))
+        layout.addWidget(targets, 2)
         self.criteria_model = TextTableModel((self.tr("Tiêu chí"), self.tr("Quy tắc")), self)
-        layout.addWidget(_table(self.criteria_model, self.tr("Tham số tiêu chí"), stretch=1, fixed=(0, 90)), 1)
+        # The three criteria (library, museum, centre): read at a glance, no filter above them.
+        self.criteria_view = _table(self.criteria_model, self.tr("Tham số tiêu chí"), stretch=1, fixed=(0, 90))
+        layout.addWidget(self.criteria_view, 1)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
