@@ -260,6 +260,25 @@ def test_six_month_evaluation_reads_the_half_years(tmp_path: Path) -> None:
     assert reg.deadline == dt.date(2025, 6, 14) and reg.rows[0].status == UnitStatus.SUBMITTED
 
 
+
+def test_a_six_month_sheet_names_its_periods_not_years(tmp_path: Path) -> None:
+    """The sheet of 2025-H1 says «6 tháng đầu năm 2025» where it lists the figures and the missing data, and its
+    growth note compares with «6 tháng đầu năm 2024» (what the evaluation read), never «năm 2025» / «năm 2024»."""
+    import subprocess
+
+    from lhtl_desktop.services import reports
+
+    commune = _init(tmp_path, "14389", "Nguyễn Văn An")
+    a = add_institution(commune, "14389", "lib_commune", "Thư viện A").id
+    entry.set_values(commune, a, "2025-H1", {"LIB_SKILL_CLASSES": "1", "LIB_VISITS": "400"})
+    pdf = tmp_path / "h1.pdf"
+    reports.write_report(commune, "2025-H1", None, pdf)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, encoding="utf-8",
+                                   check=True).stdout.split())
+    assert "Số liệu của các thiết chế 6 tháng đầu năm 2025" in text
+    assert "tử số là tổng 6 tháng đầu năm 2025, mẫu số là tổng 6 tháng đầu năm 2024" in text
+    assert "thiết chế năm 2025" not in text and "tổng năm 2024" not in text
+
 # -- marks converge whatever the order of delivery (Hypothesis) -----------------------------------------------
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402

@@ -445,7 +445,8 @@ def targets_table(r: Report, number: str) -> Table:
     )
     note = _("Chỉ tiêu tỉ lệ: tử số là số thiết chế đạt tiêu chí, mẫu số là số thiết chế đang hoạt động của nhóm "
              "(thiết chế chưa có số liệu vẫn tính vào mẫu số và không đạt). Chỉ tiêu tăng trưởng: tử số là tổng "
-             "năm {y}, mẫu số là tổng năm {p}, kết quả = (tử số ÷ mẫu số − 1) × 100.").format(y=r.year, p=r.year - 1)
+             "{period}, mẫu số là tổng {previous}, kết quả = (tử số ÷ mẫu số − 1) × 100.").format(
+        period=r.period_label, previous=r.previous_period_label)
     if r.coverage is not None and not r.coverage.complete:
         note += " " + _("«Chưa đủ đơn vị báo cáo»: còn đơn vị phải báo cáo chưa nộp, nên chưa kết luận đạt hay đúng "
                         "tiến độ; tử số, mẫu số và kết quả tính trên số liệu đã nhận.")
@@ -519,8 +520,8 @@ def missing_table(r: Report, number: str) -> Table:
         Row((str(n), m.unit_name, m.name, m.type_label, ", ".join(TARGET_SHORT.get(t, t) for t in m.targets)))
         for n, m in enumerate(r.missing, 1)
     )
-    return Table(_("{n}. Thiết chế chưa có số liệu (năm {y} hoặc năm {p})").format(n=number, y=r.year, p=r.year - 1),
-                 columns, rows, 10)
+    return Table(_("{n}. Thiết chế chưa có số liệu ({period} hoặc {previous})").format(
+        n=number, period=r.period_label, previous=r.previous_period_label), columns, rows, 10)
 
 
 def not_reported_table(r: Report, number: str) -> Table:
@@ -561,7 +562,7 @@ def layout_report(report: Report, fonts: FontSet | None = None) -> Document:
     if report.level == Level.COMMUNE:
         number = next(numbers)
         w.ensure(lh(12) * 3 + 25)
-        w.paragraph(_("{n}. Số liệu của các thiết chế năm {y}").format(n=number, y=report.year), 12, "B",
+        w.paragraph(_("{n}. Số liệu của các thiết chế {period}").format(n=number, period=report.period_label), 12, "B",
                     space_after=1.0)
         tables = institution_tables(report, number)
         for t in tables:

@@ -180,6 +180,11 @@ class Report:
         return (self.period or Period(self.year)).label().lower()
 
     @property
+    def previous_period_label(self) -> str:
+        """The period growth compares with: «năm 2024», or «6 tháng đầu năm 2024» for a half-year."""
+        return (self.period or Period(self.year)).previous().label().lower()
+
+    @property
     def coverage_line(self) -> str:
         if self.coverage is None:
             return ""

@@ -595,10 +595,11 @@ def _values(wb: Workbook, r: Report, layout: ValuesLayout) -> None:
     v = layout
     titles = [_("STT"), _("Mã đơn vị"), _("Xã, phường"), _("Thiết chế"), _("Loại thiết chế")]
     titles += [i.label for i in INDICATORS] + [_("Tiêu chí học tập suốt đời"), _("Ghi chú")]
-    titles += [_("Hoạt động năm {y}").format(y=r.year), _("Dòng tổng hợp (mã)"), _("Mã loại"), _("Nhóm")]
-    titles += [_("{label} năm {y}").format(label=INDICATORS_BY_CODE[c].label, y=r.year - 1) for c in v.previous]
+    titles += [_("Hoạt động {period}").format(period=r.period_label), _("Dòng tổng hợp (mã)"), _("Mã loại"), _("Nhóm")]
+    titles += [_("{label} {previous}").format(label=INDICATORS_BY_CODE[c].label, previous=r.previous_period_label)
+               for c in v.previous]
     widths = [6, 10, 22, 34, 24] + [12] * len(CODES) + [14, 22] + [10, 10, 14, 8] + [14] * len(v.previous)
-    _title(ws, _("Số liệu của các thiết chế năm {y} — {scope}").format(y=r.year, scope=r.scope_line), 10)
+    _title(ws, _("Số liệu của các thiết chế {period} — {scope}").format(period=r.period_label, scope=r.scope_line), 10)
     _header(ws, 2, titles, widths)
     row_of = r.workbook.row_of if r.workbook else {}
     previous = r.workbook.previous if r.workbook else {}
@@ -637,8 +638,8 @@ def _missing(wb: Workbook, r: Report) -> None:
     titles = [_("STT"), _("Mã đơn vị"), _("Xã, phường"), _("Thiết chế"), _("Loại thiết chế"),
               _("Chỉ tiêu bị ảnh hưởng")]
     widths = [6, 10, 24, 40, 30, 50]
-    _title(ws, _("Thiết chế chưa có số liệu (năm {y} hoặc năm {p}) — {scope}").format(
-        y=r.year, p=r.year - 1, scope=r.scope_line), len(titles))
+    _title(ws, _("Thiết chế chưa có số liệu ({period} hoặc {previous}) — {scope}").format(
+        period=r.period_label, previous=r.previous_period_label, scope=r.scope_line), len(titles))
     _header(ws, 2, titles, widths)
     for n, m in enumerate(r.missing, 1):
         values = (n, m.unit_code, m.unit_name, m.name, m.type_label, ", ".join(m.targets))
