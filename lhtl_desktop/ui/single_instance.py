@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, QTimer, Signal
@@ -65,6 +64,8 @@ class SingleInstance(QObject):
     def _send(self, files: list[Path], wait_seconds: float) -> bool:
         """Leave the request in the window's mailbox; True when the window took it in time."""
         # Imported here: only a second start writes a request; the window's own start does not need it.
+        import uuid
+
         from lhtl_desktop.storage.files import write_atomic
 
         self.inbox.mkdir(exist_ok=True)
