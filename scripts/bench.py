@@ -475,8 +475,9 @@ def bench_startup(b: Bench) -> None:
         b.notes.append("Cold start on Xvfb not measured: Xvfb is not installed (apt-get install xvfb).")
     b.notes.append("Cold start: both processes run with their bytecode cached, as an installed program does "
                    "(`with_bytecode`), and the first-paint spy watches the main window only, not every event of "
-                   "the application (`CHILD_SPY`); before, the program's start was charged ~45 ms of compiling "
-                   "its modules and ~13 ms of the spy's own work that the bare window hardly paid.")
+                   "the application (`CHILD_SPY`); before, where PYTHONDONTWRITEBYTECODE is set (as on this "
+                   "machine), the program's start was charged ~45 ms of compiling its modules, and ~13 ms of the "
+                   "spy's own work, that the bare window hardly paid.")
     try:
         dbs = {"commune": province_data(b)["communes"][0].db, "province": imported_province(b)}
         for label, db in dbs.items():
