@@ -18,7 +18,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint screenshots guide bench bench-national package fuzz clean setup docs
+.PHONY: run test test-fast lint screenshots guide bench bench-national package fuzz clean setup docs translations
 
 setup: $(STAMP)
 
@@ -29,13 +29,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The English catalogue, compiled from its source (resources/locale/en.po) whenever that changes.
+MO := lhtl_desktop/resources/locale/en/LC_MESSAGES/lhtl.mo
+$(MO): resources/locale/en.po scripts/translations.py $(STAMP)
+	$(PY) scripts/translations.py compile
+
+run: $(STAMP) $(MO)
 	$(PY) main.py
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(MO)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP)
@@ -46,8 +51,9 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m lhtl_desktop.cli.docs
 
-screenshots: $(STAMP)
+screenshots: $(STAMP) $(MO)
 	$(PY) scripts/screenshots.py
+	LHTL_LANG=en $(PY) scripts/screenshots.py
 	$(PY) -m tests.reports.screenshots
 	$(PY) -m tests.forms.screenshots
 	$(PY) scripts/build_guide.py
@@ -62,7 +68,14 @@ bench: $(STAMP)
 bench-national: $(STAMP)
 	$(PY) scripts/bench_national.py
 
-package: $(STAMP)
+# Re-extract every marked string into resources/locale/en.po (new ones untranslated), compile, and list
+# what still needs a translation (tests/test_translations.py fails until it is written).
+translations: $(STAMP)
+	$(PY) scripts/translations.py extract
+	$(PY) scripts/translations.py compile
+	-$(PY) scripts/translations.py check
+
+package: $(STAMP) $(MO)
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
 	@echo "dist/lhtl: $$(du -sb dist/lhtl | cut -f1) bytes (budget 130000000)"
 	dist/lhtl/lhtl --version

@@ -1,26 +1,87 @@
-"""Marks user-visible text for translation outside the Qt layer.
+"""User-visible text in two languages: Vietnamese (the source language) and English.
 
-Vietnamese is the source language. `_()` goes through stdlib gettext so that an English (or other)
-catalogue can be dropped into `lhtl_desktop/resources/locale/` later without touching the callers; the window uses
-Qt's own `tr()` for its widgets.
+Every string is written in Vietnamese in the source and marked `_()` (any layer) or `tr()` (Qt widgets). Both
+kinds live in ONE gettext catalogue, `resources/locale/en.po`, compiled to
+`lhtl_desktop/resources/locale/en/LC_MESSAGES/lhtl.mo` by `scripts/translations.py compile` (run by `make`
+set-up, `make package` and CI). The window installs a QTranslator that answers every Qt context from the same
+catalogue (`ui/look.py`), so a string marked `tr()` in one page and `_()` in a service is translated once.
+One catalogue rather than Qt's .ts/.qm beside a gettext .po: one extraction, one file for the translator,
+and module-level `tr()` helpers need no Qt context to be found.
+
+The language is chosen once per process, from `LHTL_LANG` (`vi` by default, `en`), never from the system's
+`LANG`: an officer whose Windows is in English still gets the Vietnamese program unless asked otherwise.
 """
 
 from __future__ import annotations
 
 import gettext
+import os
 from pathlib import Path
 
-_LOCALE_DIR = Path(__file__).resolve().parent / "resources" / "locale"
-_translation = gettext.translation("lhtl", localedir=_LOCALE_DIR, fallback=True)
+LANGUAGES = ("vi", "en")
+SOURCE_LANGUAGE = "vi"
+DOMAIN = "lhtl"
+LOCALE_DIR = Path(__file__).resolve().parent / "resources" / "locale"
+
+
+def _chosen_language() -> str:
+    raw = (os.environ.get("LHTL_LANG") or SOURCE_LANGUAGE).strip().lower().replace("-", "_")
+    code = raw.split("_", 1)[0].split(".", 1)[0]
+    return code if code in LANGUAGES else SOURCE_LANGUAGE
+
+
+LANGUAGE = _chosen_language()
+_translation: gettext.NullTranslations = (
+    gettext.NullTranslations() if LANGUAGE == SOURCE_LANGUAGE
+    else gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[LANGUAGE], fallback=True))
 
 
 def _(text: str) -> str:
     """Return the translation of a Vietnamese source string (itself when there is none)."""
+    if not text:  # gettext("") is the catalogue's header, never a translation
+        return text
     return _translation.gettext(text)
 
 
+def N_(text: str) -> str:  # noqa: N802 (the conventional gettext name)
+    """Mark a string for extraction where it is defined; `_()`/`tr()` translates it where it is shown."""
+    return text
+
+
+def translation_of(text: str) -> str | None:
+    """The catalogue's translation of `text`, or None when it has none (Qt then keeps its own source text)."""
+    if not text or LANGUAGE == SOURCE_LANGUAGE:
+        return None
+    translated = _translation.gettext(text)
+    return translated if translated != text else None
+
+
+def is_english() -> bool:
+    return LANGUAGE == "en"
+
+
+_catalogues: dict[str, gettext.NullTranslations] = {}
+
+
+def in_every_language(text: str) -> set[str]:
+    """`text` (a Vietnamese source string) as every language of the program writes it.
+
+    For what one installation writes and another reads — the sheet names, column headers and type labels of
+    return forms and templates — so a file made in English imports into a Vietnamese installation and back."""
+    spellings = {text}
+    for lang in LANGUAGES:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        if lang not in _catalogues:
+            _catalogues[lang] = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+        spellings.add(_catalogues[lang].gettext(text))
+    return spellings
+
+
 def fmt_int(value: int) -> str:
-    """Vietnamese grouping: 1234567 → "1.234.567" (the window uses QLocale vi_VN for the same)."""
+    """Vietnamese grouping: 1234567 → "1.234.567"; English: "1,234,567" (the window's QLocale does the same)."""
+    if is_english():
+        return f"{value:,}"
     return f"{value:,}".replace(",", ".")
 
 
@@ -28,6 +89,8 @@ def fmt_percent(value: float | None, digits: int = 1) -> str:
     """Vietnamese decimal comma: 66.6667 → "66,7 %"; None → "—"."""
     if value is None:
         return "—"
+    if is_english():
+        return f"{value:,.{digits}f} %"
     return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " %"
 
 

@@ -155,6 +155,15 @@ def check_files(ws: Workspace) -> str:
         require(font.read_bytes()[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO"),
                 _("Tệp phông chữ {f} bị hỏng.").format(f=font.name))
 
+    from lhtl_desktop import i18n
+
+    for lang in i18n.LANGUAGES:
+        if lang == i18n.SOURCE_LANGUAGE:
+            continue
+        catalogue = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
+        require(catalogue.is_file() and catalogue.read_bytes()[:4] in (b"\xde\x12\x04\x95", b"\x95\x04\x12\xde"),
+                _("Thiếu hoặc hỏng tệp bản dịch {f}.").format(f=catalogue))
+
     from lhtl_desktop.reference.units import load_province
 
     province = load_province("37")

@@ -2,7 +2,8 @@
 
 Builds sample databases through the services (a commune with institutions and two years of values, and a
 province for the hub settings and thresholds), opens the window as `main.py` does, and grabs the screen.
-Re-runs itself under `xvfb-run` when there is no display.
+Re-runs itself under `xvfb-run` when there is no display. With `LHTL_LANG=en` (the second pass of
+`make screenshots`) it writes the English window's main pages as `en-*.png`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ WIDTH, HEIGHT = 1366, 768
 CLIENT_HEIGHT = 700
 sys.path.insert(0, str(ROOT))
 LIBRARY_ID: list[str] = []
+# The English pass keeps the pages an English reader meets first, under English names.
+ENGLISH = {"wizard-1-unit": "en-wizard-1-unit", "01-tong-quan": "en-01-dashboard", "03-nhap-so-lieu": "en-03-entry",
+           "04-dong-bo": "en-04-sync", "05-bao-cao": "en-05-reports", "06-cai-dat": "en-06-settings",
+           "07-tong-quan-tinh": "en-07-province-dashboard", "10-tinh-hinh-bao-cao": "en-10-reporting-register"}
 
 
 def reexec_under_xvfb() -> int:
@@ -154,7 +159,13 @@ def main() -> int:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
+    from lhtl_desktop.i18n import is_english
+
     def grab(name: str, full: bool = False) -> None:
+        if is_english():
+            if name not in ENGLISH:
+                return
+            name = ENGLISH[name]
         settle()
         screen = QGuiApplication.primaryScreen()
         pixmap = screen.grabWindow(0) if full else screen.grabWindow(0, 0, 0, WIDTH, CLIENT_HEIGHT)
@@ -238,7 +249,7 @@ def main() -> int:
         grab("08-cai-dat-cum")
         settings.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
         grab("09-cai-dat-nguong")
-        settings.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
+        settings.tabs.setCurrentWidget(settings.rules_panel)  # type: ignore[attr-defined]
         grab("10-cai-dat-quy-dinh-tinh")
         pwindow.close()
 

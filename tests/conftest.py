@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite speaks the source language whatever the developer's shell says (the English build is tested in
+# its own processes, tests/i18n/test_english.py); set before the package reads it.
+os.environ["LHTL_LANG"] = os.environ.get("LHTL_TEST_LANG", "vi")  # LHTL_TEST_LANG=en: layout tests in English
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402

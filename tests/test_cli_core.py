@@ -485,3 +485,20 @@ def test_set_on_a_value_in_conflict_needs_why_like_the_window(commune: Path, cap
     assert code == 0, err
     code, out, _err = run(capsys, commune, "get", "--institution", museum, "--period", "2025", "--json")
     assert json.loads(out) == {"MUS_VISITS": 110}
+
+
+def test_argparse_speaks_vietnamese_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's own words (its help headings and its error messages) are Vietnamese like the rest."""
+    from lhtl_desktop.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("cách dùng: lhtl") and "\ntùy chọn:\n" in out and "in hướng dẫn này rồi thoát" in out
+    assert "usage:" not in out and "options:" not in out
+    with pytest.raises(SystemExit) as exc:
+        main(["set"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "Lệnh không hợp lệ: thiếu tham số bắt buộc: --institution, --period." in err
+    assert "the following" not in err and err.startswith("cách dùng: lhtl set")

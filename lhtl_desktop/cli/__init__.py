@@ -67,6 +67,9 @@ def print_json(data: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from lhtl_desktop.cli import argparse_words
+
+    argparse_words.install()
     parser = VietnameseArgumentParser(
         prog="lhtl",
         description=_(
@@ -74,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
             "trung tâm văn hóa (QĐ 1520/QĐ-TTg). Không có lệnh: mở cửa sổ chương trình."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"lhtl {__version__}")
+    parser.add_argument("--version", action="version", version=f"lhtl {__version__}",
+                        help=_("in số phiên bản của chương trình rồi thoát"))
     add_db_option(parser)
-    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=VietnameseArgumentParser)
+    sub = parser.add_subparsers(dest="command", metavar=_("LỆNH"), parser_class=VietnameseArgumentParser)
     for module in command_modules():
         module.register(sub)
     return parser

@@ -19,14 +19,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     help_text = _("sao lưu cơ sở dữ liệu ra một tệp (hoặc thư mục, ví dụ USB) — bản sao nhất quán")
     p = sub.add_parser("backup", help=help_text, description=help_text)
     add_db_option(p)
-    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp đích, hoặc thư mục để đặt tên tự động"))
+    p.add_argument("--out", required=True, metavar=_("TỆP"), help=_("tệp đích, hoặc thư mục để đặt tên tự động"))
     add_json_option(p)
     p.set_defaults(handler=cmd_backup)
 
     help_text = _("khôi phục cơ sở dữ liệu từ một bản sao lưu; bản hiện tại được giữ lại trong thư mục backups")
     p = sub.add_parser("restore", help=help_text, description=help_text)
     add_db_option(p)
-    p.add_argument("file", metavar="TỆP", help=_("tệp sao lưu cần khôi phục"))
+    p.add_argument("file", metavar=_("TỆP"), help=_("tệp sao lưu cần khôi phục"))
     p.add_argument("--confirm-other-unit", action="store_true",
                    help=_("xác nhận khôi phục bản sao lưu của đơn vị hoặc lần thiết lập khác"))
     p.add_argument("--check", action="store_true", help=_("chỉ kiểm tra tệp, không khôi phục"))

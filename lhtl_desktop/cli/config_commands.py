@@ -14,7 +14,7 @@ from lhtl_desktop.services import config, installation, settings
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cfg = sub.add_parser("config", help=_("quy định của tỉnh: ngưỡng, tiêu chí, cụm, hạn nộp, căn cứ"))
-    csub = cfg.add_subparsers(dest="config_command", metavar="VIỆC", required=True, parser_class=type(cfg))
+    csub = cfg.add_subparsers(dest="config_command", metavar=_("VIỆC"), required=True, parser_class=type(cfg))
     help_text = _("xem quy định của tỉnh đang áp dụng (phiên bản, người ký, thời điểm, nội dung)")
     p = csub.add_parser("show", help=help_text, description=help_text)
     add_db_option(p)
@@ -26,16 +26,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_db_option(p)
     # One change per command: each is one version, written whole or (refused) not at all.
     one = p.add_mutually_exclusive_group(required=True)
-    one.add_argument("--threshold", nargs=3, metavar=("CHỈ_TIÊU", "NĂM", "NGƯỠNG"),
+    one.add_argument("--threshold", nargs=3, metavar=(_("CHỈ_TIÊU"), _("NĂM"), _("NGƯỠNG")),
                    help=_("ngưỡng mốc của một chỉ tiêu (%%), ví dụ LIB_COMM_LLL 2025 95"))
-    one.add_argument("--criterion", nargs=3, metavar=("TIÊU_CHÍ", "THAM_SỐ", "GIÁ_TRỊ"),
+    one.add_argument("--criterion", nargs=3, metavar=(_("TIÊU_CHÍ"), _("THAM_SỐ"), _("GIÁ_TRỊ")),
                    help=_("tham số của tiêu chí, ví dụ CC_LLL min_activities 10"))
-    one.add_argument("--target", nargs=2, metavar=("CHỈ_TIÊU", "on|off"), help=_("áp dụng hay thôi áp dụng chỉ tiêu"))
-    one.add_argument("--hub", nargs=2, metavar=("XÃ", "CỤM"), help=_("gán xã vào cụm tổng hợp"))
+    one.add_argument("--target", nargs=2, metavar=(_("CHỈ_TIÊU"), "on|off"), help=_("áp dụng hay thôi áp dụng chỉ tiêu"))
+    one.add_argument("--hub", nargs=2, metavar=(_("XÃ"), _("CỤM")), help=_("gán xã vào cụm tổng hợp"))
     one.add_argument("--two-tier", choices=["on", "off"], help=_("xã báo cáo thẳng lên tỉnh"))
-    one.add_argument("--deadline", nargs=2, metavar=("year|half_year", "NGÀY/THÁNG"),
+    one.add_argument("--deadline", nargs=2, metavar=("year|half_year", _("NGÀY/THÁNG")),
                    help=_("hạn nộp báo cáo năm hoặc 6 tháng, ví dụ year 15/12"))
-    one.add_argument("--citation", nargs="+", metavar="MỤC=GIÁ_TRỊ",
+    one.add_argument("--citation", nargs="+", metavar=_("MỤC=GIÁ_TRỊ"),
                    help=_("căn cứ (kế hoạch của tỉnh): kind, number, date, issuer, title"))
     add_json_option(p)
     p.set_defaults(handler=cmd_config_set)

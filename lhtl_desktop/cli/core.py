@@ -53,69 +53,69 @@ _command = add_command  # one way a command is made: help, --db, handler
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = _command(sub, "init", _("thiết lập cơ sở dữ liệu cho một xã (5 chữ số), cụm (3) hoặc tỉnh (2)"), cmd_init)
-    p.add_argument("--unit", required=True, metavar="MÃ", help=_("mã đơn vị, ví dụ 14389 (Xã Gia Lâm)"))
-    p.add_argument("--officer", required=True, metavar="TÊN", help=_("họ tên cán bộ phụ trách"))
-    p.add_argument("--report-to", metavar="MÃ", help=_("đơn vị nhận báo cáo, nếu khác cụm mặc định"))
-    p.add_argument("--passphrase-env", metavar="BIẾN", help=_("tên biến môi trường chứa mật khẩu bảo vệ khóa"))
+    p.add_argument("--unit", required=True, metavar=_("MÃ"), help=_("mã đơn vị, ví dụ 14389 (Xã Gia Lâm)"))
+    p.add_argument("--officer", required=True, metavar=_("TÊN"), help=_("họ tên cán bộ phụ trách"))
+    p.add_argument("--report-to", metavar=_("MÃ"), help=_("đơn vị nhận báo cáo, nếu khác cụm mặc định"))
+    p.add_argument("--passphrase-env", metavar=_("BIẾN"), help=_("tên biến môi trường chứa mật khẩu bảo vệ khóa"))
     add_json_option(p)
 
     p = _command(sub, "units", _("liệt kê đơn vị hành chính và cụm tổng hợp"), cmd_units)
-    p.add_argument("--parent", metavar="MÃ", help=_("chỉ các đơn vị trực thuộc mã này"))
+    p.add_argument("--parent", metavar=_("MÃ"), help=_("chỉ các đơn vị trực thuộc mã này"))
     add_json_option(p)
 
     inst = sub.add_parser("institution", help=_("thêm, sửa, đóng, liệt kê thiết chế"))
-    isub = inst.add_subparsers(dest="institution_command", metavar="VIỆC", required=True,
+    isub = inst.add_subparsers(dest="institution_command", metavar=_("VIỆC"), required=True,
                                parser_class=type(inst))
     p = _command(isub, "add", _("thêm một thiết chế; in mã (id) của thiết chế mới"), cmd_institution_add)
-    p.add_argument("--unit", required=True, metavar="MÃ", help=_("mã đơn vị có thiết chế"))
-    p.add_argument("--type", required=True, metavar="LOẠI", help=", ".join(TYPES_BY_CODE))
-    p.add_argument("--name", required=True, metavar="TÊN", help=_("tên thiết chế"))
-    p.add_argument("--village", metavar="THÔN", help=_("tên thôn, tổ dân phố (nhà văn hóa thôn)"))
-    p.add_argument("--opened", type=int, metavar="NĂM", help=_("năm bắt đầu hoạt động"))
+    p.add_argument("--unit", required=True, metavar=_("MÃ"), help=_("mã đơn vị có thiết chế"))
+    p.add_argument("--type", required=True, metavar=_("LOẠI"), help=", ".join(TYPES_BY_CODE))
+    p.add_argument("--name", required=True, metavar=_("TÊN"), help=_("tên thiết chế"))
+    p.add_argument("--village", metavar=_("THÔN"), help=_("tên thôn, tổ dân phố (nhà văn hóa thôn)"))
+    p.add_argument("--opened", type=int, metavar=_("NĂM"), help=_("năm bắt đầu hoạt động"))
     add_json_option(p)
     p = _command(isub, "list", _("liệt kê thiết chế trong phạm vi"), cmd_institution_list)
-    p.add_argument("--unit", metavar="MÃ", help=_("chỉ đơn vị này (và đơn vị trực thuộc)"))
+    p.add_argument("--unit", metavar=_("MÃ"), help=_("chỉ đơn vị này (và đơn vị trực thuộc)"))
     add_json_option(p)
     p = _command(isub, "edit", _("sửa tên, thôn hoặc loại của thiết chế"), cmd_institution_edit)
     p.add_argument("id", metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ của thiết chế"))
-    p.add_argument("--name", metavar="TÊN", help=_("tên mới"))
-    p.add_argument("--village", metavar="THÔN", help=_("tên thôn, tổ dân phố mới"))
-    p.add_argument("--type", metavar="LOẠI", help=_("loại mới: ") + ", ".join(TYPES_BY_CODE))
+    p.add_argument("--name", metavar=_("TÊN"), help=_("tên mới"))
+    p.add_argument("--village", metavar=_("THÔN"), help=_("tên thôn, tổ dân phố mới"))
+    p.add_argument("--type", metavar=_("LOẠI"), help=_("loại mới: ") + ", ".join(TYPES_BY_CODE))
     p = _command(isub, "close", _("ghi nhận thiết chế ngừng hoạt động từ một năm"), cmd_institution_close)
     p.add_argument("id", metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ của thiết chế"))
-    p.add_argument("--year", required=True, type=int, metavar="NĂM",
+    p.add_argument("--year", required=True, type=int, metavar=_("NĂM"),
                    help=_("năm ngừng hoạt động: từ năm đó thiết chế không còn được tính"))
 
     p = _command(sub, "set", _("nhập giá trị chỉ số cho một thiết chế và kỳ (MÃ=GIÁ_TRỊ …); «MÃ=» xóa giá trị"),
                  cmd_set)
     p.add_argument("--institution", required=True, metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ"))
-    p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
-    p.add_argument("--why", metavar="LÝ_DO", help=_("lý do, bắt buộc khi cấp trên điều chỉnh số liệu"))
-    p.add_argument("--clear", action="append", default=[], metavar="MÃ",
+    p.add_argument("--period", required=True, metavar=_("KỲ"), help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
+    p.add_argument("--why", metavar=_("LÝ_DO"), help=_("lý do, bắt buộc khi cấp trên điều chỉnh số liệu"))
+    p.add_argument("--clear", action="append", default=[], metavar=_("MÃ"),
                    help=_("xóa giá trị của chỉ số này (lặp lại được), như để trống ô trong cửa sổ"))
-    p.add_argument("values", nargs="*", metavar="MÃ=GIÁ_TRỊ",
+    p.add_argument("values", nargs="*", metavar=_("MÃ=GIÁ_TRỊ"),
                    help=_("mã chỉ số: {codes} (tên, đơn vị, quy tắc: «indicators --type LOẠI»)").format(
                        codes=", ".join(INDICATORS_BY_CODE)))
 
     p = _command(sub, "get", _("xem giá trị đã nhập của một thiết chế và kỳ"), cmd_get)
     p.add_argument("--institution", required=True, metavar="ID", help=_("mã ngắn (ví dụ 14389-3) hoặc mã đầy đủ của thiết chế"))
-    p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
+    p.add_argument("--period", required=True, metavar=_("KỲ"), help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
     add_json_option(p)
 
     p = _command(sub, "evaluate", _("đánh giá các chỉ tiêu cho một năm và phạm vi"), cmd_evaluate)
-    p.add_argument("--period", required=True, metavar="NĂM", help=_("năm đánh giá, ví dụ 2025"))
-    p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
+    p.add_argument("--period", required=True, metavar=_("NĂM"), help=_("năm đánh giá, ví dụ 2025"))
+    p.add_argument("--scope", metavar=_("MÃ"), help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
     add_json_option(p)
 
     p = _command(sub, "settings", _("xem hoặc đổi cài đặt: cán bộ, cụm của xã, chế độ hai cấp, ngưỡng chỉ tiêu"),
                  cmd_settings)
-    p.add_argument("--officer", metavar="TÊN", help=_("đổi họ tên cán bộ phụ trách"))
-    p.add_argument("--hub", nargs=2, metavar=("XÃ", "CỤM"), help=_("gán xã vào cụm tổng hợp"))
+    p.add_argument("--officer", metavar=_("TÊN"), help=_("đổi họ tên cán bộ phụ trách"))
+    p.add_argument("--hub", nargs=2, metavar=(_("XÃ"), _("CỤM")), help=_("gán xã vào cụm tổng hợp"))
     p.add_argument("--two-tier", choices=["on", "off"], help=_("xã báo cáo thẳng lên tỉnh"))
-    p.add_argument("--threshold", nargs=3, metavar=("CHỈ_TIÊU", "NĂM", "NGƯỠNG"),
+    p.add_argument("--threshold", nargs=3, metavar=(_("CHỈ_TIÊU"), _("NĂM"), _("NGƯỠNG")),
                    help=_("đổi ngưỡng mốc của một chỉ tiêu (%%), ví dụ LIB_COMM_LLL 2030 65"))
     add_formalities_options(p)
-    p.add_argument("--deadline", nargs=2, metavar=("KỲ", "NGÀY/THÁNG"),
+    p.add_argument("--deadline", nargs=2, metavar=(_("KỲ"), _("NGÀY/THÁNG")),
                    help=_("hạn nộp báo cáo (tỉnh): year 15/12 cho báo cáo năm, half 14/06 cho báo cáo 6 tháng"))
     add_json_option(p)
 
@@ -137,7 +137,7 @@ MULTILINE = {"issuer", "recipients", "signer_title"}
 def add_formalities_options(p: argparse.ArgumentParser) -> None:
     for flag, name, text in FORMALITY_OPTIONS:
         blank = _("; \"\" = để trống, viết tay") if name in ("number", "signer_name") else _("; \"\" = mặc định")
-        p.add_argument(flag, dest=f"paper_{name}", metavar="VĂN_BẢN", help=text + blank)
+        p.add_argument(flag, dest=f"paper_{name}", metavar=_("VĂN_BẢN"), help=text + blank)
 
 
 def apply_formalities_options(store: Store, args: argparse.Namespace) -> list[str]:

@@ -15,21 +15,21 @@ _command = add_command  # one way a command is made: help, --db, handler
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     form = sub.add_parser("form", help=_("biểu Excel và biểu giấy cho đơn vị chưa dùng chương trình"))
-    fsub = form.add_subparsers(dest="form_command", metavar="VIỆC", required=True, parser_class=type(form))
+    fsub = form.add_subparsers(dest="form_command", metavar=_("VIỆC"), required=True, parser_class=type(form))
     p = _command(fsub, "export", _("xuất biểu nhập số liệu (.xlsx để điền trên Excel, .pdf để in và điền tay)"),
                  cmd_form_export)
-    p.add_argument("--unit", metavar="MÃ", help=_("mã xã (hoặc mã cụm với --out là thư mục: một biểu cho mỗi xã)"))
-    p.add_argument("--period", required=True, metavar="KỲ", help=_("kỳ báo cáo, ví dụ 2025 hoặc 2025-H1"))
-    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp .xlsx hoặc .pdf, hoặc một thư mục"))
+    p.add_argument("--unit", metavar=_("MÃ"), help=_("mã xã (hoặc mã cụm với --out là thư mục: một biểu cho mỗi xã)"))
+    p.add_argument("--period", required=True, metavar=_("KỲ"), help=_("kỳ báo cáo, ví dụ 2025 hoặc 2025-H1"))
+    p.add_argument("--out", required=True, metavar=_("TỆP"), help=_("tệp .xlsx hoặc .pdf, hoặc một thư mục"))
     add_json_option(p)
     p = _command(fsub, "import", _("nhập biểu Excel đã điền (xem trước, sao lưu, nhập trong một giao dịch)"),
                  cmd_form_import)
-    p.add_argument("files", nargs="+", metavar="TỆP", help=_("một hay nhiều tệp .xlsx đã điền"))
+    p.add_argument("files", nargs="+", metavar=_("TỆP"), help=_("một hay nhiều tệp .xlsx đã điền"))
     p.add_argument("--dry-run", action="store_true", help=_("chỉ xem trước, không ghi gì"))
     p.add_argument("--use-cached-values", action="store_true",
                    help=_("dùng giá trị đã tính của ô có công thức (mặc định: ô có công thức bị từ chối)"))
-    p.add_argument("--unit", metavar="MÃ", help=_("chỉ nhận biểu của đơn vị này"))
-    p.add_argument("--period", metavar="KỲ", help=_("chỉ nhận biểu của kỳ này"))
+    p.add_argument("--unit", metavar=_("MÃ"), help=_("chỉ nhận biểu của đơn vị này"))
+    p.add_argument("--period", metavar=_("KỲ"), help=_("chỉ nhận biểu của kỳ này"))
     add_json_option(p)
 
     from lhtl_desktop.cli.reporting_commands import cmd_history
@@ -38,17 +38,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                       "chương trình (import, template)"), cmd_history)
     hist.add_argument("--institution", metavar="ID", help=_("thiết chế (mã ngắn hoặc id): mọi phiên bản của từng "
                                                             "giá trị, ai nhập, lúc nào, lý do"))
-    hist.add_argument("--period", metavar="KỲ", help=_("kỳ báo cáo, ví dụ 2025 hoặc 2025-H1"))
+    hist.add_argument("--period", metavar=_("KỲ"), help=_("kỳ báo cáo, ví dụ 2025 hoặc 2025-H1"))
     add_json_option(hist)
-    hsub = hist.add_subparsers(dest="history_command", metavar="VIỆC", required=False, parser_class=type(hist),
+    hsub = hist.add_subparsers(dest="history_command", metavar=_("VIỆC"), required=False, parser_class=type(hist),
                                help=_("import: nhập số liệu cũ; template: ghi tệp mẫu"))
     p = _command(hsub, "import", _("nhập số liệu trước chương trình từ tệp .xlsx hoặc .csv theo mẫu"),
                  cmd_history_import)
-    p.add_argument("file", metavar="TỆP", help=_("tệp .xlsx hoặc .csv theo mẫu «history template»"))
+    p.add_argument("file", metavar=_("TỆP"), help=_("tệp .xlsx hoặc .csv theo mẫu «history template»"))
     p.add_argument("--dry-run", action="store_true", help=_("chỉ xem trước, không ghi gì"))
     add_json_option(p)
     p = _command(hsub, "template", _("ghi tệp mẫu (.xlsx) để điền số liệu trước chương trình"), cmd_history_template)
-    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp mẫu .xlsx để ghi"))
+    p.add_argument("--out", required=True, metavar=_("TỆP"), help=_("tệp mẫu .xlsx để ghi"))
 
 
 def cmd_form_export(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     help_text = _("liệt kê các chỉ số: mã, tên, đơn vị tính, loại thiết chế áp dụng và quy tắc kiểm tra")
     p = sub.add_parser("indicators", help=help_text, description=help_text)
     add_db_option(p)
-    p.add_argument("--type", metavar="LOẠI", help=_("chỉ các chỉ số của loại thiết chế này, ví dụ lib_commune"))
+    p.add_argument("--type", metavar=_("LOẠI"), help=_("chỉ các chỉ số của loại thiết chế này, ví dụ lib_commune"))
     add_json_option(p)
     p.set_defaults(handler=cmd_indicators)
 

@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = isub.add_parser("add-villages", help=help_text, description=help_text + ". " + _(
         "Tên trùng nhau hoặc đã có nhà văn hóa thì bỏ qua."))
     add_db_option(p)
-    p.add_argument("--unit", required=True, metavar="MÃ", help=_("mã xã, phường"))
-    p.add_argument("file", nargs="?", default="-", metavar="TỆP",
+    p.add_argument("--unit", required=True, metavar=_("MÃ"), help=_("mã xã, phường"))
+    p.add_argument("file", nargs="?", default="-", metavar=_("TỆP"),
                    help=_("tệp văn bản UTF-8, mỗi dòng một tên thôn; «-» hoặc bỏ trống: đọc từ stdin"))
     add_json_option(p)
     p.set_defaults(handler=cmd_add_villages)

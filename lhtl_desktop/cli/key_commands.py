@@ -20,9 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     help_text = _("đổi mật khẩu bảo vệ khóa ký của máy này (cần mật khẩu cũ; quên mật khẩu: dùng «key new»)")
     p = ksub.add_parser("passphrase", help=help_text, description=help_text)
     add_db_option(p)
-    p.add_argument("--old-env", metavar="BIẾN",
+    p.add_argument("--old-env", metavar=_("BIẾN"),
                    help=_("tên biến môi trường chứa mật khẩu hiện tại (bỏ trống khi khóa chưa có mật khẩu)"))
-    p.add_argument("--new-env", required=True, metavar="BIẾN",
+    p.add_argument("--new-env", required=True, metavar=_("BIẾN"),
                    help=_("tên biến môi trường chứa mật khẩu mới (ít nhất {n} ký tự)").format(n=MIN_PASSPHRASE))
     p.set_defaults(handler=cmd_key_passphrase)
 

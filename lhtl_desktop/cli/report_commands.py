@@ -17,13 +17,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     help_text = _("in biểu tổng hợp (PDF) hoặc xuất sổ Excel (.xlsx) cho một năm và phạm vi")
     p = sub.add_parser("report", help=help_text, description=help_text)
     add_db_option(p)
-    p.add_argument("--period", required=True, metavar="NĂM", help=_("năm báo cáo, ví dụ 2025"))
-    p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
-    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp kết quả: .pdf hoặc .xlsx"))
-    p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM", help=_("ngày ghi trên biểu (mặc định: hôm nay)"))
-    p.add_argument("--passphrase-env", metavar="BIẾN",
+    p.add_argument("--period", required=True, metavar=_("NĂM"), help=_("năm báo cáo, ví dụ 2025"))
+    p.add_argument("--scope", metavar=_("MÃ"), help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
+    p.add_argument("--out", required=True, metavar=_("TỆP"), help=_("tệp kết quả: .pdf hoặc .xlsx"))
+    p.add_argument("--date", metavar=_("NGÀY/THÁNG/NĂM"), help=_("ngày ghi trên biểu (mặc định: hôm nay)"))
+    p.add_argument("--passphrase-env", metavar=_("BIẾN"),
                    help=_("biến môi trường chứa mật khẩu của khóa (để ký mã QR trên biểu)"))
-    p.add_argument("--number", metavar="SỐ",
+    p.add_argument("--number", metavar=_("SỐ"),
                    help=_("số văn bản của biểu này (mặc định: theo cài đặt; để trống để viết tay)"))
     add_json_option(p)
     p.set_defaults(handler=cmd_report)

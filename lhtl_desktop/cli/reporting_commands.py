@@ -18,17 +18,17 @@ _command = add_command  # one way a command is made: help, --db, handler
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = _command(sub, "submit", _("đánh dấu đã nộp báo cáo của một kỳ (hoặc mở lại bằng --undo)"), cmd_submit)
-    p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
-    p.add_argument("--unit", metavar="MÃ", help=_("đơn vị trực thuộc nộp bằng giấy (mặc định: đơn vị mình)"))
+    p.add_argument("--period", required=True, metavar=_("KỲ"), help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
+    p.add_argument("--unit", metavar=_("MÃ"), help=_("đơn vị trực thuộc nộp bằng giấy (mặc định: đơn vị mình)"))
     p.add_argument("--undo", action="store_true", help=_("mở lại báo cáo đã nộp"))
-    p.add_argument("--why", metavar="LÝ_DO", help=_("lý do mở lại, bắt buộc khi báo cáo đã được gửi đi"))
+    p.add_argument("--why", metavar=_("LÝ_DO"), help=_("lý do mở lại, bắt buộc khi báo cáo đã được gửi đi"))
     p.add_argument("--empty", action="store_true", help=_("xác nhận nộp báo cáo trống (kỳ này không có số liệu)"))
     add_json_option(p)
 
     p = _command(sub, "reporting", _("tình hình báo cáo: đơn vị đã nộp, có số liệu chưa nộp, chưa báo cáo, nộp muộn"),
                  cmd_reporting)
-    p.add_argument("--period", required=True, metavar="KỲ", help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
-    p.add_argument("--scope", metavar="MÃ", help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
+    p.add_argument("--period", required=True, metavar=_("KỲ"), help=_("năm (2025) hoặc 6 tháng (2025-H1)"))
+    p.add_argument("--scope", metavar=_("MÃ"), help=_("mã đơn vị (mặc định: đơn vị của cơ sở dữ liệu)"))
     add_json_option(p)
 
     p = _command(sub, "outbox", _("các gói đã gửi và biên nhận của nơi nhận"), cmd_outbox)

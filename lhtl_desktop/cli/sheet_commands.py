@@ -25,10 +25,10 @@ from lhtl_desktop.services.installation import is_ancestor_or_self
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     help_text = _("đối chiếu biểu in (tệp PDF hoặc ảnh chụp) với số liệu trong máy qua mã QR trên biểu")
     sheet = sub.add_parser("sheet", help=help_text, description=help_text)
-    ssub = sheet.add_subparsers(dest="sheet_command", metavar="LỆNH", required=True)
+    ssub = sheet.add_subparsers(dest="sheet_command", metavar=_("LỆNH"), required=True)
     p = ssub.add_parser("verify", help=help_text, description=help_text)
     add_db_option(p)
-    p.add_argument("file", metavar="TỆP", help=_("tệp PDF của biểu, hoặc ảnh chụp / ảnh quét (PNG, JPG)"))
+    p.add_argument("file", metavar=_("TỆP"), help=_("tệp PDF của biểu, hoặc ảnh chụp / ảnh quét (PNG, JPG)"))
     add_json_option(p)
     p.set_defaults(handler=cmd_sheet_verify)
 

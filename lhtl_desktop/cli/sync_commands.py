@@ -37,23 +37,23 @@ _command = add_command  # one way a command is made: help, --db, handler
 
 
 def _passphrase_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--passphrase-env", metavar="BIẾN",
+    p.add_argument("--passphrase-env", metavar=_("BIẾN"),
                    help=_("tên biến môi trường chứa mật khẩu bảo vệ khóa (khi khóa có mật khẩu)"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     key = sub.add_parser("key", help=_("khóa ký của máy này và khóa của đơn vị khác"))
-    ksub = key.add_subparsers(dest="key_command", metavar="VIỆC", required=True, parser_class=type(key))
+    ksub = key.add_subparsers(dest="key_command", metavar=_("VIỆC"), required=True, parser_class=type(key))
     p = _command(ksub, "show", _("xem mã khóa và dấu vân tay của máy này"), cmd_key_show)
-    p.add_argument("--pdf", metavar="TỆP.pdf", help=_("ghi phiếu dấu vân tay (như phiếu in của cửa sổ) ra tệp PDF"))
+    p.add_argument("--pdf", metavar=_("TỆP.pdf"), help=_("ghi phiếu dấu vân tay (như phiếu in của cửa sổ) ra tệp PDF"))
     add_json_option(p)
     p = _command(ksub, "export", _("ghi tệp đăng ký khóa của máy này để gửi cấp trên hoặc cấp dưới"), cmd_key_export)
-    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp đăng ký khóa (.lhtl) hoặc thư mục (USB)"))
-    p.add_argument("--to", metavar="MÃ", help=_("đơn vị sẽ nhận tệp (để lời nhắc nói đúng cấp trên hay cấp dưới)"))
+    p.add_argument("--out", required=True, metavar=_("TỆP"), help=_("tệp đăng ký khóa (.lhtl) hoặc thư mục (USB)"))
+    p.add_argument("--to", metavar=_("MÃ"), help=_("đơn vị sẽ nhận tệp (để lời nhắc nói đúng cấp trên hay cấp dưới)"))
     _passphrase_option(p)
     p = _command(ksub, "enroll", _("đăng ký khóa của đơn vị khác sau khi đối chiếu dấu vân tay"), cmd_key_enroll)
-    p.add_argument("file", metavar="TỆP", help=_("tệp đăng ký khóa nhận từ đơn vị kia"))
-    p.add_argument("--fingerprint", required=True, metavar="DẤU_VÂN_TAY",
+    p.add_argument("file", metavar=_("TỆP"), help=_("tệp đăng ký khóa nhận từ đơn vị kia"))
+    p.add_argument("--fingerprint", required=True, metavar=_("DẤU_VÂN_TAY"),
                    help=_("24 chữ số đọc từ phiếu in hoặc qua điện thoại của đơn vị gửi"))
     p.add_argument("--replace", action="store_true",
                    help=_("khóa này thay khóa đang dùng của đơn vị (máy mới, cán bộ mới): khóa cũ được ghi là đã thay"))
@@ -71,26 +71,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         formatter_class=argparse.RawDescriptionHelpFormatter)
     add_db_option(p)
     p.set_defaults(handler=cmd_key_new)
-    p.add_argument("--out", metavar="TỆP", help=_("ghi ngay tệp đăng ký khóa mới (tệp hoặc thư mục) để gửi cấp trên"))
-    p.add_argument("--officer", metavar="TÊN", help=_("họ tên cán bộ mới (mặc định: giữ tên hiện tại)"))
-    p.add_argument("--passphrase-env", metavar="BIẾN",
+    p.add_argument("--out", metavar=_("TỆP"), help=_("ghi ngay tệp đăng ký khóa mới (tệp hoặc thư mục) để gửi cấp trên"))
+    p.add_argument("--officer", metavar=_("TÊN"), help=_("họ tên cán bộ mới (mặc định: giữ tên hiện tại)"))
+    p.add_argument("--passphrase-env", metavar=_("BIẾN"),
                    help=_("tên biến môi trường chứa mật khẩu MỚI bảo vệ khóa mới (nên đặt; ít nhất 8 ký tự)"))
     add_json_option(p)
     for name, status, text in (("retire", "retired", _("ghi nhận khóa của đơn vị cấp dưới đã được thay (đổi cán bộ)")),
                                ("revoke", "revoked", _("thu hồi khóa của đơn vị cấp dưới (mất máy, lộ khóa)"))):
         p = _command(ksub, name, text, cmd_key_status)
-        p.add_argument("key_id", metavar="MÃ_KHÓA", help=_("mã khóa (hoặc 8 chữ đầu), xem «key list»"))
+        p.add_argument("key_id", metavar=_("MÃ_KHÓA"), help=_("mã khóa (hoặc 8 chữ đầu), xem «key list»"))
         p.set_defaults(new_status=status)
         _passphrase_option(p)
 
     p = _command(sub, "export", _("ghi gói số liệu có chữ ký của phạm vi mình, gửi cấp trên (mặc định)"), cmd_export)
-    p.add_argument("--out", required=True, metavar="TỆP", help=_("tệp .lhtl hoặc thư mục (USB)"))
-    p.add_argument("--to", metavar="MÃ", help=_("đơn vị nhận (mặc định: cấp trên)"))
+    p.add_argument("--out", required=True, metavar=_("TỆP"), help=_("tệp .lhtl hoặc thư mục (USB)"))
+    p.add_argument("--to", metavar=_("MÃ"), help=_("đơn vị nhận (mặc định: cấp trên)"))
     _passphrase_option(p)
     add_json_option(p)
 
     p = _command(sub, "import", _("nhập một hay nhiều gói số liệu (.lhtl)"), cmd_import)
-    p.add_argument("files", nargs="*", metavar="TỆP", help=_("các tệp gói .lhtl"))
+    p.add_argument("files", nargs="*", metavar=_("TỆP"), help=_("các tệp gói .lhtl"))
     p.add_argument("--dry-run", action="store_true", help=_("chỉ xem trước, không ghi gì"))
     p.add_argument("--quarantined", action="store_true", help=_("nhập lại các tệp đang cách ly (sau khi đăng ký khóa)"))
     add_json_option(p)

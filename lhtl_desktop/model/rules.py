@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lhtl_desktop.errors import ValidationError
-from lhtl_desktop.i18n import _
+from lhtl_desktop.i18n import N_, _
 from lhtl_desktop.model.catalogue import Level
 from lhtl_desktop.model.criteria import CRITERIA, PARAM_BOUNDS, default_params
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, Period, parse_period
@@ -54,10 +54,10 @@ class Citation:
             return _("kế hoạch thực hiện của tỉnh (tỉnh chưa khai báo số, ngày ban hành)")
         y, m, d = self.date.split("-")
         return _("{kind} số {number} ngày {d}/{m}/{y} của {issuer}").format(
-            kind=self.kind, number=self.number, d=d, m=m, y=y, issuer=self.issuer)
+            kind=_(self.kind), number=self.number, d=d, m=m, y=y, issuer=self.issuer)  # our default kind translated
 
 
-KH87 = Citation(kind="Kế hoạch", number="87/KH-UBND", date="2023-05-19", issuer="UBND tỉnh Ninh Bình")
+KH87 = Citation(kind=N_("Kế hoạch"), number="87/KH-UBND", date="2023-05-19", issuer="UBND tỉnh Ninh Bình")
 KH87_PROVINCE = "37"
 
 

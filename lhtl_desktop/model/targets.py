@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from lhtl_desktop.i18n import _
+from lhtl_desktop.i18n import N_, _
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE
 from lhtl_desktop.model.criteria import CRITERIA, CRITERIA_RULE_VERSION, Criterion
 from lhtl_desktop.model.reporting import Coverage
@@ -55,46 +55,50 @@ STATUS_LABELS: dict[Status, str] = {
 class TargetDefinition:
     code: str
     kind: TargetKind
-    label: str
+    source_label: str  # Vietnamese, stored in the database as is; `label` is the program's language
     types: tuple[str, ...]
     criterion: str | None = None  # share targets
     indicator: str | None = None  # growth targets
     milestones: Mapping[int, float | None] = field(default_factory=dict)
 
+    @property
+    def label(self) -> str:
+        return _(self.source_label)
+
 
 LIB_ALL_TYPES = tuple(code for code, t in TYPES_BY_CODE.items() if t.family == "lib")
 
 DEFAULT_TARGETS: tuple[TargetDefinition, ...] = (
-    TargetDefinition("LIB_PROV_LLL", TargetKind.SHARE, _("Thư viện cấp tỉnh cung cấp dịch vụ học tập suốt đời"),
+    TargetDefinition("LIB_PROV_LLL", TargetKind.SHARE, N_("Thư viện cấp tỉnh cung cấp dịch vụ học tập suốt đời"),
                      ("lib_province",), "LIB_LLL", milestones={2025: 100.0, 2030: 100.0}),
-    TargetDefinition("LIB_DIST_LLL", TargetKind.SHARE, _("Thư viện cấp huyện (cũ) cung cấp dịch vụ học tập suốt đời"),
+    TargetDefinition("LIB_DIST_LLL", TargetKind.SHARE, N_("Thư viện cấp huyện (cũ) cung cấp dịch vụ học tập suốt đời"),
                      ("lib_district",), "LIB_LLL", milestones={2025: 70.0, 2030: 90.0}),
-    TargetDefinition("LIB_COMM_LLL", TargetKind.SHARE, _("Thư viện cấp xã cung cấp dịch vụ học tập suốt đời"),
+    TargetDefinition("LIB_COMM_LLL", TargetKind.SHARE, N_("Thư viện cấp xã cung cấp dịch vụ học tập suốt đời"),
                      ("lib_commune",), "LIB_LLL", milestones={2025: 40.0, 2030: 60.0}),
     TargetDefinition("LIB_UNIV_LLL", TargetKind.SHARE,
-                     _("Thư viện trường đại học, chuyên ngành cung cấp dịch vụ học tập suốt đời"),
+                     N_("Thư viện trường đại học, chuyên ngành cung cấp dịch vụ học tập suốt đời"),
                      ("lib_university", "lib_specialised"), "LIB_LLL", milestones={2025: 90.0, 2030: 100.0}),
     TargetDefinition("LIB_ARMED_LLL", TargetKind.SHARE,
-                     _("Thư viện lực lượng vũ trang cung cấp dịch vụ học tập suốt đời"),
+                     N_("Thư viện lực lượng vũ trang cung cấp dịch vụ học tập suốt đời"),
                      ("lib_armed_forces",), "LIB_LLL", milestones={2025: 80.0, 2030: 100.0}),
     TargetDefinition("LIB_SCHOOL_LLL", TargetKind.SHARE,
-                     _("Thư viện cơ sở giáo dục phổ thông, nghề nghiệp, khác cung cấp dịch vụ học tập suốt đời"),
+                     N_("Thư viện cơ sở giáo dục phổ thông, nghề nghiệp, khác cung cấp dịch vụ học tập suốt đời"),
                      ("lib_school", "lib_vocational", "lib_other_edu"), "LIB_LLL",
                      milestones={2025: 70.0, 2030: 90.0}),
     TargetDefinition("MUS_EDU_DIGITAL", TargetKind.SHARE,
-                     _("Bảo tàng có chương trình giáo dục và trưng bày trên không gian số"),
+                     N_("Bảo tàng có chương trình giáo dục và trưng bày trên không gian số"),
                      ("museum",), "MUS_LLL", milestones={2025: 70.0, 2030: 100.0}),
     TargetDefinition("CC_COMMUNE_ACTIVE", TargetKind.SHARE,
-                     _("Trung tâm văn hóa – thể thao xã hoạt động thường xuyên"),
+                     N_("Trung tâm văn hóa – thể thao xã hoạt động thường xuyên"),
                      ("cc_commune",), "CC_LLL", milestones={2025: 80.0, 2030: 100.0}),
     TargetDefinition("CC_VILLAGE_ACTIVE", TargetKind.SHARE,
-                     _("Nhà văn hóa thôn, tổ dân phố hoạt động thường xuyên"),
+                     N_("Nhà văn hóa thôn, tổ dân phố hoạt động thường xuyên"),
                      ("village_house",), "CC_LLL", milestones={2025: None, 2030: 100.0}),
     TargetDefinition("LIB_VISITS_GROWTH", TargetKind.GROWTH,
-                     _("Tăng lượt người sử dụng thư viện (%/năm)"),
+                     N_("Tăng lượt người sử dụng thư viện (%/năm)"),
                      LIB_ALL_TYPES, indicator="LIB_VISITS", milestones={2025: 5.0, 2030: 10.0}),
     TargetDefinition("MUS_LEARNING_GROWTH", TargetKind.GROWTH,
-                     _("Tăng lượt khách đến bảo tàng nghiên cứu, học tập (%/năm)"),
+                     N_("Tăng lượt khách đến bảo tàng nghiên cứu, học tập (%/năm)"),
                      ("museum",), indicator="MUS_LEARNING_VISITS", milestones={2025: 5.0, 2030: 5.0}),
 )
 

@@ -130,7 +130,7 @@ def load_province(code: str = DEFAULT_PROVINCE) -> ProvinceReference:
             hub_of[wcode] = f"{best:03d}"
 
     hub_codes = sorted(set(hub_of.values()))
-    hubs = [Unit(h, _("{name} (cũ)").format(name=hub_names[h]), Level.DISTRICT, pcode, "huyện cũ") for h in hub_codes]
+    hubs = [Unit(h, f"{hub_names[h]} (cũ)", Level.DISTRICT, pcode, "huyện cũ") for h in hub_codes]
     communes = [
         Unit(f"{int(w.code):05d}", official_spelling(w.name), Level.COMMUNE, hub_of.get(f"{int(w.code):05d}", pcode),
              str(w.division_type))

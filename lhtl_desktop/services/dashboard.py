@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import type_label
 from lhtl_desktop.model.targets import TargetKind
 from lhtl_desktop.model.units import Unit
@@ -92,5 +93,5 @@ def institution_lines(store: Store, evaluation: Evaluation, ids: tuple[str, ...]
     for inst in wanted:
         unit = units.get(inst.unit_code)
         lines.append(InstitutionLine(inst.id, inst.name, type_label(inst.type), unit.name if unit else inst.unit_code,
-                                     FORM_SOURCE if inst.id in from_forms else ""))
+                                     _(FORM_SOURCE) if inst.id in from_forms else ""))
     return sorted(lines, key=lambda line: (line.unit_name, line.name))

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from lhtl_desktop.errors import LhtlError, ValidationError
-from lhtl_desktop.i18n import _, fmt_int
+from lhtl_desktop.i18n import N_, _, fmt_int, in_every_language
 from lhtl_desktop.model.catalogue import INDICATORS, INDICATORS_BY_CODE
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import parse_year
@@ -48,15 +48,18 @@ from lhtl_desktop.storage.backup import rolling_backup
 
 MAX_HISTORY_BYTES = 10 * 1024 * 1024
 MAX_HISTORY_ROWS = 200_000
-SHEET = _("Số liệu")
+# Headers are written in the program's language and read in Vietnamese, English or as the machine keys, so a
+# template from one installation imports into any other.
+SHEET_SOURCE = N_("Số liệu")
+SHEET = _(SHEET_SOURCE)
 COLUMNS = (
-    ("year", _("Năm")),
-    ("unit", _("Mã đơn vị")),
-    ("unit_name", _("Tên đơn vị")),
-    ("institution", _("Mã thiết chế")),
-    ("institution_name", _("Tên thiết chế")),
-    ("indicator", _("Mã chỉ số")),
-    ("value", _("Giá trị")),
+    ("year", N_("Năm")),
+    ("unit", N_("Mã đơn vị")),
+    ("unit_name", N_("Tên đơn vị")),
+    ("institution", N_("Mã thiết chế")),
+    ("institution_name", N_("Tên thiết chế")),
+    ("indicator", N_("Mã chỉ số")),
+    ("value", N_("Giá trị")),
 )
 REQUIRED = ("year", "unit", "indicator", "value")
 UNALLOCATED = _("không phân bổ được")
@@ -127,13 +130,14 @@ def _read_rows(path: Path) -> list[_Row]:
 
 
 def _header_keys(header: Sequence[Any], name: str) -> dict[int, str]:
-    by_label = {label.casefold(): key for key, label in COLUMNS} | {key: key for key, _label in COLUMNS}
+    by_label = ({spelling.casefold(): key for key, label in COLUMNS for spelling in in_every_language(label)}
+                | {key: key for key, _label in COLUMNS})
     keys: dict[int, str] = {}
     for n, text in enumerate(header):
         key = by_label.get(str(text or "").strip().casefold())
         if key:
             keys[n] = key
-    missing = [label for key, label in COLUMNS if key in REQUIRED and key not in keys.values()]
+    missing = [_(label) for key, label in COLUMNS if key in REQUIRED and key not in keys.values()]
     if missing:
         raise HistoryFileError(_("Tệp «{name}» thiếu cột {cols} ở dòng đầu: hãy dùng tệp mẫu («history template»).")
                                .format(name=name, cols=", ".join(f"«{m}»" for m in missing)))
@@ -186,7 +190,8 @@ def _xlsx_rows(data: bytes, name: str) -> list[_Row]:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # a damaged workbook: any openpyxl error
         raise HistoryFileError(_("Tệp «{name}» bị hỏng (không đọc được).").format(name=name)) from exc
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    sheet = next((n for n in sorted(in_every_language(SHEET_SOURCE)) if n in wb.sheetnames), None)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
     it = ws.iter_rows()
     header = next(it, None)
     if header is None:
@@ -423,7 +428,7 @@ def template_bytes(store: Store) -> bytes:
     ws.title = SHEET
     bold = Font(name="Times New Roman", bold=True)
     for n, (_key, label) in enumerate(COLUMNS, 1):
-        text_cell(ws, 1, n, label, bold)
+        text_cell(ws, 1, n, _(label), bold)
         ws.column_dimensions[chr(64 + n)].width = (8, 12, 28, 38, 34, 24, 12)[n - 1]
     examples = [("2024", "372", "Huyện Nho Quan (cũ) — tổng cả huyện", "", "", "LIB_VISITS", "15400"),
                 ("2024", "14389", "Xã Gia Lâm (cũ) — tổng cả xã", "", "", "LIB_VISITS", "1200")]

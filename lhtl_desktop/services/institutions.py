@@ -16,6 +16,9 @@ from lhtl_desktop.services.installation import installation, require_in_scope, s
 from lhtl_desktop.storage import Store, institution_store
 from lhtl_desktop.storage.institution_refs import REF_RE, ids_with_ref, next_ref
 
+# A name is data: the same in every installation whatever its language (it prints on the province's sheets).
+VILLAGE_HOUSE_NAME = "Nhà văn hóa {village}"
+
 
 def _check_year(year: int | None, what: str) -> int | None:
     if year is None:
@@ -60,7 +63,7 @@ def add_village_houses(store: Store, unit_code: str, villages: Iterable[str]) ->
     created: list[Institution] = []
     with store.atomic():
         for village in names:
-            inst = Institution(new_id(), unit.code, "village_house", _("Nhà văn hóa {village}").format(village=village),
+            inst = Institution(new_id(), unit.code, "village_house", VILLAGE_HOUSE_NAME.format(village=village),
                                village, ref=next_ref(store, unit.code, me.unit.code))
             store.insert_institution(inst, created_at=now_utc(), vv=advance([], me.key_id), author_key=me.key_id,
                                      edit_id=new_id())

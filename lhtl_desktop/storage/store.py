@@ -221,18 +221,18 @@ class Store:
 
     def insert_catalogue(self, types: Sequence[InstitutionType], indicators: Sequence[Indicator]) -> None:
         self.db.table("institution_types").insert_all(
-            {"code": t.code, "label": t.label, "family": t.family, "levels": json.dumps(sorted(t.levels))}
+            {"code": t.code, "label": t.source_label, "family": t.family, "levels": json.dumps(sorted(t.levels))}
             for t in types
         )
         self.db.table("indicators").insert_all(
-            {"code": i.code, "label": i.label, "unit": i.unit, "family": i.family, "kind": str(i.kind),
-             "help": i.help, "sort_order": n}
+            {"code": i.code, "label": i.source_label, "unit": i.source_unit, "family": i.family, "kind": str(i.kind),
+             "help": i.source_help, "sort_order": n}
             for n, i in enumerate(indicators)
         )
 
     def insert_targets(self, targets: Sequence[TargetDefinition]) -> None:
         self.db.table("targets").insert_all(
-            {"code": t.code, "kind": str(t.kind), "label": t.label, "types": json.dumps(list(t.types)),
+            {"code": t.code, "kind": str(t.kind), "label": t.source_label, "types": json.dumps(list(t.types)),
              "criterion": t.criterion, "indicator": t.indicator, "sort_order": n}
             for n, t in enumerate(targets)
         )
@@ -287,7 +287,7 @@ class Store:
             milestones.setdefault(code, {})[year] = thr
         return [
             TargetDefinition(
-                code=r["code"], kind=TargetKind(r["kind"]), label=r["label"], types=tuple(json.loads(r["types"])),
+                code=r["code"], kind=TargetKind(r["kind"]), source_label=r["label"], types=tuple(json.loads(r["types"])),
                 criterion=r["criterion"], indicator=r["indicator"], milestones=milestones.get(r["code"], {}),
             )
             for r in self._query("SELECT * FROM targets ORDER BY sort_order")

@@ -221,9 +221,10 @@ class ReplacementNeeded(RefusedError):
     """The unit already has an active key: enrolling another one is a replacement the officer must declare
     (a second installation of one commune would otherwise count its institutions twice)."""
 
-    def __init__(self, message: str, active: tuple[TrustedKey, ...]) -> None:
+    def __init__(self, message: str, active: tuple[TrustedKey, ...], window_message: str = "") -> None:
         super().__init__(message, field="replace")
         self.active = active
+        self.window_message = window_message or message  # the same text without the command-line option
 
 
 def _active_keys_of(local: Local, trusted: dict[str, TrustedKey], unit: str, exclude: set[str]) -> tuple[TrustedKey, ...]:
@@ -236,11 +237,12 @@ def _active_keys_of(local: Local, trusted: dict[str, TrustedKey], unit: str, exc
 def _replacement_needed(local: Local, unit: str, active: tuple[TrustedKey, ...]) -> ReplacementNeeded:
     name = local.units[unit].name
     keys = ", ".join(_("mã {key} (dấu vân tay {fp})").format(key=k.key_id[:8], fp=k.fingerprint) for k in active)
-    return ReplacementNeeded(_(
+    text = _(
         "{unit} đã có khóa đang dùng: {keys}. Mỗi đơn vị chỉ có một khóa đang dùng, nếu không số liệu của đơn vị "
-        "bị tính hai lần. Nếu đây là máy hoặc cán bộ thay thế, hãy xác nhận thay khóa (dòng lệnh: --replace): khóa "
-        "cũ được ghi là đã thay, những gì khóa cũ đã gửi vẫn giữ nguyên. Không đăng ký gì."
-    ).format(unit=name, keys=keys), active)
+        "bị tính hai lần. Nếu đây là máy hoặc cán bộ thay thế, hãy xác nhận thay khóa{option}: khóa "
+        "cũ được ghi là đã thay, những gì khóa cũ đã gửi vẫn giữ nguyên. Không đăng ký gì.")
+    return ReplacementNeeded(text.format(unit=name, keys=keys, option=_(" (dòng lệnh: --replace)")), active,
+                             window_message=text.format(unit=name, keys=keys, option=""))
 
 
 def enrol_key(store: Store, path: Path | str, typed_fingerprint: str, *, passphrase: str | None = None,

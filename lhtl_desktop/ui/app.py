@@ -55,8 +55,8 @@ def open_window(store: Store, *, check: bool = False) -> QWidget:
     holder: list[MainWindow] = []
 
     def finished(ok: int) -> None:
-        if ok and is_initialised(store):
-            main_window = build_main_window(store)
+        if ok and wizard.installation is not None:  # written by the wizard's runner: the window takes it over
+            main_window = build_main_window(store, ops=wizard.ops)
             holder.append(main_window)
             wizard.setProperty("main_window", main_window)
             main_window.showMaximized()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -34,16 +34,19 @@ from PySide6.QtWidgets import (
 )
 
 from lhtl_desktop.errors import DatabaseCorruptError, LhtlError
+from lhtl_desktop.i18n import N_
 from lhtl_desktop.services import backups
 from lhtl_desktop.storage import Store, open_store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import message_box, plain_text_labels
 from lhtl_desktop.ui.exit_backup import install_exit_backup as install_exit_backup  # re-exported
+from lhtl_desktop.ui.look import UI_LOCALE
 from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import with_filter
 
-REASONS = {"import": "trước khi nhập gói", "exit": "khi đóng chương trình", "restore": "trước khi khôi phục",
-           "manual": "sao lưu tay"}
-FILE_FILTER = "Bản sao lưu (*.sqlite3 *.db *.lhtlbak);;Mọi tệp (*)"
+REASONS = {"import": N_("trước khi nhập gói"), "exit": N_("khi đóng chương trình"),
+           "restore": N_("trước khi khôi phục"), "manual": N_("sao lưu tay")}
+FILE_FILTER = N_("Bản sao lưu (*.sqlite3 *.db *.lhtlbak);;Mọi tệp (*)")
 
 
 def tr(text: str) -> str:
@@ -55,7 +58,7 @@ def _when(info: backups.BackupInfo) -> str:
 
 
 def _size(n: int) -> str:
-    return QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam).formattedDataSize(n)
+    return UI_LOCALE.formattedDataSize(n)
 
 
 def _ask(parent: QWidget | None, title: str, text: str) -> bool:
@@ -101,7 +104,8 @@ class BackupPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(160)
-        layout.addWidget(self.table, 1)
+        table, self.filter = with_filter(self.table)
+        layout.addWidget(table, 1)
         row = QHBoxLayout()
         self.usb_button = QPushButton(tr("Sao lưu ra USB…"))
         self.usb_button.setObjectName("backup_usb")
@@ -130,6 +134,7 @@ class BackupPanel(QWidget):
         for r, info in enumerate(self.items):
             for c, text in enumerate((_when(info), tr(REASONS.get(info.reason, info.reason)), _size(info.size))):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        self.filter.apply()  # filled cell by cell: filtered once full
         self.table.resizeColumnToContents(0)
         self._update_buttons()
 
@@ -142,11 +147,11 @@ class BackupPanel(QWidget):
 
     # -- pickers (replaced in tests) ----------------------------------------------------------------------
     def _choose_save_path(self, suggested: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(self, tr("Sao lưu ra USB"), suggested, FILE_FILTER)
+        path, _filter = QFileDialog.getSaveFileName(self, tr("Sao lưu ra USB"), suggested, tr(FILE_FILTER))
         return path
 
     def _choose_open_path(self) -> str:
-        path, _filter = QFileDialog.getOpenFileName(self, tr("Chọn bản sao lưu"), "", FILE_FILTER)
+        path, _filter = QFileDialog.getOpenFileName(self, tr("Chọn bản sao lưu"), "", tr(FILE_FILTER))
         return path
 
     # -- actions ------------------------------------------------------------------------------------------
@@ -268,7 +273,7 @@ class StartupRecoveryDialog(QDialog):
         plain_text_labels(self)  # names and messages shown as typed, never as HTML
 
     def _choose_open_path(self) -> str:
-        path, _filter = QFileDialog.getOpenFileName(self, tr("Chọn bản sao lưu"), "", FILE_FILTER)
+        path, _filter = QFileDialog.getOpenFileName(self, tr("Chọn bản sao lưu"), "", tr(FILE_FILTER))
         return path
 
     def _restore(self, file: Path) -> bool:

@@ -19,11 +19,16 @@ from lhtl_desktop.ui.ops import Ops
 
 
 class AppContext(QObject):
-    def __init__(self, store: Store, parent: QObject | None = None, *, check: bool = False) -> None:
+    def __init__(self, store: Store, parent: QObject | None = None, *, check: bool = False,
+                 ops: Ops | None = None) -> None:
         """`store` is handed to the writer thread (the window's only write connection). `check=True`: the
-        file has not passed its quick_check yet; the writer runs it first (`ops.start_check()`)."""
+        file has not passed its quick_check yet; the writer runs it first (`ops.start_check()`). `ops`: the
+        runner that already owns `store` (the first-run wizard's), taken over instead of a second writer."""
         super().__init__(parent)
-        self.ops = Ops(store, check=check, parent=self)
+        if ops is None:
+            ops = Ops(store, check=check)
+        ops.setParent(self)
+        self.ops = ops
 
     @property
     def db_path(self) -> Path:

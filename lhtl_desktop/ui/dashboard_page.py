@@ -42,7 +42,7 @@ from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.look import fmt_int, fmt_percent
 from lhtl_desktop.ui.models import PROGRESS, TargetTableModel, TextTableModel
 from lhtl_desktop.ui.ops import Changes, Latest, ReadOp
-from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.page import ListFilter, Page, with_filter
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionViewItem
@@ -145,7 +145,8 @@ class DashboardPage(Page):
         for col, width in ((1, 170), (2, 80), (3, 125), (4, 120), (5, 165)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(col, width)
-        splitter.addWidget(self.table)
+        targets, self.filter = with_filter(self.table)
+        splitter.addWidget(targets)
 
         detail = QWidget()
         detail_layout = QHBoxLayout(detail)
@@ -166,6 +167,7 @@ class DashboardPage(Page):
         self.tabs = QTabWidget()
         headers = (self.tr("Thiết chế"), self.tr("Đơn vị"))
         self.lists: dict[str, TextTableModel] = {}
+        self.list_filters: dict[str, ListFilter] = {}
         list_names = {"missing": self.tr("Thiết chế thiếu số liệu"), "not_meeting": self.tr("Thiết chế chưa đạt"),
                       "meeting": self.tr("Thiết chế đạt")}
         for key in ("missing", "not_meeting", "meeting"):
@@ -179,7 +181,8 @@ class DashboardPage(Page):
             view.setWordWrap(False)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             self.lists[key] = model
-            self.tabs.addTab(view, "")
+            box, self.list_filters[key] = with_filter(view)
+            self.tabs.addTab(box, "")
         detail_layout.addWidget(self.tabs, 6)
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)

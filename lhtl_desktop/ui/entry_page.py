@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from lhtl_desktop.errors import LhtlError
+from lhtl_desktop.i18n import N_
 from lhtl_desktop.model.catalogue import TYPES_BY_CODE, Indicator, indicators_for_type, type_label
 from lhtl_desktop.model.periods import MIN_YEAR, Period, max_period_year
 from lhtl_desktop.model.reporting import local_time_text
@@ -53,7 +54,7 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import plain_text_labels
 from lhtl_desktop.ui.entry_models import EntryListModel, status_text
 from lhtl_desktop.ui.history_dialog import HistoryDialog
-from lhtl_desktop.ui.look import VI_LOCALE, fmt_int
+from lhtl_desktop.ui.look import UI_LOCALE, fmt_int
 from lhtl_desktop.ui.models import ROW_KEY
 from lhtl_desktop.ui.ops import Changes, WriteOp
 from lhtl_desktop.ui.page import ListFilter, Page
@@ -62,18 +63,18 @@ from lhtl_desktop.ui.submission_bar import SubmissionBar
 # How the form groups a family's indicators (presentation only; the catalogue decides which apply).
 GROUPS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "lib": (
-        ("Phục vụ bạn đọc", ("LIB_VISITS", "LIB_READERS", "LIB_HOLDINGS")),
-        ("Hoạt động học tập suốt đời", ("LIB_SKILL_CLASSES", "LIB_READING_EVENTS", "LIB_LLL_PARTICIPANTS",
+        (N_("Phục vụ bạn đọc"), ("LIB_VISITS", "LIB_READERS", "LIB_HOLDINGS")),
+        (N_("Hoạt động học tập suốt đời"), ("LIB_SKILL_CLASSES", "LIB_READING_EVENTS", "LIB_LLL_PARTICIPANTS",
                                         "LIB_DIGITAL_SERVICE", "LIB_MOBILE_RUNS")),
     ),
     "museum": (
-        ("Khách tham quan", ("MUS_VISITS", "MUS_LEARNING_VISITS", "MUS_STUDENT_PARTICIPANTS")),
-        ("Giáo dục và trưng bày số", ("MUS_EDU_PROGRAMMES", "MUS_DIGITAL_EXHIBITS")),
+        (N_("Khách tham quan"), ("MUS_VISITS", "MUS_LEARNING_VISITS", "MUS_STUDENT_PARTICIPANTS")),
+        (N_("Giáo dục và trưng bày số"), ("MUS_EDU_PROGRAMMES", "MUS_DIGITAL_EXHIBITS")),
     ),
     "cc": (
-        ("Lớp năng khiếu, câu lạc bộ, nhóm sở thích", ("CC_TALENT_CLASSES", "CC_CLUBS", "CC_INTEREST_GROUPS",
+        (N_("Lớp năng khiếu, câu lạc bộ, nhóm sở thích"), ("CC_TALENT_CLASSES", "CC_CLUBS", "CC_INTEREST_GROUPS",
                                                        "CC_MEMBERS")),
-        ("Hoạt động trong kỳ", ("CC_ACTIVITIES", "CC_PARTICIPANTS")),
+        (N_("Hoạt động trong kỳ"), ("CC_ACTIVITIES", "CC_PARTICIPANTS")),
     ),
 }
 
@@ -129,7 +130,7 @@ class FamilyForm(QWidget):
         grouped = {c for _title, codes in groups for c in codes}
         rest = tuple(c for c in indicators if c not in grouped)
         if rest:
-            groups.append(("Khác", rest))
+            groups.append((N_("Khác"), rest))
         for title, codes in groups:
             box = QGroupBox(self.tr(title))
             grid = QGridLayout(box)
@@ -313,8 +314,7 @@ class EntryPage(Page):
         period = self.period
         rows = self.ctx.ops.read_now(lambda store: entry_overview(store, period))
         self.submission.set_period(period)
-        self.list_model.set_rows(rows)
-        self.filter.apply()
+        self.list_model.set_rows(rows)  # filtered again by its ListFilter
         self.list.setColumnWidth(1, self._status_width(max((r.expected for r in rows), default=0)))
         done = sum(1 for r in rows if r.filled == r.expected)
         empty = sum(1 for r in rows if r.filled == 0)
@@ -529,7 +529,7 @@ class EntryPage(Page):
             row.refused_text = None
             row.show_message(" ".join(warnings), error=False)
         self.status.setStyleSheet("")
-        self.status.setText(self.tr("Đã lưu lúc {time}").format(time=VI_LOCALE.toString(QTime.currentTime(), "HH:mm")))
+        self.status.setText(self.tr("Đã lưu lúc {time}").format(time=UI_LOCALE.toString(QTime.currentTime(), "HH:mm")))
         list_row = self.list_model.row_of(data.institution.id)
         if list_row >= 0:
             self.list_model.update_row(list_row, progress)

@@ -31,6 +31,7 @@ from lhtl_desktop.services.forms.importer import ACCEPTED, STATUS_LABELS, FormRe
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, ReadOp, WriteOp
+from lhtl_desktop.ui.page import titled_list
 
 FORM_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -56,8 +57,8 @@ class FormImportSection(QWidget):
         self.errors_label = QLabel(self.tr("Các ô cần sửa trong biểu Excel (biểu bị từ chối, chưa ghi gì):"))
         self.errors_model = TextTableModel([self.tr("Tệp"), self.tr("Trang tính"), self.tr("Ô"), self.tr("Cần sửa")])
         self.errors_view = table(self.errors_model, self.tr("Ô cần sửa trong biểu Excel"))
-        layout.addWidget(self.errors_label)
-        layout.addWidget(self.errors_view, 1)
+        self.errors_box, self.errors_filter = titled_list(self.errors_label, self.errors_view)
+        layout.addWidget(self.errors_box, 1)
         self._show_errors([])
 
     def run(self, files: list[Path], *, dry_run: bool, on_done: Callable[[list[FormResult]], None],
@@ -101,8 +102,7 @@ class FormImportSection(QWidget):
     def _show_errors(self, results: list[FormResult]) -> None:
         rows = [(Path(r.file).name, e.sheet, e.cell, e.message) for r in results for e in r.errors]
         self.errors_model.set_rows(rows)
-        self.errors_label.setVisible(bool(rows))
-        self.errors_view.setVisible(bool(rows))
+        self.errors_box.setVisible(bool(rows))
 
 
 class FormExportBox(QGroupBox):

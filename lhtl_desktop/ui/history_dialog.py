@@ -10,6 +10,7 @@ from lhtl_desktop.model.reporting import local_time_text
 from lhtl_desktop.services.value_history import Version
 from lhtl_desktop.ui.look import fmt_int
 from lhtl_desktop.ui.models import TextTableModel
+from lhtl_desktop.ui.page import with_filter
 
 
 class HistoryDialog(QDialog):
@@ -23,7 +24,7 @@ class HistoryDialog(QDialog):
         heading.setStyleSheet("font-weight: 600;")
         layout.addWidget(heading)
         self.model = TextTableModel([self.tr("Chỉ số"), self.tr("Giá trị"), self.tr("Người nhập"), self.tr("Đơn vị"),
-                                     self.tr("Lúc"), self.tr("Lý do"), self.tr("")], self)
+                                     self.tr("Lúc"), self.tr("Lý do"), ""], self)
         rows = []
         for code, versions in history.items():
             label = INDICATORS_BY_CODE[code].label if code in INDICATORS_BY_CODE else code
@@ -42,7 +43,9 @@ class HistoryDialog(QDialog):
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3, 4, 6):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(view, 1)
+        self.view = view
+        box, self.filter = with_filter(view)
+        layout.addWidget(box, 1)
         if not rows:
             layout.addWidget(QLabel(self.tr("Chưa có giá trị nào cho kỳ này.")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

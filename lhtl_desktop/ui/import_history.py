@@ -25,6 +25,7 @@ from lhtl_desktop.ui.dialogs import add_message_and_buttons
 from lhtl_desktop.ui.look import fmt_int, fmt_when
 from lhtl_desktop.ui.models import TextTableModel, tr
 from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import titled_list, with_filter
 
 
 def _shown(value: int | None) -> str:
@@ -54,7 +55,9 @@ class RevertDialog(QDialog):
         table.setModel(self.model)
         table.verticalHeader().setVisible(False)
         table.setColumnWidth(0, 240)
-        layout.addWidget(table, 1)
+        self.view = table
+        box, self.filter = with_filter(table)
+        layout.addWidget(box, 1)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Lý do:")))
         self.reason = QLineEdit()
@@ -80,7 +83,6 @@ class ImportHistoryPanel(QWidget):
         self.bundles: list[revert.ImportedBundle] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("Gói đã nhập (mới nhất trước):")))
         self.model = TextTableModel((self.tr("Đơn vị gửi"), self.tr("Gói số"), self.tr("Nhận lúc"), self.tr("Tệp"),
                                      self.tr("Mới / thay đổi / xung đột"), self.tr("Hoàn tác")), self)
         self.view = QTableView()
@@ -91,7 +93,8 @@ class ImportHistoryPanel(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.setColumnWidth(0, 220)
         self.view.setColumnWidth(3, 260)
-        layout.addWidget(self.view, 1)
+        box, self.filter = titled_list(QLabel(self.tr("Gói đã nhập (mới nhất trước):")), self.view)
+        layout.addWidget(box, 1)
         row = QHBoxLayout()
         self.revert_button = QPushButton(self.tr("Hoàn tác gói đã chọn…"))
         row.addWidget(self.revert_button)

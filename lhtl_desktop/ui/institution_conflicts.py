@@ -14,6 +14,7 @@ from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import titled_list
 
 
 class InstitutionConflictsPanel(QWidget):
@@ -24,7 +25,6 @@ class InstitutionConflictsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(self.tr("Thiết chế được sửa đồng thời ở hai nơi (tên, thôn, loại, tình trạng):"))
-        layout.addWidget(self.title)
         self.model = TextTableModel((self.tr("Thiết chế (mã)"), self.tr("Tên"), self.tr("Thôn"), self.tr("Loại"),
                                      self.tr("Ngừng từ năm"), self.tr("Người sửa"), self.tr("Lúc")), self)
         self.view = QTableView()
@@ -34,7 +34,8 @@ class InstitutionConflictsPanel(QWidget):
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
         self.view.setColumnWidth(1, 260)
-        layout.addWidget(self.view, 1)
+        box, self.filter = titled_list(self.title, self.view)
+        layout.addWidget(box, 1)
         row = QHBoxLayout()
         self.keep_button = QPushButton(self.tr("Giữ phiên bản đã chọn"))
         row.addWidget(self.keep_button)

@@ -273,8 +273,7 @@ class InstitutionsPage(Page):
         rows = self.ctx.ops.read_now(inst_service.list_institutions)
         if not self.show_closed.isChecked():
             rows = [i for i in rows if i.closed_year is None]
-        self.model.set_rows(rows)
-        self.filter.apply()
+        self.model.set_rows(rows)  # filtered again by its ListFilter
         active = sum(1 for i in rows if i.closed_year is None)
         self.count_label.setText(self.tr("{n} thiết chế đang hoạt động, {m} đã ngừng.").format(
             n=active, m=len(rows) - active))

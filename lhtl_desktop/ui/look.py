@@ -1,24 +1,27 @@
-"""Look and feel: Vietnamese locale, the Be Vietnam Pro font, Vietnamese labels for Qt's own texts, style.
+"""Look and feel: the locale, the Be Vietnam Pro font, labels for Qt's own texts, style.
 
 Qt ships no Vietnamese catalogue, so `QtVietnameseTranslator` answers Qt's own contexts (standard buttons,
 wizard buttons, the line-edit context menu) from a small table. Our own strings are Vietnamese in the source
-and go through `tr()`; an English build loads `lhtl_desktop/resources/translations/lhtl_en.qm` (see `install_translations`).
+and go through `tr()`; with `LHTL_LANG=en`, `CatalogueTranslator` answers them from the program's one gettext
+catalogue (see `lhtl_desktop/i18n.py`) and Qt's own texts stay Qt's English.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from lhtl_desktop import i18n
+
 # Package data, beside the package's modules (also in the packaged program); not through importlib.resources,
 # whose import (~2 ms) the window's cold start would pay for this one path.
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-TRANSLATIONS = RESOURCES / "translations"
 VI_LOCALE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+EN_LOCALE = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)  # dd/MM/yyyy like the Vietnamese
+UI_LOCALE = EN_LOCALE if i18n.is_english() else VI_LOCALE  # numbers, dates and sizes in the window
 FONT_FAMILY = "Be Vietnam Pro"
 FONT_FILES = ("Regular", "Italic", "Medium", "SemiBold", "Bold")
 BASE_POINT_SIZE = 10
@@ -63,6 +66,17 @@ class QtVietnameseTranslator(QTranslator):
         return False
 
 
+class CatalogueTranslator(QTranslator):
+    """Our own `tr()` strings, whatever their Qt context, from the gettext catalogue of `i18n`."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,  # type: ignore[override]
+                  n: int = -1) -> str | None:
+        return i18n.translation_of(source)
+
+    def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)
+        return False
+
+
 def load_fonts() -> str:
     """Register Be Vietnam Pro from its package; returns the family used (a system fallback if missing)."""
     try:
@@ -78,20 +92,12 @@ def load_fonts() -> str:
     return FONT_FAMILY if FONT_FAMILY in families else QApplication.font().family()
 
 
-def install_translations(app: QCoreApplication, language: str | None = None) -> list[QTranslator]:
-    """Vietnamese (source language) by default; `LHTL_LANG=en` loads the English catalogue if built."""
-    lang = (language or os.environ.get("LHTL_LANG") or "vi").lower()
-    installed: list[QTranslator] = []
-    if lang.startswith("vi"):
-        qt_vi = QtVietnameseTranslator(app)
-        app.installTranslator(qt_vi)
-        installed.append(qt_vi)
-    else:
-        ours = QTranslator(app)
-        if ours.load(str(TRANSLATIONS / f"lhtl_{lang}.qm")):
-            app.installTranslator(ours)
-            installed.append(ours)
-    return installed
+def install_translations(app: QCoreApplication) -> list[QTranslator]:
+    """Vietnamese (source language) by default, with Qt's own buttons in Vietnamese; `LHTL_LANG=en`: our
+    strings from the English catalogue and Qt's own texts in Qt's English (no translator for them)."""
+    translator: QTranslator = CatalogueTranslator(app) if i18n.is_english() else QtVietnameseTranslator(app)
+    app.installTranslator(translator)
+    return [translator]
 
 
 STYLE_SHEET = """
@@ -115,7 +121,7 @@ QGroupBox { font-weight: 600; }
 
 def apply_look(app: QApplication) -> str:
     """Locale, font and style for the whole application; returns the font family in use."""
-    QLocale.setDefault(VI_LOCALE)
+    QLocale.setDefault(UI_LOCALE)
     family = load_fonts()
     font = QFont(family, BASE_POINT_SIZE)
     app.setFont(font)
@@ -125,16 +131,16 @@ def apply_look(app: QApplication) -> str:
 
 
 def fmt_int(value: float | int | None) -> str:
-    """1234567 → '1.234.567' through QLocale vi_VN; None → '—'."""
+    """1234567 → '1.234.567' through QLocale vi_VN ('1,234,567' in English); None → '—'."""
     if value is None:
         return "—"
-    return VI_LOCALE.toString(int(round(value)))
+    return UI_LOCALE.toString(int(round(value)))
 
 
 def fmt_percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
-    return VI_LOCALE.toString(float(value), "f", digits) + " %"
+    return UI_LOCALE.toString(float(value), "f", digits) + " %"
 
 
 def fmt_when(iso: str) -> str:
@@ -146,4 +152,4 @@ def fmt_when(iso: str) -> str:
     if not dt.isValid():
         return iso
     dt.setTimeZone(dt.timeZone().utc())
-    return VI_LOCALE.toString(dt.toLocalTime(), "dd/MM/yyyy HH:mm")
+    return UI_LOCALE.toString(dt.toLocalTime(), "dd/MM/yyyy HH:mm")

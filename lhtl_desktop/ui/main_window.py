@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import plain_text_labels
-from lhtl_desktop.ui.ops import Changes
+from lhtl_desktop.ui.ops import Changes, Ops
 from lhtl_desktop.ui.page import Page
 from lhtl_desktop.ui.tasks import wait_for_background
 
@@ -219,9 +219,10 @@ class MainWindow(QMainWindow):
 
     # -- keyboard ---------------------------------------------------------------------------------------
     def _install_shortcuts(self) -> None:
-        """Ctrl+1…6 open a page with the focus where the officer types first; F5 loads the page again;
-        Ctrl+F goes to the page's list filter. (Ctrl+P is the reports page's own.)"""
-        for index, key in enumerate(PAGE_KEYS, start=1):
+        """Ctrl+1…6 (…7 at a hub or the province, in the navigation's order) open a page with the focus where
+        the officer types first; F5 loads the page again; Ctrl+F goes to the page's list filter. (Ctrl+P is
+        the reports page's own.)"""
+        for index, key in enumerate(self.keys, start=1):
             QShortcut(QKeySequence(f"Ctrl+{index}"), self, lambda key=key: self.open_page(key))
         QShortcut(QKeySequence("F5"), self, self.reload_page)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, lambda: self.pages[self.current_key()].find_in_list())
@@ -231,7 +232,7 @@ class MainWindow(QMainWindow):
 
     def open_page(self, key: str) -> Page:
         """The page of `key`, shown (loaded in the background if stale), the focus on its first field."""
-        self.navigation.setCurrentRow(PAGE_KEYS.index(key))
+        self.navigation.setCurrentRow(self.keys.index(key))  # a hub's navigation has the register second
         page = self.pages[key]
         field = page.first_field()
         if field is not None:
@@ -276,7 +277,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def build_main_window(store: Store, *, check: bool = False) -> MainWindow:
+def build_main_window(store: Store, *, check: bool = False, ops: Ops | None = None) -> MainWindow:
     """The whole main window for an initialised store (not shown). Timed by `make bench` for cold start.
-    `check`: the file's quick_check is still to run (the writer's first job, see `ui.ops`)."""
-    return MainWindow(AppContext(store, check=check))
+    `check`: the file's quick_check is still to run (the writer's first job, see `ui.ops`). `ops`: the
+    runner that already writes to `store` (the first-run wizard's), which the window takes over."""
+    return MainWindow(AppContext(store, check=check, ops=ops))

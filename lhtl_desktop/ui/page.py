@@ -7,8 +7,10 @@ longer than a frame computes it with a `ReadOp` and says so meanwhile; `loading`
 changes to the pages that depend on them (a restore reloads them all).
 
 Keyboard: `first_field()` is where the officer types first on the page (the window puts the focus there
-when the page is opened with Ctrl+1…6); `find_in_list()` (Ctrl+F) puts it in the page's filter box, if it has one.
-`ListFilter` is that box: it hides the rows of a table that do not match what is typed (diacritics ignored).
+when the page is opened with Ctrl+1…6); `find_in_list()` (Ctrl+F) puts it in the filter box of the list on
+screen (the one the officer is in, else the first one shown). `ListFilter` is that box, the one filter of every
+list of the window: it hides the rows of a table that do not match what is typed (diacritics ignored, by
+`model.text.matches`), and filters again whenever the table's rows are replaced.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLineEdit, QTableView, QWidget
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from lhtl_desktop.model.text import matches
 from lhtl_desktop.ui.ops import Changes
@@ -41,8 +43,8 @@ class Page(QWidget):
         return None
 
     def filter_box(self) -> QLineEdit | None:
-        """The page's list filter (Ctrl+F), if it has one."""
-        return None
+        """The list filter Ctrl+F goes to: the one of the list the officer is in, else the first shown."""
+        return shown_filter(self)
 
     def find_in_list(self) -> bool:
         box = self.filter_box()
@@ -54,23 +56,33 @@ class Page(QWidget):
 
 
 class ListFilter(QLineEdit):
-    """«Tìm trong danh sách»: hides the rows of `table` whose text (`row_text(row)`) does not contain every
-    word typed, diacritics and case ignored; ↓ goes to the first row shown. Call `apply()` after a reload."""
+    """«Tìm trong danh sách»: hides the rows of `table` whose text (`row_text(row)`, by default every cell
+    shown) does not contain every word typed, diacritics and case ignored; ↓ goes to the first row shown.
+    Rows replaced (a reload) or added are filtered again; a table filled cell by cell (a QTableWidget)
+    calls `apply()` once it is full."""
 
-    def __init__(self, table: QTableView, row_text: Callable[[int], str], parent: QWidget | None = None) -> None:
+    def __init__(self, table: QTableView, row_text: Callable[[int], str] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = table
-        self.row_text = row_text
+        self.row_text = row_text or (lambda row: displayed_row_text(table, row))
+        self._hiding = False  # some row may be hidden: an empty query must show them again
         self.setPlaceholderText(QCoreApplication.translate("page", "Tìm trong danh sách (Ctrl+F)"))
         self.setAccessibleName(QCoreApplication.translate("page", "Tìm trong danh sách"))
         self.setClearButtonEnabled(True)
         self.textChanged.connect(self.apply)
+        model = table.model()
+        model.modelReset.connect(self.apply)
+        model.rowsInserted.connect(self.apply)
 
     def apply(self) -> None:
         query = self.text()
         model = self.table.model()
+        if not query.strip() and not self._hiding:
+            return
+        self._hiding = bool(query.strip())
         for row in range(model.rowCount()):
-            self.table.setRowHidden(row, bool(query.strip()) and not matches(query, self.row_text(row)))
+            self.table.setRowHidden(row, self._hiding and not matches(query, self.row_text(row)))
 
     def visible_rows(self) -> list[int]:
         return [r for r in range(self.table.model().rowCount()) if not self.table.isRowHidden(r)]
@@ -83,3 +95,51 @@ class ListFilter(QLineEdit):
                 self.table.selectRow(self.visible_rows()[0])
             return
         super().keyPressEvent(event)
+
+
+def displayed_row_text(table: QTableView, row: int) -> str:
+    """Every cell of a row as shown, for the filter."""
+    model = table.model()
+    return " ".join(str(model.index(row, c).data() or "") for c in range(model.columnCount()))
+
+
+def with_filter(table: QTableView, row_text: Callable[[int], str] | None = None) -> tuple[QWidget, ListFilter]:
+    """A list and its filter above it, as one widget to lay out where the list alone was."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    list_filter = ListFilter(table, row_text)
+    layout.addWidget(list_filter)
+    layout.addWidget(table, 1)
+    return box, list_filter
+
+
+def titled_list(title: QLabel, table: QTableView,
+                row_text: Callable[[int], str] | None = None) -> tuple[QWidget, ListFilter]:
+    """A list under a line holding its title and, beside it, its filter: one line less than a title above a
+    filter above a list, where a tab shows two or three lists."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    head = QHBoxLayout()
+    head.addWidget(title)
+    list_filter = ListFilter(table, row_text)
+    list_filter.setMinimumWidth(240)
+    head.addWidget(list_filter, 1)
+    layout.addLayout(head)
+    layout.addWidget(table, 1)
+    return box, list_filter
+
+
+def shown_filter(root: QWidget) -> ListFilter | None:
+    """The filter of the list on screen below `root`: the one the focus is in (its box or its list), else the
+    topmost one shown, then leftmost (lists on hidden tabs do not count)."""
+    boxes = [b for b in root.findChildren(ListFilter) if b.isVisibleTo(root)]
+    boxes.sort(key=lambda b: (b.mapTo(root, QPoint(0, 0)).y(), b.mapTo(root, QPoint(0, 0)).x()))
+    focus = QApplication.focusWidget()
+    for box in boxes:
+        if focus is not None and (focus is box or focus is box.table or box.table.isAncestorOf(focus)):
+            return box
+    return boxes[0] if boxes else None

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -29,13 +28,12 @@ from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
 from lhtl_desktop.model.reporting import UnitStatus, local_time_text
 from lhtl_desktop.services import reporting
 from lhtl_desktop.services.dashboard import scope_choices
-from lhtl_desktop.services.setup import matches
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import confirm, show_error
 from lhtl_desktop.ui.models import ROW_KEY, RecordTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
-from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.page import ListFilter, Page
 
 STATUS_COLOURS = {UnitStatus.SUBMITTED: QColor("#d8f0dd"), UnitStatus.PARTIAL: QColor("#fff1cc"),
                   UnitStatus.NONE: QColor("#fde2e1")}
@@ -112,18 +110,17 @@ class ReportingPage(Page):
         for key in FILTERS:
             self.filter.addItem(labels[key], key)
         filters.addWidget(self.filter)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Tìm theo tên hoặc mã đơn vị (gõ không dấu cũng được)"))
-        self.search.setClearButtonEnabled(True)
+        self.model = RegisterModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        # «Tìm trong danh sách» (Ctrl+F) by name or code, without diacritics: the window's one list filter.
+        self.search = ListFilter(self.table)
         filters.addWidget(self.search, 1)
         self.record_button = QPushButton(self.tr("Ghi nhận đã nộp (báo cáo giấy)…"))
         self.record_button.setToolTip(self.tr("Đơn vị đã nộp báo cáo bằng giấy hoặc Excel: ghi nhận thay đơn vị"))
         filters.addWidget(self.record_button)
         layout.addLayout(filters)
 
-        self.model = RegisterModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
@@ -140,7 +137,7 @@ class ReportingPage(Page):
         self.half.currentIndexChanged.connect(self.refresh)
         self.year.valueChanged.connect(self.refresh)
         self.filter.currentIndexChanged.connect(self._show_rows)
-        self.search.textChanged.connect(self._show_rows)
+        self.search.textChanged.connect(self._summarise)
         self.record_button.clicked.connect(self.record_paper_submission)
 
     def period(self) -> str:
@@ -151,24 +148,33 @@ class ReportingPage(Page):
         self.register = self.ctx.ops.read_now(lambda store: reporting.register(store, period, scope))
         self._show_rows()
 
-    def visible_rows(self) -> list[reporting.RegisterRow]:
+    def listed_rows(self) -> list[reporting.RegisterRow]:
+        """The rows of the status chosen in «Hiện:» (the table's rows; the text filter hides some of them)."""
         reg = self.register
         if reg is None:
             return []
         key = self.filter.currentData()
-        query = self.search.text()
         tests: dict[str, Callable[[reporting.RegisterRow], bool]] = {
             "all": lambda r: True, "not_submitted": lambda r: r.status != UnitStatus.SUBMITTED,
             "partial": lambda r: r.status == UnitStatus.PARTIAL, "none": lambda r: r.status == UnitStatus.NONE,
             "submitted": lambda r: r.status == UnitStatus.SUBMITTED, "late": lambda r: r.late}
-        return [r for r in reg.rows if tests[key](r) and (matches(query, r.name) or r.unit.startswith(query.strip()))]
+        return [r for r in reg.rows if tests[key](r)]
+
+    def visible_rows(self) -> list[reporting.RegisterRow]:
+        """The rows on screen: of the status chosen and matching what is typed in the filter."""
+        return [self.model.row_at(row) for row in self.search.visible_rows()]
 
     def _show_rows(self) -> None:
+        if self.register is None:
+            return
+        self.model.set_rows(self.listed_rows())
+        self._summarise()
+
+    def _summarise(self) -> None:
         reg = self.register
         if reg is None:
             return
         rows = self.visible_rows()
-        self.model.set_rows(rows)
         text = self.tr("{scope}, {period} — hạn nộp {deadline}. {coverage}.").format(
             scope=reg.scope_name, period=reg.period.label().lower(), deadline=reg.deadline.strftime("%d/%m/%Y"),
             coverage=reg.coverage.text())

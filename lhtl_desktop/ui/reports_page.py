@@ -50,7 +50,7 @@ from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import plain_text_labels, show_error
 from lhtl_desktop.ui.ops import Changes, Latest, ReadOp
-from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.page import Page, with_filter
 
 if TYPE_CHECKING:
     from lhtl_desktop.services.reports.fonts import FontSet
@@ -224,7 +224,8 @@ class ReportsPage(Page):
         layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        table, self.filter = with_filter(self.table)
+        layout.addWidget(table, 1)
         layout.addWidget(self.status)
 
         self.reads = Latest(self)  # the newest summary build wins; an older one arriving late is dropped
@@ -324,6 +325,7 @@ class ReportsPage(Page):
                 if col in (1, 2, 3, 4, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
+        self.filter.apply()  # filled cell by cell: filtered once full
 
     # -- actions ---------------------------------------------------------------------------------------
     def _failed(self, exc: LhtlError) -> None:

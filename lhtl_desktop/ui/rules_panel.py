@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 from lhtl_desktop.errors import LhtlError
 from lhtl_desktop.model.catalogue import Level
 from lhtl_desktop.model.criteria import CRITERIA, PARAM_BOUNDS, criteria_with
+from lhtl_desktop.model.rules import KH87
 from lhtl_desktop.services import account, config
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.look import fmt_percent
 from lhtl_desktop.ui.models import TextTableModel, tr
 from lhtl_desktop.ui.ops import Changes, WriteOp
+from lhtl_desktop.ui.page import with_filter
 
 
 def param_label(name: str) -> str:
@@ -74,9 +76,13 @@ class RulesPanel(QWidget):
         layout.addWidget(facts)
 
         self.model = TextTableModel((self.tr("Chỉ tiêu áp dụng"), self.tr("Ngưỡng theo mốc")), self)
-        layout.addWidget(_table(self.model, self.tr("Ngưỡng chỉ tiêu đang áp dụng"), stretch=0, fixed=(1, 240)), 2)
+        targets, self.filter = with_filter(_table(self.model, self.tr("Ngưỡng chỉ tiêu đang áp dụng"), stretch=0,
+                                                  fixed=(1, 240)))
+        layout.addWidget(targets, 2)
         self.criteria_model = TextTableModel((self.tr("Tiêu chí"), self.tr("Quy tắc")), self)
-        layout.addWidget(_table(self.criteria_model, self.tr("Tham số tiêu chí"), stretch=1, fixed=(0, 90)), 1)
+        # The three criteria (library, museum, centre): read at a glance, no filter above them.
+        self.criteria_view = _table(self.criteria_model, self.tr("Tham số tiêu chí"), stretch=1, fixed=(0, 90))
+        layout.addWidget(self.criteria_view, 1)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -171,7 +177,10 @@ class RulesPanel(QWidget):
         self._write(work)
 
     def save_citation(self) -> None:
-        fields = {"kind": self.cite_kind.text(), "number": self.cite_number.text(), "date": self.cite_date.text(),
+        kind = self.cite_kind.text()
+        if kind.strip() == self.tr(KH87.kind):  # our default kind, shown in the program's language, stored as written
+            kind = KH87.kind
+        fields = {"kind": kind, "number": self.cite_number.text(), "date": self.cite_date.text(),
                   "issuer": self.cite_issuer.text()}
         self._write(lambda store: config.set_citation(store, fields))
 
@@ -203,7 +212,7 @@ class RulesPanel(QWidget):
         self.criteria_model.set_rows([(code, crit.rule_text) for code, crit in criteria_with(c.criteria).items()])
         if self.editable:
             cit = c.citation
-            self.cite_kind.setText(cit.kind)
+            self.cite_kind.setText(self.tr(cit.kind))  # the default «Kế hoạch» in the program's language
             self.cite_number.setText(cit.number)
             self.cite_date.setText("/".join(reversed(cit.date.split("-"))) if cit.date else "")
             self.cite_issuer.setText(cit.issuer)

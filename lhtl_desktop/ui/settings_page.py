@@ -42,7 +42,7 @@ from lhtl_desktop.ui.formalities_tab import FormalitiesTab
 from lhtl_desktop.ui.look import fmt_percent, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, WriteOp
-from lhtl_desktop.ui.page import Page
+from lhtl_desktop.ui.page import Page, titled_list, with_filter
 from lhtl_desktop.ui.rules_panel import RulesPanel
 
 
@@ -235,7 +235,8 @@ class SettingsPage(Page):
         self.hub_table.setColumnWidth(0, 70)
         self.hub_table.setColumnWidth(2, 260)
         self.hub_table.setColumnWidth(3, 260)
-        layout.addWidget(self.hub_table, 1)
+        hubs, self.hub_filter = with_filter(self.hub_table)
+        layout.addWidget(hubs, 1)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Chuyển xã đã chọn sang cụm:")))
         self.hub_choice = QComboBox()
@@ -311,7 +312,8 @@ class SettingsPage(Page):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.setColumnWidth(1, 260)
-        layout.addWidget(table, 3)
+        thresholds, self.threshold_filter = with_filter(table)
+        layout.addWidget(thresholds, 3)
         row = QHBoxLayout()
         self.threshold_target = QComboBox()
         self.threshold_target.setMinimumWidth(380)
@@ -334,7 +336,6 @@ class SettingsPage(Page):
         self.threshold_message = QLabel()
         self.threshold_message.setWordWrap(True)
         layout.addWidget(self.threshold_message)
-        layout.addWidget(QLabel(self.tr("Lịch sử thay đổi ngưỡng:")))
         self.history_model = TextTableModel((self.tr("Thời điểm"), self.tr("Người sửa"), self.tr("Chỉ tiêu"),
                                              self.tr("Mốc"), self.tr("Cũ"), self.tr("Mới")), self)
         history = QTableView()
@@ -344,7 +345,8 @@ class SettingsPage(Page):
         history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         history.setColumnWidth(0, 140)
         history.setColumnWidth(1, 160)
-        layout.addWidget(history, 2)
+        changes, self.history_filter = titled_list(QLabel(self.tr("Lịch sử thay đổi ngưỡng:")), history)
+        layout.addWidget(changes, 2)
         self.threshold_save.clicked.connect(self.save_threshold)
         self.threshold_value.returnPressed.connect(self.save_threshold)
         return tab

@@ -49,10 +49,10 @@ from lhtl_desktop.ui.dialogs import plain_text_labels, show_error
 from lhtl_desktop.ui.form_import import FormExportBox, FormImportSection, is_form_file
 from lhtl_desktop.ui.import_history import ImportHistoryPanel
 from lhtl_desktop.ui.institution_conflicts import InstitutionConflictsPanel
-from lhtl_desktop.ui.look import VI_LOCALE, fmt_when
+from lhtl_desktop.ui.look import UI_LOCALE, fmt_when
 from lhtl_desktop.ui.models import TextTableModel
 from lhtl_desktop.ui.ops import Changes, Control, WriteOp
-from lhtl_desktop.ui.page import ListFilter, Page
+from lhtl_desktop.ui.page import Page, titled_list, with_filter
 
 T = TypeVar("T")
 
@@ -61,11 +61,7 @@ IMPORT_CHANGES = Changes.VALUES | Changes.INSTITUTIONS | Changes.KEYS | Changes.
 
 
 def num(value: int | None) -> str:
-    return "—" if value is None else VI_LOCALE.toString(int(value))
-
-
-def _row_text(model: TextTableModel, row: int) -> str:
-    return " ".join(str(model.index(row, c).data() or "") for c in range(model.columnCount()))
+    return "—" if value is None else UI_LOCALE.toString(int(value))
 
 
 def _table(model: TextTableModel, name: str) -> QTableView:
@@ -148,7 +144,7 @@ class SyncPage(Page):
     def ask_replace_key(self, text: str) -> bool:
         """Yes: the new key replaces the unit's active key (retired at its marks). Tests replace this."""
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Thay khóa của đơn vị?"),
-                          text.replace(self.tr("(dòng lệnh: --replace)"), "").replace("  ", " ") + "\n\n"
+                          text + "\n\n"
                           + self.tr("Khóa mới có thay khóa đang dùng không?"),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # unit names and officers come from files
@@ -201,10 +197,11 @@ class SyncPage(Page):
         layout.addWidget(self.receipt_line)
         outbox_title = QLabel(self.tr("Gói đã gửi và biên nhận của nơi nhận"))
         outbox_title.setStyleSheet("font-weight: 600;")
-        layout.addWidget(outbox_title)
         self.outbox_model = TextTableModel([self.tr("Gói số"), self.tr("Gửi cho"), self.tr("Lập lúc"),
                                             self.tr("Số giá trị"), self.tr("Biên nhận")], self)
-        layout.addWidget(_table(self.outbox_model, self.tr("Gói đã gửi")), 1)
+        self.outbox_view = _table(self.outbox_model, self.tr("Gói đã gửi"))
+        outbox, self.outbox_filter = titled_list(outbox_title, self.outbox_view)
+        layout.addWidget(outbox, 1)
         self.form_export = FormExportBox(self.ctx, self.ask_folder)  # return forms out (ui/form_import.py)
         layout.addWidget(self.form_export)
         self.recipient.currentIndexChanged.connect(self._update_file_name)
@@ -302,13 +299,15 @@ class SyncPage(Page):
                                              self.tr("Lý do")])
         self.results_view = _table(self.results_model, self.tr("Kết quả nhập từng tệp"))
         self.results_view.setMinimumHeight(92)  # three files in view, whatever else the tab shows
-        layout.addWidget(self.results_view, 1)
+        results, self.results_filter = with_filter(self.results_view)
+        layout.addWidget(results, 1)
         self.preview_model = TextTableModel([self.tr("Tệp"), self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Mới"),
                                              self.tr("Thay đổi"), self.tr("Không đổi"), self.tr("Cũ hơn"),
                                              self.tr("Xung đột")])
-        layout.addWidget(QLabel(self.tr("Chi tiết theo đơn vị và thiết chế:")))
         self.preview_view = _table(self.preview_model, self.tr("Xem trước theo đơn vị và thiết chế"))
-        layout.addWidget(self.preview_view, 2)
+        preview, self.preview_filter = titled_list(QLabel(self.tr("Chi tiết theo đơn vị và thiết chế:")),
+                                                   self.preview_view)
+        layout.addWidget(preview, 2)
         self.form_section = FormImportSection(self.ctx, _table, self)  # .xlsx return forms (ui/form_import.py)
         actions.addWidget(self.form_section.use_cached)
         layout.addWidget(self.form_section, 2)
@@ -457,7 +456,9 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.inbox_model = TextTableModel([self.tr("Đơn vị"), self.tr("Gói cuối (số)"), self.tr("Lập lúc"),
                                            self.tr("Nhận lúc"), self.tr("Tệp"), self.tr("Tình trạng")])
-        layout.addWidget(_table(self.inbox_model, self.tr("Gói đã nhận theo đơn vị")), 1)
+        self.inbox_view = _table(self.inbox_model, self.tr("Gói đã nhận theo đơn vị"))
+        inbox_box, self.inbox_filter = with_filter(self.inbox_view)
+        layout.addWidget(inbox_box, 1)
         self.import_history = ImportHistoryPanel(self.ctx)  # every imported file, and «Hoàn tác gói…»
         layout.addWidget(self.import_history, 2)
         return page
@@ -474,9 +475,8 @@ class SyncPage(Page):
         self.conflicts_model = TextTableModel([self.tr("Đơn vị"), self.tr("Thiết chế"), self.tr("Kỳ"),
                                                self.tr("Chỉ số"), self.tr("Giá trị tạm (⚠)"), self.tr("Các giá trị")])
         self.conflicts_view = _table(self.conflicts_model, self.tr("Các xung đột đang mở"))
-        self.conflicts_filter = ListFilter(self.conflicts_view, lambda row: _row_text(self.conflicts_model, row))
-        layout.addWidget(self.conflicts_filter)
-        layout.addWidget(self.conflicts_view, 2)
+        conflicts, self.conflicts_filter = with_filter(self.conflicts_view)
+        layout.addWidget(conflicts, 2)
         self.sides_model = TextTableModel([self.tr("Giá trị"), self.tr("Đơn vị"), self.tr("Người nhập"),
                                            self.tr("Lý do"), self.tr("Thời điểm")])
         self.sides_view = _table(self.sides_model, self.tr("Các bên của xung đột"))
@@ -571,13 +571,11 @@ class SyncPage(Page):
         self.enrol_message.setWordWrap(True)
         form.addRow(self.enrol_button, self.enrol_message)
         layout.addWidget(box)
-        layout.addWidget(QLabel(self.tr("Các khóa được tin cậy:")))
         self.keys_model = TextTableModel([self.tr("Đơn vị"), self.tr("Mã khóa"), self.tr("Dấu vân tay"),
                                           self.tr("Trạng thái"), self.tr("Đăng ký tại đây")])
         self.keys_view = _table(self.keys_model, self.tr("Các khóa được tin cậy"))
-        self.keys_filter = ListFilter(self.keys_view, lambda row: _row_text(self.keys_model, row))
-        layout.addWidget(self.keys_filter)
-        layout.addWidget(self.keys_view, 1)
+        keys, self.keys_filter = titled_list(QLabel(self.tr("Các khóa được tin cậy:")), self.keys_view)
+        layout.addWidget(keys, 1)
         row = QHBoxLayout()
         retire = QPushButton(self.tr("Ghi nhận đã thay khóa"))
         retire.clicked.connect(lambda: self.change_status("retired"))
@@ -650,7 +648,7 @@ class SyncPage(Page):
 
         def failed(exc: LhtlError) -> None:
             if isinstance(exc, enrolment.ReplacementNeeded):  # the unit has an active key: the officer decides
-                if not self.ask_replace_key(exc.message):
+                if not self.ask_replace_key(exc.window_message):
                     self.enrol_message.setText(self.tr("Không đăng ký: khóa đang dùng của đơn vị được giữ nguyên."))
                     return
                 self._write(lambda store: enrolment.enrol_key(store, path, fingerprint, passphrase=passphrase,
@@ -700,7 +698,9 @@ class SyncPage(Page):
         layout.addWidget(intro)
         self.quarantine_model = TextTableModel([self.tr("Tệp"), self.tr("Mã khóa"), self.tr("Nhận lúc"),
                                                 self.tr("Kích thước")])
-        layout.addWidget(_table(self.quarantine_model, self.tr("Tệp cách ly")), 1)
+        self.quarantine_view = _table(self.quarantine_model, self.tr("Tệp cách ly"))
+        quarantine, self.quarantine_filter = with_filter(self.quarantine_view)
+        layout.addWidget(quarantine, 1)
         self.requeue_button = QPushButton(self.tr("Nhập lại các tệp cách ly"))
         self.requeue_button.clicked.connect(self.import_quarantined)
         layout.addWidget(self.requeue_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -721,13 +721,6 @@ class SyncPage(Page):
     # -- refresh ------------------------------------------------------------------------------------------
     def first_field(self) -> QWidget | None:
         return self.tabs.tabBar()  # ← → choose the task; Tab goes into it
-
-    def filter_box(self) -> QLineEdit | None:
-        """Ctrl+F: the conflicts' or the keys' filter (the list of the tab on screen, else the conflicts)."""
-        if self.tabs.currentIndex() == 4:
-            return self.keys_filter
-        self.tabs.setCurrentIndex(3)
-        return self.conflicts_filter
 
     def refresh(self) -> None:
         """Called when the page is shown or after a change it depends on: one read of everything it shows."""
@@ -760,7 +753,6 @@ class SyncPage(Page):
             (c.unit_name, c.institution_name, c.period, c.indicator, num(c.provisional.value),
              "; ".join(f"{num(r.value)} ({r.author_unit}, {r.author_name or r.author_key[:8]})" for r in c.siblings))
             for c in self.conflicts])
-        self.conflicts_filter.apply()
         self._show_sides()
         self.institution_conflicts.refresh()
         n_conflicts = len(self.conflicts) + len({c.institution_id for c, _v in self.institution_conflicts.rows})
@@ -776,7 +768,6 @@ class SyncPage(Page):
             (f"{units[k.unit].name} ({k.unit})" if k.unit in units else k.unit, k.key_id[:8], k.fingerprint,
              STATUS_LABELS.get(k.status, k.status), self.tr("có") if k.direct else self.tr("qua cấp dưới"))
             for k in self.trusted])
-        self.keys_filter.apply()
 
         rows = data.quarantined
         self.quarantine_model.set_rows([

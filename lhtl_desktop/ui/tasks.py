@@ -1,9 +1,8 @@
 """Work off the UI thread that does not touch the database (STYLE.md: Anki's taskman).
 
 Database work goes through the operation runner (`ui.ops`: WriteOps on the writer, ReadOps on readers),
-which uses `run_in_background` for its reads. `run_task` is for the rest (the first-run wizard: a unit list
-from the reference package, a key made before any database exists): a plain function on the global thread
-pool, `on_done(result)` or `on_error(exception)` back on the main thread, behind a progress dialog.
+which uses `run_in_background` for its reads. `run_task` is for the rest (the first-run wizard's unit list
+from the reference package; its set-up itself is a WriteOp): a plain function on the global thread pool, `on_done(result)` or `on_error(exception)` back on the main thread, behind a progress dialog.
 Widgets are only touched on the main thread.
 """
 

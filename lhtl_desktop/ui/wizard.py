@@ -1,7 +1,11 @@
 """First run: province, my unit (searchable without diacritics), officer, optional passphrase, then the key.
 
-The key is made (scrypt when a passphrase is given) and the installation written off the UI thread; the last
-page shows the key fingerprint in large digits and offers to print it for the parent unit to check.
+The key is made (scrypt when a passphrase is given) and the installation written by one `WriteOp` on the
+wizard's operation runner (`ui.ops`: the writer thread, its one error path), the runner the main window then
+takes over (`ops`), so the database has one writer from the first write on. A write that fails (a read-only
+disk, a name refused) shows its Vietnamese message on the last step before creation and writes nothing (the
+installation is one transaction). The last page shows the key fingerprint in large digits and offers to
+print it for the parent unit to check.
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ from lhtl_desktop.services.setup import DEFAULT_PROVINCE, matches, province_choi
 from lhtl_desktop.storage import Store
 from lhtl_desktop.sync.keys import MIN_PASSPHRASE, generate_key
 from lhtl_desktop.ui.dialogs import plain_text_labels
-from lhtl_desktop.ui.look import VI_LOCALE
+from lhtl_desktop.ui.look import UI_LOCALE
 from lhtl_desktop.ui.models import RecordTableModel, tr
+from lhtl_desktop.ui.ops import Changes, Ops, WriteOp
 from lhtl_desktop.ui.tasks import run_task
 
 
@@ -279,7 +284,7 @@ class FingerprintPage(QWizardPage):
             "<p>Cấp trên đọc dãy số này để xác nhận khóa trước khi nhận số liệu của đơn vị.</p>"
             "<p><br/>Người lập (ký, ghi rõ họ tên)</p>"
         ).format(unit=html.escape(me.unit.name), code=me.unit.code, officer=html.escape(me.officer),  # data, not markup
-                 date=VI_LOCALE.toString(QDate.currentDate(), "dd/MM/yyyy"), fp=self.setup.fingerprint))
+                 date=UI_LOCALE.toString(QDate.currentDate(), "dd/MM/yyyy"), fp=self.setup.fingerprint))
         return doc
 
     def _printer(self) -> QPrinter:
@@ -321,8 +326,10 @@ def _default_button(wizard: QWizard, which: QWizard.WizardButton) -> None:
 
 class SetupWizard(QWizard):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        """`store` is handed to the wizard's runner (`self.ops`); the main window opened after it takes the
+        runner over (`app.open_window`)."""
         super().__init__(parent)
-        self.store = store
+        self.ops = Ops(store)
         self.installation: Installation | None = None
         self.fingerprint = ""
         self.busy = False
@@ -343,25 +350,24 @@ class SetupWizard(QWizard):
         assert unit is not None
         officer = self.officer_page.officer.text()
         passphrase = self.officer_page.passphrase.text() or None
-        store = self.store
         self.busy = True
+        self.confirm_page.message.setText("")
 
-        def work() -> tuple[Installation, str]:
+        def work(store: Store) -> tuple[Installation, str]:
             key = generate_key(passphrase)
             return init_installation(store, unit.code, officer, key), key.fingerprint
 
-        run_task(self, self.tr("Đang tạo khóa và thiết lập cơ sở dữ liệu…"), work, self._created, self._failed)
+        self.ops.write(WriteOp(work, Changes.SETTINGS | Changes.KEYS, on_done=self._created, on_error=self._failed,
+                               source=self, progress=self.tr("Đang tạo khóa và thiết lập cơ sở dữ liệu…")))
 
-    def _created(self, result: object) -> None:
-        assert isinstance(result, tuple)
+    def _created(self, result: tuple[Installation, str]) -> None:
         self.installation, self.fingerprint = result
         self.busy = False
         self.confirm_page.done = True
         self.next()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: LhtlError) -> None:
+        """The write was refused (the runner typed it: a read-only disk, a name with a refused character…):
+        its message on the page, nothing written; the officer can go back, or press «Tạo» again."""
         self.busy = False
-        if isinstance(exc, LhtlError):
-            self.confirm_page.message.setText(exc.message)
-            return
-        raise exc
+        self.confirm_page.message.setText(exc.message)

@@ -79,6 +79,7 @@ def test_unused_qt_parts_are_left_out(built: Path) -> None:
     assert not any(n.endswith(".json") and "vietnam_provinces" in n for n in names)
     wanted = ["fontpkg_be_vietnam_pro/files/BeVietnamPro-Regular.ttf", "resources/fonts/",
               "lhtl_desktop/resources/guide/huong-dan-su-dung.pdf",
+              "lhtl_desktop/resources/locale/en/LC_MESSAGES/lhtl.mo",
               "plugins/platforms/" + ("qwindows.dll" if sys.platform == "win32" else "libqxcb.so"),
               "plugins/platforms/" + ("qoffscreen.dll" if sys.platform == "win32" else "libqoffscreen.so")]
     for part in wanted:

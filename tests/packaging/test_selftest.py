@@ -47,6 +47,14 @@ def test_missing_fonts_fail_the_files_check(tmp_path: Path, monkeypatch: pytest.
     assert "BeVietnamPro-Regular.ttf" in results[0].detail
 
 
+def test_a_missing_translation_catalogue_fails_the_files_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lhtl_desktop import i18n
+
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+    results = run_checks([("tệp đi kèm", selftest.check_files)], workdir=tmp_path)
+    assert not results[0].ok and "lhtl.mo" in results[0].detail
+
+
 def test_a_crash_is_reported_and_the_other_checks_still_run(tmp_path: Path) -> None:
     def crashes(ws: Workspace) -> str:
         raise RuntimeError("hỏng")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.i18n_support import untranslated
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -79,3 +81,15 @@ def test_selftest_version_and_a_cli_round_trip_outside_the_checkout(installed: P
     report = _run(installed, "lhtl", "--db", str(db), "report", "--period", "2025", "--out", str(pdf), cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_wheel_speaks_english_when_asked(installed: Path, tmp_path: Path) -> None:
+    """The compiled catalogue is package data: `LHTL_LANG=en` in a venv outside the checkout is English."""
+    exe = installed / ("Scripts" if os.name == "nt" else "bin") / "lhtl"
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), LHTL_LANG="en")
+    done = subprocess.run([str(exe), "--help"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "lifelong" in done.stdout.lower() and "database file" in done.stdout
+    assert untranslated(done.stdout.splitlines()) == [], done.stdout

@@ -160,3 +160,38 @@ def test_add_an_institution_and_enter_three_values_by_keyboard_alone(qtbot, wind
     first_three = [row.indicator.code for row in list(entry.current_form().rows.values())[:3]]  # type: ignore[attr-defined]
     assert values == dict(zip(first_three, [1250, 300, 4], strict=True))
     assert entry.status.text().startswith("Đã lưu lúc ")  # type: ignore[attr-defined]
+
+
+def test_at_a_hub_ctrl_digits_follow_the_navigation_and_ctrl_f_finds_in_the_register(qtbot, app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A hub's navigation has «Tình hình báo cáo» second: Ctrl+2 opens it (as its tooltip says), Ctrl+3 «Thiết
+    chế», …, Ctrl+7 «Cài đặt» (before, Ctrl+2 showed the register and then failed looking for «Thiết chế»)."""
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.sync.keys import generate_key
+
+    store = open_store(tmp_path / "hub.sqlite3")
+    init_installation(store, "372", "Lê Văn Cụm", generate_key(None))
+    w = build_main_window(store)
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.navigation.setFocus()
+    order = ["dashboard", "reporting", "institutions", "entry", "sync", "reports", "settings"]
+    with qtbot.captureExceptions() as raised:
+        for index, page_key in enumerate(order, start=1):
+            key(Qt.Key(Qt.Key.Key_0 + index), CTRL)
+            assert window_key(w) == page_key
+            assert w.navigation.item(index - 1).toolTip() == f"Ctrl+{index}"
+        assert focused() is w.pages["settings"].officer  # type: ignore[attr-defined]
+        key(Qt.Key.Key_2, CTRL)
+        key(Qt.Key.Key_F, CTRL)
+        assert focused() is w.pages["reporting"].search  # type: ignore[attr-defined]
+    assert raised == []
+    w.close()
+    w.ctx.ops.close()
+
+
+def window_key(w: MainWindow) -> str:
+    assert w.stack.currentWidget() is w.pages[w.current_key()]
+    return w.current_key()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QTabWidget, QWidget
 
 from lhtl_desktop.ui.main_window import PAGE_KEYS, MainWindow, build_main_window
 
@@ -88,6 +88,39 @@ def window(qtbot, commune) -> MainWindow:  # type: ignore[no-untyped-def]
     return w
 
 
+@pytest.fixture
+def province_window(qtbot, app, tmp_path):  # type: ignore[no-untyped-def]
+    """A province's window: the register page, and the settings' hub and threshold tabs, a commune has not."""
+    from lhtl_desktop.services.installation import init_installation
+    from lhtl_desktop.storage import open_store
+    from lhtl_desktop.sync.keys import generate_key
+
+    store = open_store(tmp_path / "province.sqlite3")
+    init_installation(store, "37", "Trần Văn Bình", generate_key(None))
+    w = build_main_window(store)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    for key in w.keys:
+        w.show_page(key)
+    yield w
+    w.close()
+    w.ctx.ops.close()
+
+
+def tab_problems(window: MainWindow, page: QWidget, qtbot) -> list[str]:  # type: ignore[no-untyped-def]
+    """`problems` on every tab of the page in turn (each tab is what the officer sees when it is chosen)."""
+    found = []
+    for tabs in page.findChildren(QTabWidget):
+        for i in range(tabs.count()):
+            if tabs.isTabEnabled(i) and tabs.isVisibleTo(page):
+                tabs.setCurrentIndex(i)
+                window.resize(window.minimumSize())  # a tab shown for the first time may raise the minimum
+                qtbot.wait(10)
+                found += [f"{tabs.tabText(i)}: {p}" for p in problems(page)]
+    return found
+
+
 def test_minimum_size_fits_a_1366x768_screen(window: MainWindow) -> None:
     minimum = window.minimumSize()
     assert minimum.width() <= 1366 and minimum.height() <= 720, minimum
@@ -109,3 +142,33 @@ def test_the_checker_sees_a_squeezed_page(window: MainWindow, qtbot) -> None:  #
     window.resize(400, 300)
     qtbot.wait(20)
     assert problems(page)
+
+
+@pytest.mark.parametrize("key", PAGE_KEYS)
+def test_at_the_minimum_size_every_tab_fits(window: MainWindow, key: str, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.resize(window.minimumSize())
+    page = window.show_page(key)
+    qtbot.wait(20)
+    assert tab_problems(window, page, qtbot) == []
+
+
+def test_a_provinces_pages_and_tabs_fit_at_its_minimum_size(province_window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    minimum = province_window.minimumSize()
+    assert minimum.width() <= 1366 and minimum.height() <= 720, minimum
+    for key in province_window.keys:
+        page = province_window.show_page(key)
+        province_window.resize(province_window.minimumSize())
+        qtbot.wait(20)
+        assert province_window.size() == province_window.minimumSize()
+        assert problems(page) == [], key
+        assert tab_problems(province_window, page, qtbot) == [], key
+
+
+def test_the_tab_checker_sees_a_squeezed_tab(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = window.show_page("sync")
+    window.setMinimumSize(400, 300)
+    window.resize(400, 300)
+    qtbot.wait(20)
+    window.minimumSize = lambda: window.size()  # type: ignore[method-assign]  # stay squeezed between tabs
+    found = tab_problems(window, page, qtbot)
+    assert any(p.startswith("Nhận gói: ") for p in found) and any(p.startswith("Tệp cách ly: ") for p in found)

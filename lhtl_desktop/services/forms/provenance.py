@@ -5,36 +5,40 @@ bundle, and a hub or province needs no typed reason for it): «nguồn: biểu E
 người nhập …». Locally `form_records` keeps the full SHA-256 and the import it came with. Figures from before
 the program carry «nguồn: số liệu trước chương trình …» the same way. Pages, sheets and lists that show a value
 call `source_mark(reason)` to say so.
+
+The reason is stored and travels in Vietnamese whatever the language of the installation that wrote it: other
+installations find the mark by its prefix, so it must not depend on who wrote it (`source_mark` translates it
+for display).
 """
 
 from __future__ import annotations
 
-from lhtl_desktop.i18n import _
+from lhtl_desktop.i18n import N_, _
 
-FORM_SOURCE = _("nguồn: biểu Excel, chưa ký")
-HISTORY_SOURCE = _("nguồn: số liệu trước chương trình")
+FORM_SOURCE = N_("nguồn: biểu Excel, chưa ký")  # stored: never translated
+HISTORY_SOURCE = N_("nguồn: số liệu trước chương trình")
+_STORED_REASON = "{source} · tệp «{file}» · SHA-256 {sha} · người nhập: {who}"  # stored: never translated
 _MAX_FILE = 60
 
 
 def form_reason(file_name: str, sha256: str, importer: str) -> str:
     name = file_name if len(file_name) <= _MAX_FILE else file_name[: _MAX_FILE - 1] + "…"
-    return _("{source} · tệp «{file}» · SHA-256 {sha} · người nhập: {who}").format(
-        source=FORM_SOURCE, file=name, sha=sha256[:16], who=importer)
+    return _STORED_REASON.format(source=FORM_SOURCE, file=name, sha=sha256[:16], who=importer)
 
 
 def history_reason(file_name: str, sha256: str, importer: str) -> str:
     name = file_name if len(file_name) <= _MAX_FILE else file_name[: _MAX_FILE - 1] + "…"
-    return _("{source} · tệp «{file}» · SHA-256 {sha} · người nhập: {who}").format(
-        source=HISTORY_SOURCE, file=name, sha=sha256[:16], who=importer)
+    return _STORED_REASON.format(source=HISTORY_SOURCE, file=name, sha=sha256[:16], who=importer)
 
 
 def source_mark(reason: str | None) -> str:
-    """«biểu Excel, chưa ký» / «số liệu trước chương trình» for a value that came that way, else ""."""
+    """«nguồn: biểu Excel, chưa ký» / «nguồn: số liệu trước chương trình» (in the program's language) for a value
+    that came that way, else ""."""
     text = reason or ""
     if text.startswith(FORM_SOURCE):
-        return FORM_SOURCE
+        return _(FORM_SOURCE)
     if text.startswith(HISTORY_SOURCE):
-        return HISTORY_SOURCE
+        return _(HISTORY_SOURCE)
     return ""
 
 

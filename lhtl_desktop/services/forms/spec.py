@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lhtl_desktop.errors import RefusedError
-from lhtl_desktop.i18n import _
+from lhtl_desktop.i18n import N_, _, in_every_language
 from lhtl_desktop.model.catalogue import INSTITUTION_TYPES, Indicator, Level, indicators_for_type
 from lhtl_desktop.model.periods import Period, parse_period
 from lhtl_desktop.model.units import Unit
@@ -28,7 +28,18 @@ FORM_FORMAT = "lhtl-form"
 FORM_VERSION = 1
 BLANK_ROWS = 8  # empty rows per sheet for institutions the form adds (a new village house, a school library)
 
-FAMILY_SHEETS = {"lib": _("Thư viện"), "museum": _("Bảo tàng"), "cc": _("Văn hóa, nhà văn hóa")}
+# Sheet names in Vietnamese (the source); a form is written in the program's language (`sheet_name`) and read
+# back in either, so a form made by an English installation imports into a Vietnamese one and the other way.
+FAMILY_SHEETS = {"lib": N_("Thư viện"), "museum": N_("Bảo tàng"), "cc": N_("Văn hóa, nhà văn hóa")}
+
+
+def sheet_name(family: str) -> str:
+    return _(FAMILY_SHEETS[family])
+
+
+def sheet_families() -> dict[str, str]:
+    """Every accepted sheet name (in any of the program's languages) → its family."""
+    return {name: family for family, source in FAMILY_SHEETS.items() for name in in_every_language(source)}
 FAMILY_TITLES = {
     "lib": _("THƯ VIỆN"),
     "museum": _("BẢO TÀNG"),
@@ -92,6 +103,16 @@ def types_for(family: str, level: str) -> tuple[tuple[str, str], ...]:
     return tuple((t.code, t.label) for t in INSTITUTION_TYPES if t.family == family and level in t.levels)
 
 
+def type_labels_read(family: str, level: str) -> dict[str, str]:
+    """A typed type label (case-folded, in any of the program's languages) → its type code."""
+    labels = {}
+    for t in INSTITUTION_TYPES:
+        if t.family == family and level in t.levels:
+            for spelling in in_every_language(t.source_label):
+                labels[" ".join(spelling.split()).casefold()] = t.code
+    return labels
+
+
 def require_form_unit(store: Store, unit_code: str | None) -> Unit:
     """A form is for one commune (or the installation's own unit): mine, or a commune below me."""
     me = installation(store)
@@ -130,7 +151,7 @@ def build_form(store: Store, unit_code: str | None, period: str, date: _dt.date 
             rows.append(FormRow(inst.id, inst.type, inst.type_label, inst.name, inst.village or "",
                                 {c: cv.value for c, cv in last.items() if cv.value is not None}))
         example_type = allowed[0][0] if allowed else members[0].type
-        sections.append(Section(family, FAMILY_SHEETS[family], FAMILY_TITLES[family], allowed,
+        sections.append(Section(family, sheet_name(family), FAMILY_TITLES[family], allowed,
                                 indicators_for_type(example_type), tuple(rows),
                                 BLANK_ROWS if allowed else 0))
     # The form's unit issues it (the commune fills and signs it), whoever prints it.

@@ -29,11 +29,11 @@ from lhtl_desktop.model.institutions import clean_text
 from lhtl_desktop.model.periods import parse_period
 from lhtl_desktop.model.validation import parse_value
 from lhtl_desktop.services.forms.spec import (
-    FAMILY_SHEETS,
     FORM_FORMAT,
     FORM_VERSION,
+    sheet_families,
     structure_digest,
-    types_for,
+    type_labels_read,
 )
 from lhtl_desktop.services.forms.xlsx_out import (
     CODES_MARK,
@@ -212,7 +212,7 @@ def _read_workbook(wb: Any, cached: Any, file_name: str, sha: str) -> ReadForm:
             sheets.append((key[len("sheet:"):], first, last))
     found: list[tuple[str, list[str], list[str], int]] = []
     layouts: list[tuple[str, int, int, list[Indicator], str]] = []
-    families = {label: family for family, label in FAMILY_SHEETS.items()}
+    families = sheet_families()
     for name, first, last in sheets:
         if name not in wb.sheetnames or name not in families or not 0 < first <= last <= first + 5000:
             raise _structure_error(file_name)
@@ -262,7 +262,7 @@ def _read_workbook(wb: Any, cached: Any, file_name: str, sha: str) -> ReadForm:
                     errors.append(CellError(name, cell.coordinate, _(
                         "ô nằm ngoài bảng của biểu: hãy ghi vào các dòng trống trong bảng (thêm dòng mới không được "
                         "nhận)")))
-        labels = {label.casefold(): code for code, label in types_for(family, level)}
+        labels = type_labels_read(family, level)
         for row in range(first, last + 1):
             inst_id = ws.cell(row=row, column=ID_COL).value
             line = FormLine(name, row, str(inst_id).strip() if inst_id else None, None, None, None)
@@ -304,8 +304,9 @@ def _cell_value(cell: Any, cached_ws: Any, sheet: str, errors: list[CellError]) 
         cached = cached_ws[cell.coordinate].value if cached_ws is not None else None
         if cached_ws is None or cached is None:
             errors.append(CellError(sheet, cell.coordinate, _(
-                "ô có công thức; hãy nhập số trực tiếp (hoặc chọn «dùng giá trị đã tính» nếu biểu đã được tính)"
-                if cached_ws is None else "ô có công thức nhưng tệp không lưu giá trị đã tính; hãy nhập số trực tiếp")))
+                "ô có công thức; hãy nhập số trực tiếp (hoặc chọn «dùng giá trị đã tính» nếu biểu đã được tính)")
+                if cached_ws is None else _(
+                "ô có công thức nhưng tệp không lưu giá trị đã tính; hãy nhập số trực tiếp")))
             return _SKIP
         value = cached
     if value is None or (isinstance(value, str) and value.strip() == ""):
