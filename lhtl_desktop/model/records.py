@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -16,6 +15,8 @@ def now_utc() -> str:
 
 
 def new_id() -> str:
+    import uuid  # here: the window's cold start reads records but writes none before its first frame
+
     return str(uuid.uuid4())
 
 

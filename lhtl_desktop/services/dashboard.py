@@ -5,14 +5,19 @@ names behind a target's lists. The numbers of a target always come from `evaluat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lhtl_desktop.i18n import _
 from lhtl_desktop.model.catalogue import type_label
 from lhtl_desktop.model.targets import TargetKind
 from lhtl_desktop.model.units import Unit
-from lhtl_desktop.services.evaluation import Evaluation, values_by_year
 from lhtl_desktop.services.installation import installation, require_unit, subtree
 from lhtl_desktop.storage import Store
+
+if TYPE_CHECKING:
+    # The window builds its dashboard (scope_choices) before its first frame and evaluates after it: the
+    # evaluation module is imported where it is used, not here, so the window's cold start does not load it.
+    from lhtl_desktop.services.evaluation import Evaluation
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ def growth_targets(store: Store) -> list[str]:
 def yearly_sums(store: Store, target_code: str, scope: str, years: list[int]) -> dict[int, int | None]:
     """Scope's sum of a growth target's indicator per year (None: nobody reported), as the target maths sums:
     institutions of the target's types active in that year. One query for all years."""
+    from lhtl_desktop.services.evaluation import values_by_year
+
     target = next(t for t in store.target_definitions() if t.code == target_code)
     scope_unit = require_unit(store, scope)
     units = subtree(store, scope_unit.code)

@@ -11,6 +11,8 @@ what the main window does when it shows the page (at start-up, or after a change
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
@@ -25,8 +27,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionProgressBar,
-    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -35,8 +35,7 @@ from PySide6.QtWidgets import (
 
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR
 from lhtl_desktop.model.targets import Status, TargetKind, TargetResult
-from lhtl_desktop.services.dashboard import institution_lines, scope_choices, with_form_sources, yearly_sums
-from lhtl_desktop.services.evaluation import Evaluation, evaluate, status_text
+from lhtl_desktop.services.dashboard import scope_choices
 from lhtl_desktop.ui.bar_chart import BarChart
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import plain_text_labels
@@ -45,7 +44,23 @@ from lhtl_desktop.ui.models import PROGRESS, TargetTableModel, TextTableModel
 from lhtl_desktop.ui.ops import Changes, Latest, ReadOp
 from lhtl_desktop.ui.page import ListFilter, Page, with_filter
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from lhtl_desktop.services.evaluation import Evaluation
+    from lhtl_desktop.storage import Store
+
 CHART_YEARS = 6
+
+
+# The evaluation (services.evaluation and the rules, reporting and config modules it pulls in) is first needed
+# after the window is drawn — the page fills itself in the background then —, so it is imported there, not
+# with the page: the window's cold start does not pay for it (tests/ui/test_cold_start_imports.py).
+def _evaluate_with_sources(store: Store, period: str, scope: str) -> Evaluation:
+    from lhtl_desktop.services.dashboard import with_form_sources
+    from lhtl_desktop.services.evaluation import evaluate
+
+    return with_form_sources(store, evaluate(store, period, scope))
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -55,6 +70,8 @@ class ProgressDelegate(QStyledItemDelegate):
         if value is None:
             super().paint(painter, option, index)
             return
+        from PySide6.QtWidgets import QStyleOptionProgressBar  # a row is painted after the first frame
+
         bar = QStyleOptionProgressBar()
         rect = option.rect  # type: ignore[attr-defined]
         height = min(20, rect.height() - 6)
@@ -194,8 +211,7 @@ class DashboardPage(Page):
         """Evaluate the chosen scope and year now and show it."""
         self.reads.supersede()
         period, scope = self.period(), self.scope.currentData()
-        self.show_evaluation(self.ctx.ops.read_now(
-            lambda store: with_form_sources(store, evaluate(store, period, scope))))
+        self.show_evaluation(self.ctx.ops.read_now(lambda store: _evaluate_with_sources(store, period, scope)))
 
     def refresh_in_background(self) -> None:
         """Evaluate on a worker thread with a read connection of its own; the page says it is computing and
@@ -207,7 +223,7 @@ class DashboardPage(Page):
         self.show_detail(-1)
         self.detail_text.setText("")
         self.summary.setText(self.tr("Đang tính các chỉ tiêu kỳ {year}…").format(year=year))
-        self.ctx.ops.read(ReadOp(lambda reader: with_form_sources(reader, evaluate(reader, year, scope)),
+        self.ctx.ops.read(ReadOp(lambda reader: _evaluate_with_sources(reader, year, scope),
                                  self.show_evaluation, lambda exc: self.summary.setText(exc.message),
                                  latest=self.reads))
 
@@ -281,6 +297,9 @@ class DashboardPage(Page):
             for model in self.lists.values():
                 model.set_rows([])
             return
+        from lhtl_desktop.services.dashboard import institution_lines, yearly_sums
+        from lhtl_desktop.services.evaluation import status_text
+
         r = self.model.row_at(row)
         self.detail_title.setText(f"{r.label} — {status_text(r)}")
         self.detail_text.setText(self._explain(r))

@@ -52,9 +52,10 @@ from lhtl_desktop.services.value_history import correction_of, value_history
 from lhtl_desktop.storage import Store
 from lhtl_desktop.ui.context import AppContext
 from lhtl_desktop.ui.dialogs import plain_text_labels
+from lhtl_desktop.ui.entry_models import EntryListModel, status_text
 from lhtl_desktop.ui.history_dialog import HistoryDialog
 from lhtl_desktop.ui.look import UI_LOCALE, fmt_int
-from lhtl_desktop.ui.models import ROW_KEY, EntryListModel, status_text
+from lhtl_desktop.ui.models import ROW_KEY
 from lhtl_desktop.ui.ops import Changes, WriteOp
 from lhtl_desktop.ui.page import ListFilter, Page
 from lhtl_desktop.ui.submission_bar import SubmissionBar

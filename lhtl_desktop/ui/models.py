@@ -1,5 +1,9 @@
 """Table models over plain records (ARCHITECTURE.md §4). Each holds a list it was given and never queries:
-pages read through the services, then hand the rows over with `set_rows` (a full reset)."""
+pages read through the services, then hand the rows over with `set_rows` (a full reset).
+
+The entry list's model and its completeness colours live in `ui.entry_models` (they need the entry
+services, which the window's first frame does not); the names are still importable from here.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,6 @@ from PySide6.QtGui import QBrush, QColor
 from lhtl_desktop.model.catalogue import type_label
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.targets import Status, TargetKind, TargetResult
-from lhtl_desktop.services.entry import Completeness
-from lhtl_desktop.services.evaluation import status_text as evaluation_status_text
-from lhtl_desktop.services.overview import InstitutionProgress
 from lhtl_desktop.ui.look import fmt_int, fmt_percent
 
 T = TypeVar("T")
@@ -36,29 +37,6 @@ STATUS_COLOURS = {
     Status.NOT_APPLICABLE: QColor("#eeeeee"),
     Status.INCOMPLETE: QColor("#ffe0b3"),  # not every unit has reported: no verdict yet
 }
-
-COMPLETENESS_COLOURS = {
-    Completeness.EMPTY: QColor("#fde2e1"),
-    Completeness.PARTIAL: QColor("#fff1cc"),
-    Completeness.COMPLETE: QColor("#d8f0dd"),
-    Completeness.WARNINGS: QColor("#ffe0b3"),
-    Completeness.CONFLICT: QColor("#f3d1f4"),
-}
-
-
-def completeness_label(c: Completeness) -> str:
-    return {
-        Completeness.EMPTY: tr("Chưa nhập"),
-        Completeness.PARTIAL: tr("Nhập dở"),
-        Completeness.COMPLETE: tr("Đủ"),
-        Completeness.WARNINGS: tr("Có cảnh báo"),
-        Completeness.CONFLICT: tr("Có xung đột"),
-    }[c]
-
-
-def status_text(c: Completeness, filled: int, expected: int) -> str:
-    return tr("{state} ({filled}/{expected})").format(state=completeness_label(c), filled=filled, expected=expected)
-
 
 class RecordTableModel[T](QAbstractTableModel):
     """Read-only table over a list of records; subclasses say how a cell looks."""
@@ -125,33 +103,6 @@ class InstitutionTableModel(RecordTableModel[Institution]):
         return None
 
 
-class EntryListModel(RecordTableModel[InstitutionProgress]):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__((), parent)
-        self.headers = (tr("Thiết chế"), tr("Số liệu"))
-
-    def cell(self, p: InstitutionProgress, column: int, role: int) -> Any:
-        if role == DISPLAY:
-            if column == 0:
-                return p.institution.name
-            return status_text(p.completeness, p.filled, p.expected)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{type_label(p.institution.type)} — {p.unit_name}"
-        if role == Qt.ItemDataRole.BackgroundRole and column == 1:
-            return QBrush(COMPLETENESS_COLOURS[p.completeness])
-        if role == ROW_KEY:
-            return p.institution.id
-        return None
-
-    def row_of(self, inst_id: str) -> int:
-        return next((i for i, p in enumerate(self._rows) if p.institution.id == inst_id), -1)
-
-    def update_row(self, row: int, progress: InstitutionProgress) -> None:
-        """Cheap in-place update after a save (no reset: keeps the selection)."""
-        self._rows[row] = progress
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.headers) - 1))
-
-
 def result_value_text(r: TargetResult) -> str:
     return fmt_percent(r.value)
 
@@ -188,6 +139,10 @@ class TargetTableModel(RecordTableModel[TargetResult]):
 
     def cell(self, r: TargetResult, column: int, role: int) -> Any:
         if role == DISPLAY:
+            # Imported here: the table is first filled after the window is drawn, and services.evaluation is
+            # not loaded for the window's first frame (tests/ui/test_cold_start_imports.py).
+            from lhtl_desktop.services.evaluation import status_text as evaluation_status_text
+
             return (r.label, evaluation_status_text(r), result_value_text(r), result_threshold_text(r),
                     f"{result_progress(r)} %", result_fraction_text(r))[column]
         if role == PROGRESS:
@@ -216,3 +171,15 @@ class TextTableModel(RecordTableModel[tuple[str, ...]]):
         if role == DISPLAY:
             return row[column] if column < len(row) else ""
         return None
+
+
+_ENTRY_NAMES = ("COMPLETENESS_COLOURS", "EntryListModel", "completeness_label", "status_text")
+
+
+def __getattr__(name: str) -> Any:
+    """`from lhtl_desktop.ui.models import EntryListModel` still works, importing ui.entry_models then."""
+    if name in _ENTRY_NAMES:
+        from lhtl_desktop.ui import entry_models
+
+        return getattr(entry_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

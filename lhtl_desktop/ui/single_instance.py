@@ -17,12 +17,9 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, QTimer, Signal
-
-from lhtl_desktop.storage.files import write_atomic
 
 LOCK_SUFFIX = ".window-lock"
 INBOX_SUFFIX = ".window-inbox"
@@ -66,6 +63,11 @@ class SingleInstance(QObject):
     # -- the second start ---------------------------------------------------------------------------------
     def _send(self, files: list[Path], wait_seconds: float) -> bool:
         """Leave the request in the window's mailbox; True when the window took it in time."""
+        # Imported here: only a second start writes a request; the window's own start does not need it.
+        import uuid
+
+        from lhtl_desktop.storage.files import write_atomic
+
         self.inbox.mkdir(exist_ok=True)
         request = self.inbox / f"{uuid.uuid4().hex}.json"
         write_atomic(request, json.dumps({"files": [str(f) for f in files]}).encode("utf-8"))

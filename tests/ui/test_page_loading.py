@@ -11,10 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from lhtl_desktop.model.targets import Status
-from lhtl_desktop.services import reports
+from lhtl_desktop.services import evaluation, reports
 from lhtl_desktop.services.evaluation import evaluate
 from lhtl_desktop.storage.reader import open_reader
-from lhtl_desktop.ui import dashboard_page
 from lhtl_desktop.ui.dashboard_page import DashboardPage
 from lhtl_desktop.ui.entry_page import EntryPage
 from lhtl_desktop.ui.main_window import MainWindow, build_main_window
@@ -71,7 +70,7 @@ def test_saving_values_rebuilds_no_hidden_page(qtbot, commune, monkeypatch):
     builds = Calls(reports.build_report)
     evaluations = Calls(evaluate)
     monkeypatch.setattr(reports, "build_report", builds)
-    monkeypatch.setattr(dashboard_page, "evaluate", evaluations)
+    monkeypatch.setattr(evaluation, "evaluate", evaluations)  # the dashboard imports it when it evaluates
     window = shown_window(qtbot, commune)
     dashboard = window.show_page("dashboard")
     assert isinstance(dashboard, DashboardPage)
