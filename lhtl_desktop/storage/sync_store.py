@@ -32,6 +32,10 @@ _CHUNK = 500
 
 def vv_text(vv: Mapping[str, int]) -> str:
     """The stored form of a version vector: compact JSON, keys sorted (the same text json.dumps gives)."""
+    if len(vv) == 1:  # the usual record: its author's own counter only (the loop below would give the same)
+        [(k, n)] = vv.items()
+        if type(k) is str and type(n) is int and k.isascii() and k.isalnum():
+            return f'{{"{k}":{n}}}'
     parts = []
     for k, n in sorted(vv.items()):
         # Key ids are hex and counters integers: written directly, as json.dumps would write them.
