@@ -390,7 +390,8 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
         reason = item["reason"]
         if reason is not None:
             reason = seen.text(reason, _L_REASON, required=False, limit=MAX_TEXT)
-        if reason_missing(author_unit, unit, reason):
+        # A record its own unit entered needs no reason (corrections.needs_reason): asked of corrections only.
+        if author_unit != unit and reason_missing(author_unit, unit, reason):
             raise _bad(_("điều chỉnh của cấp trên cho {code} thiếu lý do").format(code=indicator))
         vv = item["vv"]
         if type(vv) is dict and len(vv) == 1:  # one key: its own edits only, the usual record

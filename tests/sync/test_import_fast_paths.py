@@ -24,7 +24,7 @@ from lhtl_desktop.model.timestamps import parse_utc_timestamp
 from lhtl_desktop.storage import sync_store
 from lhtl_desktop.sync import exporter
 from lhtl_desktop.sync.importer import import_files
-from tests.sync.conftest import Net
+from tests.sync.conftest import Net, resign
 
 _KEY_IDS = st.text(alphabet="0123456789abcdef", min_size=32, max_size=32)
 _ODD_KEYS = st.one_of(_KEY_IDS, st.sampled_from(["ABCDEF0123456789ABCDEF0123456789", "k", "é" * 32, "a-b", ""]))
@@ -111,3 +111,20 @@ def test_an_import_inside_a_transaction_leaves_the_checkpoint_to_the_commit(net:
         assert result.status == "accepted" and store.db.conn.in_transaction
     assert store.db.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     assert len(sync_store.scope_records(store, ["14389"])) == 2
+
+
+@pytest.mark.parametrize(("reason", "refused_for_no_reason"), [(None, True), ("  ", True), ("sửa theo sổ gốc", False)])
+def test_a_correction_from_above_without_a_reason_is_still_refused(net: Net, reason: str | None,
+                                                                   refused_for_no_reason: bool) -> None:
+    """The reason is asked of corrections only (an author unit not the record's own): one named the hub's."""
+    def mutate(body: dict[str, object]) -> None:
+        records = body["records"]
+        assert isinstance(records, list)
+        records[-1].update(author_unit="372", reason=reason)
+
+    path = net.write(resign(net.a, net.a.export().read_bytes(), mutate))
+    before = net.hub.store.dump()
+    [result] = import_files(net.hub.store, [path], backup=False)
+    assert result.status == "rejected"
+    assert ("thiếu lý do" in result.reason) is refused_for_no_reason, result.reason
+    assert net.hub.store.dump() == before
