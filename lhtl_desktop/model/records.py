@@ -41,6 +41,22 @@ class ValueRecord:
         return (self.institution_id, self.period, self.indicator)
 
 
+_new_object = object.__new__
+
+
+def value_record(edit_id: str, institution_id: str, unit_code: str, period: str, indicator: str, value: int | None,
+                 vv: Mapping[str, int], author_key: str, author_unit: str, created_at: str, reason: str | None,
+                 warning: str | None, author_name: str) -> ValueRecord:
+    """`ValueRecord(...)` with every field given, the same record (equal, frozen afterwards), built about three
+    times faster: the frozen dataclass's `__init__` calls `object.__setattr__` once per field, and a bundle's
+    reader builds one record per value it carries (a province's hub bundles hold hundreds of thousands)."""
+    rec = _new_object(ValueRecord)
+    rec.__dict__.update(edit_id=edit_id, institution_id=institution_id, unit_code=unit_code, period=period,
+                        indicator=indicator, value=value, vv=vv, author_key=author_key, author_unit=author_unit,
+                        created_at=created_at, reason=reason, warning=warning, author_name=author_name)
+    return rec
+
+
 def choose_provisional(siblings: Iterable[ValueRecord]) -> ValueRecord | None:
     """While a conflict is open, reports use the higher level's edit, then the later one (marked ⚠)."""
     records = list(siblings)

@@ -18,12 +18,10 @@ def parse_utc_timestamp(text: Any) -> _dt.datetime | None:
     """The aware UTC datetime `text` names, or None when it is not one (wrong shape, month 13, 25:00, 30 Feb…)."""
     if type(text) is not str:
         return None
-    match = _TS_RE.fullmatch(text)
-    if match is None:
+    if _TS_RE.fullmatch(text) is None:
         return None
-    try:
-        year, month, day, hour, minute, second = (int(part) for part in match.groups())
-        return _dt.datetime(year, month, day, hour, minute, second, tzinfo=_dt.UTC)
+    try:  # the date and time the pattern matched, checked by the C parser (the same checks as datetime(...))
+        return _dt.datetime.fromisoformat(text[:19]).replace(tzinfo=_dt.UTC)
     except ValueError:
         return None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from lhtl_desktop.errors import ConstraintError
@@ -32,6 +32,10 @@ _CHUNK = 500
 
 def vv_text(vv: Mapping[str, int]) -> str:
     """The stored form of a version vector: compact JSON, keys sorted (the same text json.dumps gives)."""
+    if len(vv) == 1:  # the usual record: its author's own counter only (the loop below would give the same)
+        [(k, n)] = vv.items()
+        if type(k) is str and type(n) is int and k.isascii() and k.isalnum():
+            return f'{{"{k}":{n}}}'
     parts = []
     for k, n in sorted(vv.items()):
         # Key ids are hex and counters integers: written directly, as json.dumps would write them.
@@ -90,17 +94,35 @@ def _begin_immediate(conn: sqlite3.Connection, store: Store) -> Iterator[Store]:
         raise
 
 
+IMPORT_CHECKPOINT_PAGES = 4096
+
+
 @contextmanager
 def import_cache(store: Store, kib: int = 64 * 1024) -> Iterator[None]:
     """A larger page cache for the length of an import (restored after): a province import inserts about
-    100,000 records and their index entries, most of them into pages it has just written."""
+    100,000 records and their index entries, most of them into pages it has just written.
+
+    The WAL is also copied back into the database file less often while the import runs (every
+    IMPORT_CHECKPOINT_PAGES pages instead of SQLite's 1,000), and once at its end: each file's commit writes
+    and syncs its pages to the WAL as before (every file its own durable transaction); only the copies
+    into the database file, and their syncs, are fewer — a page rewritten by several files is copied once."""
     conn = store.db.conn
     before = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    checkpoint_before = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
     conn.execute(f"PRAGMA cache_size = {-abs(int(kib))}")
+    if checkpoint_before > 0:  # (0: this connection never checkpoints by itself; left so)
+        conn.execute(f"PRAGMA wal_autocheckpoint = {max(checkpoint_before, IMPORT_CHECKPOINT_PAGES)}")
     try:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {before}")
+        if checkpoint_before > 0:
+            conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint_before}")
+            if not conn.in_transaction:
+                # What the import left in the WAL, copied now, never waiting for a reader. A failure (a full
+                # disk) is SQLite's own automatic checkpoint's: the committed pages stay in the WAL for later.
+                with suppress(sqlite3.Error):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 # -- who am I -----------------------------------------------------------------------------------------

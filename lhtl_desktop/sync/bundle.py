@@ -22,7 +22,7 @@ from lhtl_desktop.model.catalogue import MAX_VALUE, TYPES_BY_CODE, IndicatorKind
 from lhtl_desktop.model.corrections import reason_missing
 from lhtl_desktop.model.institutions import Institution
 from lhtl_desktop.model.periods import MAX_YEAR, MIN_YEAR, parse_period
-from lhtl_desktop.model.records import ValueRecord
+from lhtl_desktop.model.records import ValueRecord, value_record
 from lhtl_desktop.model.reporting import SubmissionMark
 from lhtl_desktop.model.text import has_refused_char
 from lhtl_desktop.model.timestamps import is_utc_timestamp
@@ -390,7 +390,8 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
         reason = item["reason"]
         if reason is not None:
             reason = seen.text(reason, _L_REASON, required=False, limit=MAX_TEXT)
-        if reason_missing(author_unit, unit, reason):
+        # A record its own unit entered needs no reason (corrections.needs_reason): asked of corrections only.
+        if author_unit != unit and reason_missing(author_unit, unit, reason):
             raise _bad(_("điều chỉnh của cấp trên cho {code} thiếu lý do").format(code=indicator))
         vv = item["vv"]
         if type(vv) is dict and len(vv) == 1:  # one key: its own edits only, the usual record
@@ -411,8 +412,8 @@ def parse_body(doc: Any, units: Mapping[str, Unit]) -> Body:
         author_name = item["author_name"]
         if type(author_name) is not str or author_name not in texts or len(author_name) > 200:
             author_name = seen.text(author_name, _L_AUTHOR_NAME, required=False) or ""
-        records.append(ValueRecord(edit_id, inst_id, unit, period, indicator, value, vv, author_key, author_unit,
-                                   entered, reason, warning, author_name))
+        records.append(value_record(edit_id, inst_id, unit, period, indicator, value, vv, author_key, author_unit,
+                                    entered, reason, warning, author_name))
 
     certificates = tuple(parse_certificate(c) for c in certs_raw)
     rules = check_wire_shape(doc["rules"]) if "rules" in doc else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,15 @@ def institution_wire_of_row(row: dict[str, Any]) -> dict[str, Any]:
     return _sorted(institution_wire(row, _vv(row["vv"])))
 
 
+# A stored vector of one key, the usual record's (storage.sync_store.vv_text writes it so): read without the
+# JSON parser, which a hub's export would otherwise run once per record of its subtree. Anything else is parsed.
+_ONE_KEY_VV = re.compile(r'\{"([0-9a-f]{32})":([1-9][0-9]{0,18})\}', re.ASCII)
+
+
 def _vv(text: str) -> dict[str, int]:
+    one = _ONE_KEY_VV.fullmatch(text)
+    if one is not None:
+        return {one[1]: int(one[2])}  # what json.loads gives for this text (one key: already in order)
     return _sorted(json.loads(text))
 
 

@@ -270,7 +270,8 @@ def _plan(store: Store, local: Local, vb: VerifiedBundle, *, dry_run: bool = Fal
     # New records only: a fork already held (both siblings stored) is not announced again at every re-import.
     forks = sum(1 for rec in body.records if current.get(rec.key)
                 and all(s.edit_id != rec.edit_id for s in current[rec.key])
-                and (is_fork(current[rec.key], rec) or any(lineage.forked(rec, s, branches) for s in current[rec.key])))
+                and (is_fork(current[rec.key], rec) or any(lineage.forked(rec, s, branches) for s in current[rec.key]))
+                ) if current else 0  # nothing stored for these institutions (a first import): no record can fork
     plan = plan_records(current, body.records, lineage.merge_aware(branches))
     _check_records(store, vb, current, plan.outcomes, plan.inserts, plan.supersede, dry_run=dry_run)
     per_inst: dict[str, PreviewRow] = {}
@@ -300,9 +301,12 @@ def _check_records(store: Store, vb: VerifiedBundle, current: Mapping[tuple[str,
     written nowhere (authority.Evidence), an edit id names one edit only — here and in every stored record."""
     evidence = vb.evidence
     label = _("số liệu")
+    vouched: set[str] = set()  # authors already found introducible: the answer depends on the author key alone
     for rec, outcome in outcomes:
         if outcome in _WRITES:
-            evidence.check_written(rec.author_key, label)
+            if rec.author_key not in vouched:
+                evidence.check_written(rec.author_key, label)
+                vouched.add(rec.author_key)
         elif outcome == Outcome.UNCHANGED:
             held = next((s for s in current.get(rec.key, ()) if s.edit_id == rec.edit_id), None)
             if held is not None and held != rec:
