@@ -344,11 +344,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"reading or generating the data {gen_seconds:.1f} s, copying the databases before each province "
         f"{copy_seconds:.1f} s, the profile run {profile_seconds:.1f} s, the rest (this command's own start-up "
         f"and bookkeeping) {whole - accounted:.1f} s.")
-    left_out = [f"{c} ({m['province']})" for m in manifests.values() for c in m.get("left_out", [])]
-    if left_out:
-        notes.append(f"- left out: {len(left_out)} communes no former district claims ({', '.join(left_out)}): "
-                     "`ProvinceReference.all_units` lists communes under hubs only, so no installation of their "
-                     "province knows them and the program cannot record them today.")
     around = [h for m in manifests.values() for h in m.get("hubs_set_up_around_province_of_hub", [])]
     if around:
         notes.append(f"- {len(around)} hubs ({', '.join(around)}) set up with the province the reference data lists "

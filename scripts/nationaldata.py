@@ -38,7 +38,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import benchdata  # noqa: E402 — after the path set-up above
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 CACHE = ROOT / "build" / "bench-national-cache"
 OFFICERS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Giang",
             "Đặng Văn Hải", "Bùi Thị Hạnh", "Đỗ Văn Khánh", "Ngô Thị Lan")
@@ -205,14 +205,9 @@ def generate_province(folder: Path, code: str, seed: int, *, limit: int | None =
     ref = load_province(code)
     communes = ref.communes[:limit] if limit else ref.communes
     by_parent: dict[str, list[Any]] = {}
-    left_out: list[str] = []
     for unit in communes:
-        if unit.parent in (None, code):
-            # No former district claims it, and `ProvinceReference.all_units` lists communes under hubs only,
-            # so no installation of this province knows the unit: the program cannot record it today.
-            left_out.append(unit.code)
-            continue
-        by_parent.setdefault(unit.parent, []).append(unit)
+        # A commune no former district claims (the five đặc khu) reports straight to its province.
+        by_parent.setdefault(unit.parent or code, []).append(unit)
     province, _around = receiver(folder / "province.sqlite3", code, code)
     worked_around: list[str] = []
     hubs: list[dict[str, Any]] = []
@@ -250,7 +245,7 @@ def generate_province(folder: Path, code: str, seed: int, *, limit: int | None =
     finally:
         province.close()
     manifest = {"key": cache_key(), "seed": seed, "province": code, "name": ref.province.name,
-                "communes": len(communes) - len(left_out), "left_out": left_out, "hubs": hubs, "direct": direct, "institutions": n_insts,
+                "communes": len(communes), "hubs": hubs, "direct": direct, "institutions": n_insts,
                 "values": n_values, "limit": limit, "hubs_set_up_around_province_of_hub": worked_around, "seconds": round(time.perf_counter() - started, 2)}
     # Written last: a province without its manifest (an interrupted run) is generated again.
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
