@@ -5,8 +5,7 @@ provinces are real installations (databases set up by `init_installation`; the p
 key from the hub's own enrolment file with the fingerprint, as an officer would). Communes have no
 database: each gets a real Ed25519 key, a certificate issued by its hub's key (what `enrol_key` writes at
 the hub), about 20 institutions with six years of values (scripts/benchdata.py), and one signed bundle to
-its hub. (The five communes no former district claims are left out and listed in the manifest: no
-installation of their province knows them, see `generate_province`.) The bundle is built from
+its hub (the five đặc khu, which no former district claims, to their province directly). The bundle is built from
 the rows a commune installation would hold — institution rows and value-record tuples in storage order, one
 counter per edit — by the exporter's own body builder and sealed by the exporter's own sealing, so it is
 read by the real importer exactly as a commune's export would be.
