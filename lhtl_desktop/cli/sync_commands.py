@@ -104,11 +104,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_key_show(args: argparse.Namespace) -> int:
-    info = enrolment.own_key_info(_store(args))
+    store = _store(args)
+    info = enrolment.own_key_info(store)
     if args.pdf:
         from lhtl_desktop.services.reports.fingerprint import write_fingerprint_sheet
 
-        path = write_fingerprint_sheet(args.pdf, info.unit_name, info.unit, info.officer, info.fingerprint)
+        path = write_fingerprint_sheet(args.pdf, info.unit_name, info.unit, info.officer, info.fingerprint,
+                                       store.path)
         if not args.json:
             print(_("Đã ghi phiếu dấu vân tay của {unit}: {path}").format(unit=info.unit_name, path=path))
             return 0

@@ -58,24 +58,37 @@ def _inside(path: Path, folder: Path) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def check_output_path(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None) -> Path:
-    """`path` if the program may write a file there, else RefusedError (field "out") with the reason.
+def check_output_path(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None,
+                      field: str = "out") -> Path:
+    """`path` if the program may write a file there, else RefusedError (`field`) with the reason.
 
     `db_path`: the open database (None before one is open: only the name is checked)."""
     out = Path(path)
     problem = name_problem(out.name)
     if problem is not None:
         raise RefusedError(_("Không ghi được tệp «{name}»: {why}. Hãy đặt tên khác.").format(
-            name=out.name, why=problem), field="out")
+            name=out.name, why=problem), field=field)
     if db_path is None:
         return out
     db = Path(db_path)
     for suffix in DATABASE_COMPANIONS:
         if _same(out, Path(f"{db}{suffix}")):
             raise RefusedError(_("«{path}» là tệp cơ sở dữ liệu đang dùng: ghi vào đó sẽ làm mất số liệu. Hãy "
-                                 "chọn tệp hoặc thư mục khác.").format(path=out), field="out")
+                                 "chọn tệp hoặc thư mục khác.").format(path=out), field=field)
     backups = db.resolve().parent / BACKUP_DIRNAME
     if _inside(out.parent if str(out.parent) else Path("."), backups) or _inside(out, backups):
         raise RefusedError(_("Không ghi tệp vào thư mục sao lưu tự động «{dir}»: chương trình tự dọn thư mục này. "
-                             "Hãy chọn thư mục khác.").format(dir=backups), field="out")
+                             "Hãy chọn thư mục khác.").format(dir=backups), field=field)
+    return out
+
+
+def require_creatable_file(out: Path, field: str = "out") -> Path:
+    """`out` if a file can be created there: not a folder, and its folder exists and takes writes."""
+    if out.is_dir():
+        raise RefusedError(_("«{path}» là một thư mục, không phải tệp.").format(path=out), field=field)
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise RefusedError(_("Thư mục «{path}» không tồn tại.").format(path=parent), field=field)
+    if not os.access(parent, os.W_OK):
+        raise RefusedError(_("Không có quyền ghi vào thư mục «{path}».").format(path=parent), field=field)
     return out

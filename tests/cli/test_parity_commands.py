@@ -237,6 +237,12 @@ def test_fingerprint_sheet_refusals(commune: Site, tmp_path: Path) -> None:
     refused(commune, "key", "show", "--pdf", str(tmp_path / "khong-co" / "fp.pdf"), fragment="không tồn tại")
     (tmp_path / "dir.pdf").mkdir()
     refused(commune, "key", "show", "--pdf", str(tmp_path / "dir.pdf"), fragment="thư mục")
+    # The one output-path check: not into the rolling backups beside the database, not a Windows device name.
+    backups = commune.db.parent / "backups"
+    backups.mkdir(exist_ok=True)
+    refused(commune, "key", "show", "--pdf", str(backups / "fp.pdf"), fragment="sao lưu")
+    refused(commune, "key", "show", "--pdf", str(tmp_path / "NUL.pdf"), fragment="NUL")
+    assert not (backups / "fp.pdf").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".pdf", ".txt")) == ["dir.pdf"]
 
 

@@ -29,7 +29,7 @@ from lhtl_desktop.services.reports.verification import (
 from lhtl_desktop.services.reports.xlsx import render_xlsx
 from lhtl_desktop.storage import Store
 from lhtl_desktop.storage.files import write_atomic
-from lhtl_desktop.storage.output_paths import check_output_path
+from lhtl_desktop.storage.output_paths import check_output_path, require_creatable_file
 
 FORMATS = {".pdf": "pdf", ".xlsx": "xlsx"}
 
@@ -53,14 +53,7 @@ def check_output(path: str | os.PathLike[str], db_path: str | os.PathLike[str] |
         raise ValidationError(
             _("Tệp kết quả «{name}» phải có đuôi .pdf (biểu in) hoặc .xlsx (Excel).").format(name=out.name),
             field="out")
-    if out.is_dir():
-        raise RefusedError(_("«{path}» là một thư mục, không phải tệp.").format(path=out), field="out")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise RefusedError(_("Thư mục «{path}» không tồn tại.").format(path=parent), field="out")
-    if not os.access(parent, os.W_OK):
-        raise RefusedError(_("Không có quyền ghi vào thư mục «{path}».").format(path=parent), field="out")
-    return out, kind
+    return require_creatable_file(out), kind
 
 
 def write_atomically(path: Path, data: bytes) -> None:

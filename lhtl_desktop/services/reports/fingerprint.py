@@ -12,26 +12,21 @@ import os
 from pathlib import Path
 
 from lhtl_desktop import __version__
-from lhtl_desktop.errors import RefusedError, ValidationError
+from lhtl_desktop.errors import ValidationError
 from lhtl_desktop.i18n import _
 from lhtl_desktop.services.reports.fonts import sheet_fonts
+from lhtl_desktop.storage.output_paths import check_output_path, require_creatable_file
 
 FONT = "SheetSerif"
 
 
-def check_pdf_output(path: str | os.PathLike[str]) -> Path:
-    """A `.pdf` file we can create, refused before anything is done otherwise."""
-    out = Path(path)
+def check_pdf_output(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None = None) -> Path:
+    """A `.pdf` file we can create (the one output-path check, then the folder), refused before anything is
+    done otherwise."""
+    out = check_output_path(path, db_path, field="pdf")
     if out.suffix.lower() != ".pdf":
         raise ValidationError(_("Tệp dấu vân tay «{name}» phải có đuôi .pdf.").format(name=out.name), field="pdf")
-    if out.is_dir():
-        raise RefusedError(_("«{path}» là một thư mục, không phải tệp.").format(path=out), field="pdf")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise RefusedError(_("Thư mục «{path}» không tồn tại.").format(path=parent), field="pdf")
-    if not os.access(parent, os.W_OK):
-        raise RefusedError(_("Không có quyền ghi vào thư mục «{path}».").format(path=parent), field="pdf")
-    return out
+    return require_creatable_file(out, field="pdf")
 
 
 def fingerprint_sheet_pdf(unit_name: str, unit_code: str, officer: str, fingerprint: str,
@@ -67,9 +62,9 @@ def fingerprint_sheet_pdf(unit_name: str, unit_code: str, officer: str, fingerpr
 
 
 def write_fingerprint_sheet(out: str | os.PathLike[str], unit_name: str, unit_code: str, officer: str,
-                            fingerprint: str) -> Path:
+                            fingerprint: str, db_path: str | os.PathLike[str] | None = None) -> Path:
     from lhtl_desktop.services.reports import write_atomically
 
-    path = check_pdf_output(out)
+    path = check_pdf_output(out, db_path)
     write_atomically(path, fingerprint_sheet_pdf(unit_name, unit_code, officer, fingerprint))
     return path
