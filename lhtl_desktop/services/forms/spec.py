@@ -125,6 +125,7 @@ def require_form_unit(store: Store, unit_code: str | None) -> Unit:
 
 
 def build_form(store: Store, unit_code: str | None, period: str, date: _dt.date | None = None) -> FormSpec:
+    from lhtl_desktop.services.reports.formalities import default_issuer_lines
     from lhtl_desktop.services.reports.sheet import issuer_lines
 
     me = installation(store)
@@ -155,17 +156,10 @@ def build_form(store: Store, unit_code: str | None, period: str, date: _dt.date 
                                 indicators_for_type(example_type), tuple(rows),
                                 BLANK_ROWS if allowed else 0))
     # The form's unit issues it (the commune fills and signs it), whoever prints it.
-    issuer = issuer_lines(store, me.unit, province) if unit.code == me.unit.code else issuer_lines_of(unit, province)
+    issuer = (issuer_lines(store, me.unit, province) if unit.code == me.unit.code
+              else default_issuer_lines(unit, province))
     return FormSpec(unit, per, province, issuer, me.officer,
                     date or _dt.date.today(), tuple(sections))
-
-
-def issuer_lines_of(unit: Unit, province: Unit) -> tuple[str, ...]:
-    if unit.level == Level.COMMUNE:
-        return (_("UBND {name}").format(name=unit.name.upper()),)
-    if unit.level == Level.DISTRICT:
-        return (_("CỤM TỔNG HỢP"), unit.name.upper())
-    return (_("UBND {name}").format(name=province.name.upper()), _("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"))
 
 
 def _family(type_code: str) -> str:
