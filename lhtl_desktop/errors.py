@@ -141,33 +141,36 @@ def sqlite_environment_error(exc: BaseException, path: object = None) -> LhtlErr
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     where = path if path is not None else _("(cơ sở dữ liệu)")
-    if primary in (_BUSY, _LOCKED):
-        return DatabaseBusyError(_(
-            "Cơ sở dữ liệu «{path}» đang được một chương trình khác dùng (cửa sổ chương trình hoặc một lệnh khác "
-            "đang ghi); đã chờ mà chưa được. Không có gì bị thay đổi; hãy đóng chương trình kia hoặc thử lại sau."
-        ).format(path=where))
-    if primary == _READONLY:
-        return DatabaseError(_(
+    busy = _(
+        "Cơ sở dữ liệu «{path}» đang được một chương trình khác dùng (cửa sổ chương trình hoặc một lệnh khác "
+        "đang ghi); đã chờ mà chưa được. Không có gì bị thay đổi; hãy đóng chương trình kia hoặc thử lại sau.")
+    cannot_open = _(
+        "Không mở được cơ sở dữ liệu «{path}»: tệp không mở được hoặc thư mục chứa nó không cho ghi. Không có "
+        "gì bị thay đổi; hãy kiểm tra đường dẫn và quyền ghi.")
+    corrupt = _(
+        "Cơ sở dữ liệu «{path}» đã hỏng hoặc không phải cơ sở dữ liệu của chương trình ({detail}). "
+        "Hãy khôi phục từ bản sao lưu gần nhất; tệp hỏng được giữ lại, không bị xóa.")
+    by_code: dict[int | None, tuple[type[LhtlError], str]] = {
+        _BUSY: (DatabaseBusyError, busy),
+        _LOCKED: (DatabaseBusyError, busy),
+        _READONLY: (DatabaseError, _(
             "Không ghi được vào cơ sở dữ liệu «{path}»: tệp hoặc thư mục chứa nó chỉ cho đọc. Không có gì bị thay "
-            "đổi; hãy cho phép ghi (hoặc chép tệp sang ổ đĩa của máy) rồi thử lại."
-        ).format(path=where))
-    if primary in (_CANTOPEN, _PERM):
-        return DatabaseError(_(
-            "Không mở được cơ sở dữ liệu «{path}»: tệp không mở được hoặc thư mục chứa nó không cho ghi. Không có "
-            "gì bị thay đổi; hãy kiểm tra đường dẫn và quyền ghi."
-        ).format(path=where))
-    if primary == _IOERR:
-        return DatabaseError(_(
+            "đổi; hãy cho phép ghi (hoặc chép tệp sang ổ đĩa của máy) rồi thử lại.")),
+        _CANTOPEN: (DatabaseError, cannot_open),
+        _PERM: (DatabaseError, cannot_open),
+        _IOERR: (DatabaseError, _(
             "Lỗi đọc/ghi ổ đĩa với cơ sở dữ liệu «{path}»; thao tác không hoàn tất và không có gì được lưu. Hãy "
-            "kiểm tra ổ đĩa (hoặc USB) rồi thử lại."
-        ).format(path=where))
-    if primary == _FULL:
-        return DiskFullError(_(
+            "kiểm tra ổ đĩa (hoặc USB) rồi thử lại.")),
+        _FULL: (DiskFullError, _(
             "Không lưu được vì ổ đĩa đầy; cơ sở dữ liệu vẫn như trước khi lưu, không mất gì. "
-            "Hãy xóa bớt tệp hoặc giải phóng chỗ trống trên ổ đĩa rồi thử lại."))
-    if primary in (_CORRUPT, _NOTADB):
-        return DatabaseCorruptError(_(
-            "Cơ sở dữ liệu «{path}» đã hỏng hoặc không phải cơ sở dữ liệu của chương trình ({detail}). "
-            "Hãy khôi phục từ bản sao lưu gần nhất; tệp hỏng được giữ lại, không bị xóa.").format(
-                path=where, detail=exc), path=str(path) if path is not None else None)
-    return None
+            "Hãy xóa bớt tệp hoặc giải phóng chỗ trống trên ổ đĩa rồi thử lại.")),
+        _CORRUPT: (DatabaseCorruptError, corrupt),
+        _NOTADB: (DatabaseCorruptError, corrupt),
+    }
+    if primary not in by_code:
+        return None
+    kind, text = by_code[primary]
+    message = text.format(path=where, detail=exc)
+    if kind is DatabaseCorruptError:
+        return DatabaseCorruptError(message, path=str(path) if path is not None else None)
+    return kind(message)

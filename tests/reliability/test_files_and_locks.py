@@ -321,6 +321,33 @@ def test_the_mapping_is_one_small_function() -> None:
     assert isinstance(mapped, DatabaseBusyError) and "«lhtl.sqlite3»" in mapped.message
 
 
+@pytest.mark.parametrize("code, kind, words", [
+    ("SQLITE_BUSY", "DatabaseBusyError", "đang được một chương trình khác dùng"),
+    ("SQLITE_LOCKED", "DatabaseBusyError", "đang được một chương trình khác dùng"),
+    ("SQLITE_READONLY", "DatabaseError", "chỉ cho đọc"),
+    ("SQLITE_CANTOPEN", "DatabaseError", "Không mở được"),
+    ("SQLITE_PERM", "DatabaseError", "Không mở được"),
+    ("SQLITE_IOERR", "DatabaseError", "Lỗi đọc/ghi ổ đĩa"),
+    ("SQLITE_FULL", "DiskFullError", "ổ đĩa đầy"),
+    ("SQLITE_CORRUPT", "DatabaseCorruptError", "đã hỏng"),
+    ("SQLITE_NOTADB", "DatabaseCorruptError", "đã hỏng"),
+])
+def test_every_environment_code_has_its_type_and_line(code: str, kind: str, words: str) -> None:
+    import sqlite3
+
+    from lhtl_desktop import errors
+
+    exc = sqlite3.DatabaseError("x")
+    exc.sqlite_errorcode = getattr(sqlite3, code) | 0x100  # type: ignore[attr-defined]  # an extended code
+    mapped = sqlite_environment_error(exc, "lhtl.sqlite3")
+    assert type(mapped) is getattr(errors, kind)
+    assert mapped is not None and words in mapped.message and "\n" not in mapped.message
+    if kind == "DatabaseCorruptError":
+        assert mapped.path == "lhtl.sqlite3"  # type: ignore[attr-defined]
+    else:
+        assert "«lhtl.sqlite3»" in mapped.message or code == "SQLITE_FULL"
+
+
 def test_an_output_folder_that_cannot_be_written_gives_one_line(shared_tmp: Path) -> None:
     hub_db, commune_db, _bundle = make_sync_pair(shared_tmp / "pair", institutions_n=1)
     locked = shared_tmp / "read-only-usb"
