@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import nationaldata  # noqa: E402 — after the path set-up above
+from bench import copy_db  # noqa: E402
 
 SEED = 2026
 BUDGET_SECONDS = 180.0  # the national import pipeline, all 34 provinces through their hubs
@@ -60,15 +61,6 @@ def peak_rss() -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def copy_db(src: Path, dest: Path) -> Path:
-    for suffix in ("", "-wal", "-shm"):
-        target = Path(str(dest) + suffix)
-        target.unlink(missing_ok=True)
-        if Path(str(src) + suffix).exists():
-            shutil.copyfile(str(src) + suffix, target)
-    return dest
 
 
 # -- the child: one province, as its officers would run it ----------------------------------------------------
