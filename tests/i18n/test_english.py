@@ -56,7 +56,7 @@ def test_the_english_window_shows_english_words_and_qt_in_english(window_texts: 
     assert "Thư viện tỉnh Ninh Bình" in " ".join(window_texts["shown"]["province/institutions"])  # names stay
 
 
-def test_the_vietnamese_window_is_still_vietnamese(tmp_path: Path) -> None:
+def test_without_lhtl_lang_the_program_is_vietnamese_whatever_lang_says(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", "from lhtl_desktop.i18n import _; print(_('Đã lưu lúc {time}'))"],
                           cwd=ROOT, env=_env(tmp_path, lang="vi"), capture_output=True, text=True, encoding="utf-8")
     assert done.stdout.strip() == "Đã lưu lúc {time}"
